@@ -1,0 +1,216 @@
+"""The one way Standby reaches the network: name resolution, TCP, TLS trust, HTTP, and limits.
+
+Every probe goes through a `Network`, so `settings.resolvers`, pinned addresses (like curl --resolve),
+`settings.ca_bundle`, the per-operation timeout and the per-server concurrency limits apply everywhere.
+That is what users behind split DNS need, and how the tests run a whole fake internet on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import ssl
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import dns.asyncresolver
+import dns.exception
+import dns.nameserver
+import dns.resolver
+import httpcore
+import httpx
+
+from standby import __version__
+from standby.core.tls import trust_context
+
+USER_AGENT = f"standby/{__version__} (+https://github.com/standby-monitor/standby)"
+
+
+@dataclass(frozen=True)
+class NetConfig:
+    resolvers: tuple[tuple[str, int], ...] = ()  # (address, port); empty: the system's resolver
+    ca_bundle: Path | None = None
+    timeout: float = 10.0  # seconds, per network operation
+    pins: Mapping[str, str] = field(default_factory=dict)  # host name -> address to connect to
+    concurrency: int = 64  # operations in flight at once, overall
+    per_server: int = 8  # operations in flight at once against one server
+
+
+class ResolveError(Exception):
+    pass
+
+
+def is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+class Network:
+    def __init__(self, config: NetConfig) -> None:
+        self.config = config
+        self._overall = asyncio.Semaphore(config.concurrency)
+        self._servers: dict[str, asyncio.Semaphore] = {}
+        self._clients: list[httpx.AsyncClient] = []
+
+    @property
+    def timeout(self) -> float:
+        return self.config.timeout
+
+    @cached_property
+    def ssl_context(self) -> ssl.SSLContext:
+        return trust_context(self.config.ca_bundle)
+
+    @cached_property
+    def resolver(self) -> dns.asyncresolver.Resolver:
+        """The recursive resolver for every lookup: `settings.resolvers`, else the system's."""
+        if not self.config.resolvers:
+            resolver = dns.asyncresolver.Resolver()
+        else:
+            resolver = dns.asyncresolver.Resolver(configure=False)
+            resolver.nameservers = [dns.nameserver.Do53Nameserver(a, p) for a, p in self.config.resolvers]
+        resolver.lifetime = self.config.timeout
+        resolver.timeout = self.config.timeout
+        return resolver
+
+    @asynccontextmanager
+    async def slot(self, server: str) -> AsyncIterator[None]:
+        """Hold one of the overall slots and one of `server`'s slots while talking to it."""
+        sem = self._servers.get(server)
+        if sem is None:
+            sem = self._servers[server] = asyncio.Semaphore(self.config.per_server)
+        async with self._overall, sem:
+            yield
+
+    async def addresses(self, host: str) -> list[str]:
+        """Where to connect for `host`: its pin, itself if an IP, else A/AAAA through the resolvers."""
+        host = host.rstrip(".").lower()
+        if host in self.config.pins:
+            return [self.config.pins[host]]
+        if is_ip(host.strip("[]")):
+            return [host.strip("[]")]
+        if not self.config.resolvers:
+            loop = asyncio.get_running_loop()
+            try:
+                infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+            except OSError as exc:
+                raise ResolveError(f"cannot resolve {host}: {exc}") from exc
+            return list(dict.fromkeys(str(info[4][0]) for info in infos))
+        found: list[str] = []
+        for rdtype in ("A", "AAAA"):
+            try:
+                answer = await self.resolver.resolve(host, rdtype)
+            except (dns.resolver.NoAnswer, dns.resolver.NXDOMAIN):
+                continue
+            except dns.exception.DNSException as exc:
+                raise ResolveError(f"cannot resolve {host}: {exc}") from exc
+            found.extend(r.to_text() for r in answer)
+        if not found:
+            raise ResolveError(f"{host} has no address (no A or AAAA record)")
+        return found
+
+    async def open_tcp(
+        self, host: str, port: int, *, tls: ssl.SSLContext | None = None, server_hostname: str | None = None
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """Connect to the first reachable address of `host`, with the timeout applied to each try."""
+        last: Exception | None = None
+        for address in await self.addresses(host):
+            try:
+                return await asyncio.wait_for(
+                    asyncio.open_connection(
+                        address, port, ssl=tls, server_hostname=(server_hostname or host) if tls else None
+                    ),
+                    self.timeout,
+                )
+            except ssl.SSLError:
+                raise
+            except (OSError, TimeoutError) as exc:
+                last = exc
+        raise ConnectionError(f"cannot connect to {host}:{port}: {describe(last)}")
+
+    def http(self, *, follow_redirects: bool = False, verify: bool = True) -> httpx.AsyncClient:
+        """An HTTP client that resolves and trusts the way the plan says. Closed by `aclose()`."""
+        transport = _Transport(self, verify)
+        client = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(self.timeout),
+            follow_redirects=follow_redirects,
+            headers={"User-Agent": USER_AGENT},
+        )
+        self._clients.append(client)
+        return client
+
+    async def aclose(self) -> None:
+        for client in self._clients:
+            await client.aclose()
+        self._clients.clear()
+
+
+def describe(exc: BaseException | None) -> str:
+    """A short human reason for a network failure (TimeoutError has an empty message)."""
+    if exc is None:
+        return "no address to try"
+    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+        return "timed out"
+    text = str(exc).strip()
+    return text or type(exc).__name__
+
+
+class _ResolvingBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's default backend, but connecting to the address our resolvers and pins give."""
+
+    def __init__(self, network: Network) -> None:
+        self._network = network
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            addresses = await self._network.addresses(host)
+        except ResolveError as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        raise httpcore.ConnectError(f"cannot connect to {host}:{port}: {describe(last)}")
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
+    ) -> httpcore.AsyncNetworkStream:  # pragma: no cover - never used
+        return await self._inner.connect_unix_socket(path, timeout, socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class _Transport(httpx.AsyncHTTPTransport):
+    # httpx has no public hook for name resolution; its transport builds an httpcore pool, which does
+    # accept a network backend, so we rebuild that pool with ours (same settings, our resolver).
+    def __init__(self, network: Network, verify: bool) -> None:
+        context = network.ssl_context if verify else ssl._create_unverified_context()  # noqa: S323
+        super().__init__(verify=context)
+        limit = network.config.concurrency
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=context,
+            max_connections=limit,
+            max_keepalive_connections=limit,
+            keepalive_expiry=5.0,
+            http1=True,
+            http2=False,
+            network_backend=_ResolvingBackend(network),
+        )

@@ -1,0 +1,184 @@
+"""The plan file as pydantic models (format version 1; see docs/plan.md).
+
+Unknown keys are errors everywhere (`extra="forbid"`): a typo must never silently change who gets paged.
+Models are frozen: the engine works on a snapshot of the plan and a reload makes a new one.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
+
+from standby.plan.types import Duration, HostName, HostPort
+
+IANA_BOOTSTRAP = "https://data.iana.org/rdap/dns.json"
+RecordType = Literal["A", "AAAA", "CNAME", "MX", "TXT", "NS", "CAA", "SOA"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Email(Model):
+    smtp: str = Field(description="smtp://host[:port] or smtps://host[:port] of the relay")
+    from_: str = Field(alias="from", description="sender address")
+    starttls: bool = True
+    username: str | None = None
+    password: str | None = None
+
+
+class Settings(Model):
+    resolvers: list[HostPort] = Field(
+        default_factory=list, description="recursive resolvers (ip[:port]) for every lookup; default: system"
+    )
+    rdap_bootstrap: str = Field(IANA_BOOTSTRAP, description="IANA RDAP bootstrap (URL or file)")
+    rdap_servers: dict[str, str] = Field(default_factory=dict, description="per-TLD RDAP base URL")
+    whois_servers: dict[str, HostPort] = Field(
+        default_factory=dict,
+        description="per-TLD WHOIS server (host[:port]); a key that is a WHOIS host name redirects referrals",
+    )
+    whois_root: HostPort = Field("whois.iana.org", description="where WHOIS servers for a TLD are looked up")
+    parent_servers: dict[str, list[HostPort]] = Field(
+        default_factory=dict, description="per-zone authoritative servers of the parent (host[:port])"
+    )
+    authoritative_servers: dict[str, list[HostPort]] = Field(
+        default_factory=dict, description="per-zone authoritative servers (host[:port]) for DNSSEC checks"
+    )
+    ca_bundle: Path | None = Field(None, description="extra trust anchors (PEM) for TLS and HTTPS checks")
+    timeout: Duration = Field(timedelta(seconds=10), description="per network operation")
+    concurrency: int = Field(64, ge=1, le=10000, description="network operations in flight at once")
+    per_server_concurrency: int = Field(8, ge=1, le=1000, description="operations at once against one server")
+    cache_dir: Path | None = Field(None, description="where the RDAP bootstrap is cached; default: user cache")
+    email: Email | None = None
+    base_url: AnyHttpUrl | None = Field(None, description="where links in messages point")
+
+
+class Person(Model):
+    id: str
+    name: str | None = None
+    email: str | None = None
+    notify: list[str] = Field(default_factory=list, description="extra Apprise URLs")
+    reports_to: str | None = Field(None, description="the next person up the chain of responsibility")
+
+
+class Audience(Model):
+    id: str
+    members: list[str] = Field(default_factory=list)
+    notify: list[str] = Field(default_factory=list)
+    external: bool = False
+    status_page: bool = False
+
+
+class Domain(Model):
+    name: HostName
+    owner: str | None = None
+    expected_nameservers: list[HostName] | None = None
+    warn_within: Duration = timedelta(days=30)
+    critical_within: Duration = timedelta(days=7)
+    remind_at: list[Duration] = Field(default_factory=lambda: [timedelta(days=d) for d in (90, 60, 30, 14, 7, 3, 1)])
+    confirm_by: Duration | None = None
+    playbook: str | None = None
+
+
+class Certificate(Model):
+    host: HostName
+    port: int = Field(443, ge=1, le=65535)
+    address: str | None = Field(None, description="connect here instead of resolving host")
+    owner: str | None = None
+    warn_within: Duration = timedelta(days=14)
+    critical_within: Duration = timedelta(days=3)
+    remind_at: list[Duration] = Field(default_factory=lambda: [timedelta(days=d) for d in (30, 14, 7, 3, 1)])
+    confirm_by: Duration | None = None
+    playbook: str | None = None
+
+
+class DnsCheck(Model):
+    name: HostName
+    type: RecordType = "A"
+    expect: list[str] | None = Field(None, description="exact set of answers; omit to only require one")
+    dnssec: bool = False
+    owner: str | None = None
+    playbook: str | None = None
+
+
+class Expect(Model):
+    status: list[int] | None = Field(None, description="accepted final status codes; default any 2xx")
+    contains: list[str] = Field(default_factory=list)
+    not_contains: list[str] = Field(default_factory=list)
+    max_latency: Duration | None = None
+
+
+class Endpoint(Model):
+    id: str
+    url: AnyHttpUrl
+    address: str | None = Field(None, description="connect here instead of resolving the URL's host")
+    owner: str | None = None
+    interval: Duration = timedelta(seconds=60)
+    method: Literal["GET", "HEAD", "POST"] = "GET"
+    follow_redirects: bool = True
+    expect: Expect = Field(default_factory=Expect)
+    playbook: str | None = None
+
+
+class VendorEndpoint(Model):
+    url: AnyHttpUrl
+    address: str | None = None
+    method: Literal["GET", "HEAD", "POST"] = "GET"
+    follow_redirects: bool = True
+    expect: Expect = Field(default_factory=Expect)
+
+
+class Vendor(Model):
+    id: str
+    name: str | None = None
+    owner: str | None = None
+    statuspage: AnyHttpUrl | None = Field(None, description="Statuspage v2 base URL")
+    components: list[str] | None = Field(None, description="only these components count")
+    endpoints: list[VendorEndpoint] = Field(default_factory=list)
+    interval: Duration = timedelta(seconds=60)
+    playbook: str | None = None
+
+
+class Step(Model):
+    after: Duration
+    notify: list[str] = Field(min_length=1)
+
+
+class Playbook(Model):
+    id: str
+    severity: Literal["minor", "major", "critical"] = "major"
+    escalation: list[Step] = Field(default_factory=list)
+    repeat: int = Field(0, ge=0, le=100)
+    first_update_within: Duration | None = None
+    update_every: Duration | None = None
+    external_after: Duration | None = None
+    audiences: list[str] = Field(default_factory=list)
+    plan_b: list[str] = Field(default_factory=list)
+
+
+class Plan(Model):
+    version: Literal[1]
+    organization: str
+    timezone: str = "UTC"
+    settings: Settings = Field(default_factory=Settings)
+    people: list[Person] = Field(default_factory=list)
+    audiences: list[Audience] = Field(default_factory=list)
+    domains: list[Domain] = Field(default_factory=list)
+    certificates: list[Certificate] = Field(default_factory=list)
+    dns: list[DnsCheck] = Field(default_factory=list)
+    endpoints: list[Endpoint] = Field(default_factory=list)
+    vendors: list[Vendor] = Field(default_factory=list)
+    playbooks: list[Playbook] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name like America/New_York") from None
+        return value
