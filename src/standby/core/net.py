@@ -190,7 +190,10 @@ class _ResolvingBackend(httpcore.AsyncNetworkBackend):
         raise httpcore.ConnectError(f"cannot connect to {host}:{port}: {describe(last)}")
 
     async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:  # pragma: no cover - never used
         return await self._inner.connect_unix_socket(path, timeout, socket_options)
 

@@ -8,6 +8,9 @@ from enum import StrEnum
 from typing import Any
 
 
+KINDS = ("domain", "certificate", "dns", "endpoint", "vendor")  # what a finding can be about
+
+
 class Status(StrEnum):
     OK = "ok"
     WARNING = "warning"

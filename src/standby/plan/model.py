@@ -52,7 +52,9 @@ class Settings(Model):
     timeout: Duration = Field(timedelta(seconds=10), description="per network operation")
     concurrency: int = Field(64, ge=1, le=10000, description="network operations in flight at once")
     per_server_concurrency: int = Field(8, ge=1, le=1000, description="operations at once against one server")
-    cache_dir: Path | None = Field(None, description="where the RDAP bootstrap is cached; default: user cache")
+    cache_dir: Path | None = Field(
+        None, description="where the RDAP bootstrap is cached; default: user cache"
+    )
     email: Email | None = None
     base_url: AnyHttpUrl | None = Field(None, description="where links in messages point")
 
@@ -79,7 +81,9 @@ class Domain(Model):
     expected_nameservers: list[HostName] | None = None
     warn_within: Duration = timedelta(days=30)
     critical_within: Duration = timedelta(days=7)
-    remind_at: list[Duration] = Field(default_factory=lambda: [timedelta(days=d) for d in (90, 60, 30, 14, 7, 3, 1)])
+    remind_at: list[Duration] = Field(
+        default_factory=lambda: [timedelta(days=d) for d in (90, 60, 30, 14, 7, 3, 1)]
+    )
     confirm_by: Duration | None = None
     playbook: str | None = None
 

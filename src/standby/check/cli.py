@@ -1,0 +1,93 @@
+"""`standby check PLAN`: run every probe once and report; exit 0 ok, 1 warning, 2 critical, 3 unknown."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from standby.check.render import as_document, as_table, print_summary
+from standby.core.clock import SystemClock
+from standby.core.errors import StandbyError
+from standby.core.status import KINDS, Finding, worst
+from standby.plan.issues import PlanError
+from standby.plan.load import load_plan
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+async def _run(
+    plan_path: Path, only: set[str] | None, progress: Progress | None
+) -> tuple[list[Finding], datetime]:
+    # Imported here so `standby validate` and `--help` don't pay for loading every probe.
+    from standby.probes.context import make_context
+    from standby.probes.run import Job, jobs_for, run_all
+
+    plan, _ = load_plan(plan_path)
+    clock = SystemClock()
+    started = clock.now()
+    ctx = make_context(plan, clock)
+    jobs = jobs_for(plan, only)
+    task = progress.add_task("checking", total=len(jobs)) if progress else None
+
+    def done(job: Job, found: list[Finding]) -> None:  # noqa: ARG001
+        if progress is not None and task is not None:
+            progress.update(task, advance=1, description=job.asset)
+
+    try:
+        findings = await run_all(jobs, ctx, done)
+    finally:
+        await ctx.net.aclose()
+    return findings, started
+
+
+def check(
+    plan: Path = typer.Argument(..., help="The plan file."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table (for people) or json."),
+    only: list[str] = typer.Option([], "--only", help=f"Only these kinds: {', '.join(KINDS)} (repeatable)."),
+) -> int:
+    """Run every probe once, concurrently, and report by urgency.
+
+    Exit status: 0 all ok, 1 a warning, 2 a critical finding, 3 something could not be checked.
+    """
+    kinds = {k.strip() for item in only for k in item.split(",") if k.strip()}
+    unknown = kinds - set(KINDS)
+    if unknown:
+        raise StandbyError(f"--only {', '.join(sorted(unknown))}: not a kind; use {', '.join(KINDS)}")
+    console = Console(stderr=format is Format.json)
+    try:
+        if format is Format.table and console.is_terminal:
+            columns = (
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+            )
+            with Progress(*columns, console=console, transient=True) as progress:
+                findings, started = asyncio.run(_run(plan, kinds or None, progress))
+        else:
+            findings, started = asyncio.run(_run(plan, kinds or None, None))
+    except PlanError as exc:
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        return 1
+    if format is Format.json:
+        print(json.dumps(as_document(findings, started), indent=2))
+    else:
+        console.print(as_table(findings))
+        print_summary(console, findings)
+    return worst(f.status for f in findings).exit_code
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(check)

@@ -1,0 +1,63 @@
+"""How `standby check` shows findings: a table by urgency for people, one JSON document for machines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from standby import __version__
+from standby.core.status import Finding, Status, worst
+
+STYLES = {
+    Status.CRITICAL: "bold red",
+    Status.UNKNOWN: "bold magenta",
+    Status.WARNING: "yellow",
+    Status.OK: "green",
+}
+
+
+def by_urgency(findings: list[Finding]) -> list[Finding]:
+    """Most urgent first; then fewest days left; then by asset, so the order is stable."""
+
+    def key(f: Finding) -> tuple[int, float, str, str]:
+        days = f.details.get("days_left")
+        return (-f.status.urgency, days if isinstance(days, int | float) else float("inf"), f.asset, f.check)
+
+    return sorted(findings, key=key)
+
+
+def as_document(findings: list[Finding], checked_at: datetime) -> dict[str, Any]:
+    return {
+        "standby": __version__,
+        "checked_at": checked_at.isoformat().replace("+00:00", "Z"),
+        "status": worst(f.status for f in findings).value,
+        "findings": [f.to_json() for f in by_urgency(findings)],
+    }
+
+
+def as_table(findings: list[Finding]) -> Table:
+    table = Table(show_lines=False, header_style="bold", expand=False)
+    for column in ("status", "asset", "check", "days", "owner", "summary"):
+        table.add_column(column, overflow="fold", no_wrap=column in {"status", "days"})
+    for f in by_urgency(findings):
+        days = f.details.get("days_left")
+        table.add_row(
+            Text(f.status.value, style=STYLES[f.status]),
+            f.asset,
+            f.check,
+            "" if days is None else str(days),
+            f.owner or "-",
+            f.summary,
+        )
+    return table
+
+
+def print_summary(console: Console, findings: list[Finding]) -> None:
+    counts = {s: sum(1 for f in findings if f.status is s) for s in Status}
+    overall = worst(f.status for f in findings)
+    parts = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    console.print(Text(f"{overall.value.upper()}: {parts or 'nothing to check'}", style=STYLES[overall]))

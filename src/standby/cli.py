@@ -1,0 +1,70 @@
+"""The `standby` command: a Typer root to which each feature adds its own commands.
+
+Exit codes: commands return their own (see `standby check`); a user mistake prints a message and
+exits 1; an unexpected error is a bug in Standby and exits 3 with a traceback to report.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+
+import typer
+
+from standby import __version__
+from standby.check.cli import register as register_check
+from standby.core.errors import StandbyError
+from standby.plan.cli import register as register_plan
+
+app = typer.Typer(
+    name="standby",
+    help="See the lapse coming, know who owns it, tell everyone fast, keep working on Plan B.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+register_plan(app)
+register_check(app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"standby {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        result = app(
+            args=list(argv) if argv is not None else None, prog_name="standby", standalone_mode=False
+        )
+    except typer.Abort:
+        print("Aborted.", file=sys.stderr)
+        return 130
+    except StandbyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - anything else is our bug: say so and show where
+        if _is_usage_error(exc):
+            exc.show()  # type: ignore[attr-defined]
+            return 1
+        traceback.print_exc()
+        print("\nThis is a bug in Standby; please report it with the traceback above.", file=sys.stderr)
+        return 3
+    return result if isinstance(result, int) else 0
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    # Typer vendors Click privately; its ClickException (bad option, missing argument) has `show()`.
+    return callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int)

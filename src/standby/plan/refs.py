@@ -1,0 +1,188 @@
+"""Checks that need the whole plan: unique ids, known references, chains without loops."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from standby.plan.issues import Path, suggest
+from standby.plan.model import Plan
+
+_CHAIN = re.compile(r"^owner(\.reports_to)*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    message: str
+    severity: str = "error"
+    key: bool = False  # point at the key rather than the value
+
+
+def _duplicates(items: Iterable[tuple[Path, str]], what: str) -> list[Problem]:
+    seen: dict[str, Path] = {}
+    out = []
+    for path, ident in items:
+        if ident in seen:
+            first = seen[ident]
+            out.append(
+                Problem(path, f"duplicate {what} {ident!r} (already at {_where(first)}); ids must be unique")
+            )
+        else:
+            seen[ident] = path
+    return out
+
+
+def _where(path: Path) -> str:
+    return f"{path[0]}[{path[1]}]" if len(path) > 1 else str(path[0])
+
+
+def _ref(path: Path, value: str, known: set[str], what: str, hint: str) -> list[Problem]:
+    if value in known:
+        return []
+    return [Problem(path, f"unknown {what} {value!r}{suggest(value, known)}; {hint}")]
+
+
+def check_references(plan: Plan) -> list[Problem]:
+    people = {p.id for p in plan.people}
+    audiences = {a.id for a in plan.audiences}
+    playbooks = {p.id for p in plan.playbooks}
+    out: list[Problem] = []
+    out += _duplicates(((("people", i, "id"), p.id) for i, p in enumerate(plan.people)), "person id")
+    out += _duplicates(((("audiences", i, "id"), a.id) for i, a in enumerate(plan.audiences)), "audience id")
+    out += _duplicates(((("playbooks", i, "id"), p.id) for i, p in enumerate(plan.playbooks)), "playbook id")
+    out += _duplicates(((("endpoints", i, "id"), e.id) for i, e in enumerate(plan.endpoints)), "endpoint id")
+    out += _duplicates(((("vendors", i, "id"), v.id) for i, v in enumerate(plan.vendors)), "vendor id")
+    out += _duplicates(((("domains", i, "name"), d.name) for i, d in enumerate(plan.domains)), "domain")
+    certs = ((("certificates", i, "host"), f"{c.host}:{c.port}") for i, c in enumerate(plan.certificates))
+    out += _duplicates(certs, "certificate")
+    out += _duplicates(
+        ((("dns", i, "name"), f"{d.name} {d.type}") for i, d in enumerate(plan.dns)), "dns check"
+    )
+    for i, audience in enumerate(plan.audiences):
+        if audience.id in people:
+            out.append(
+                Problem(("audiences", i, "id"), f"{audience.id!r} is both a person and an audience id")
+            )
+        for j, member in enumerate(audience.members):
+            out += _ref(("audiences", i, "members", j), member, people, "person", "list people by their id")
+    out += _chain_problems(plan, people)
+    out += _asset_problems(plan, people, playbooks)
+    out += _playbook_problems(plan, people, audiences)
+    return out
+
+
+def _chain_problems(plan: Plan, people: set[str]) -> list[Problem]:
+    out: list[Problem] = []
+    boss = {p.id: p.reports_to for p in plan.people}
+    reported: set[str] = set()
+    for i, person in enumerate(plan.people):
+        if person.reports_to is not None:
+            out += _ref(
+                ("people", i, "reports_to"),
+                person.reports_to,
+                people,
+                "person",
+                "reports_to names a person id",
+            )
+        if not person.email and not person.notify:
+            out.append(
+                Problem(
+                    ("people", i, "id"),
+                    f"{person.id} has no email and no notify URL: nobody can reach them; add one",
+                    "warning",
+                )
+            )
+        chain, current = [person.id], boss.get(person.id)
+        while current is not None and current in boss and current not in chain:
+            chain.append(current)
+            current = boss[current]
+        if current is not None and current in chain and current not in reported:
+            loop = [*chain[chain.index(current) :], current]
+            reported.update(loop)
+            out.append(
+                Problem(
+                    ("people", i, "reports_to"),
+                    "reports_to goes round in a circle ("
+                    + " → ".join(loop)
+                    + "); the top of the chain must report to nobody",
+                )
+            )
+    return out
+
+
+def _asset_problems(plan: Plan, people: set[str], playbooks: set[str]) -> list[Problem]:
+    out: list[Problem] = []
+    pins: dict[str, tuple[str, Path]] = {}
+    sections = ("domains", "certificates", "dns", "endpoints", "vendors")
+    for section in sections:
+        for i, asset in enumerate(getattr(plan, section)):
+            if asset.owner is None:
+                out.append(
+                    Problem(
+                        (section, i),
+                        "no owner: nobody is responsible for this; add owner: <person id>",
+                        "warning",
+                    )
+                )
+            else:
+                out += _ref((section, i, "owner"), asset.owner, people, "person", "owner must be a person id")
+            if asset.playbook is not None:
+                out += _ref(
+                    (section, i, "playbook"),
+                    asset.playbook,
+                    playbooks,
+                    "playbook",
+                    "define it under playbooks",
+                )
+            warn, crit = getattr(asset, "warn_within", None), getattr(asset, "critical_within", None)
+            if warn is not None and crit is not None and crit > warn:
+                out.append(
+                    Problem(
+                        (section, i, "critical_within"),
+                        "critical_within is longer than warn_within; make warn_within the larger one",
+                    )
+                )
+            host, address = _pin(section, asset)
+            if host and address:
+                if host in pins and pins[host][0] != address:
+                    out.append(
+                        Problem(
+                            (section, i, "address"),
+                            f"{host} is pinned to {pins[host][0]} at "
+                            f"{_where(pins[host][1])} and to {address} here; pin it to one address",
+                        )
+                    )
+                pins.setdefault(host, (address, (section, i)))
+    return out
+
+
+def _pin(section: str, asset: object) -> tuple[str | None, str | None]:
+    address = getattr(asset, "address", None)
+    if section == "certificates":
+        return getattr(asset, "host", None), address
+    url = getattr(asset, "url", None)
+    return (url.host.lower() if url is not None and url.host else None), address
+
+
+def _playbook_problems(plan: Plan, people: set[str], audiences: set[str]) -> list[Problem]:
+    out: list[Problem] = []
+    targets = people | audiences
+    for i, playbook in enumerate(plan.playbooks):
+        for j, audience in enumerate(playbook.audiences):
+            out += _ref(
+                ("playbooks", i, "audiences", j), audience, audiences, "audience", "define it under audiences"
+            )
+        for j, step in enumerate(playbook.escalation):
+            for k, target in enumerate(step.notify):
+                if _CHAIN.match(target):
+                    continue
+                out += _ref(
+                    ("playbooks", i, "escalation", j, "notify", k),
+                    target,
+                    targets | {"owner", "owner.reports_to"},
+                    "person or audience",
+                    "use a person id, an audience id, owner or owner.reports_to",
+                )
+    return out
