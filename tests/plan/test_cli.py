@@ -64,3 +64,10 @@ def test_schema_is_a_json_schema_that_accepts_the_example(capsys: pytest.Capture
 
 def test_an_unknown_command_is_a_user_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["frobnicate"]) == 1
+
+
+def test_the_plan_reference_in_docs_is_generated_from_the_models() -> None:
+    from standby.plan.reference import render
+
+    current = (Path(__file__).parents[2] / "docs" / "plan-reference.md").read_text()
+    assert current == render(), "regenerate: python -m standby.plan.reference > docs/plan-reference.md"

@@ -8,6 +8,7 @@ import sys
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -40,7 +41,7 @@ async def _run(
     jobs = jobs_for(plan, only)
     task = progress.add_task("checking", total=len(jobs)) if progress else None
 
-    def done(job: Job, found: list[Finding]) -> None:  # noqa: ARG001
+    def done(job: Job, found: list[Finding]) -> None:
         if progress is not None and task is not None:
             progress.update(task, advance=1, description=job.asset)
 
@@ -52,15 +53,19 @@ async def _run(
 
 
 def check(
-    plan: Path = typer.Argument(..., help="The plan file."),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table (for people) or json."),
-    only: list[str] = typer.Option([], "--only", help=f"Only these kinds: {', '.join(KINDS)} (repeatable)."),
+    plan: Annotated[Path, typer.Argument(help="The plan file.")],
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="table (for people) or json.")
+    ] = Format.table,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help=f"Only these kinds: {', '.join(KINDS)} (repeatable).")
+    ] = None,
 ) -> int:
     """Run every probe once, concurrently, and report by urgency.
 
     Exit status: 0 all ok, 1 a warning, 2 a critical finding, 3 something could not be checked.
     """
-    kinds = {k.strip() for item in only for k in item.split(",") if k.strip()}
+    kinds = {k.strip() for item in only or () for k in item.split(",") if k.strip()}
     unknown = kinds - set(KINDS)
     if unknown:
         raise StandbyError(f"--only {', '.join(sorted(unknown))}: not a kind; use {', '.join(KINDS)}")

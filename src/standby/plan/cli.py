@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -15,7 +16,7 @@ from standby.plan.sample import STARTER_PLAN
 from standby.plan.schema import plan_schema
 
 
-def validate(plan: Path = typer.Argument(..., help="The plan file.")) -> int:
+def validate(plan: Annotated[Path, typer.Argument(help="The plan file.")]) -> int:
     """Check a plan file: exit 0 if it is valid (warnings are printed), 1 if not."""
     try:
         loaded, warnings = load_plan(plan)
@@ -27,10 +28,8 @@ def validate(plan: Path = typer.Argument(..., help="The plan file.")) -> int:
         return 1
     for issue in warnings:
         print(issue, file=sys.stderr)
-    counts = (
-        f"{len(loaded.people)} people, {len(loaded.domains)} domains, {len(loaded.certificates)} certificates, "
-        f"{len(loaded.dns)} dns checks, {len(loaded.endpoints)} endpoints, {len(loaded.vendors)} vendors"
-    )
+    sections = ("people", "domains", "certificates", "dns", "endpoints", "vendors")
+    counts = ", ".join(f"{len(getattr(loaded, name))} {name}" for name in sections)
     print(f"{plan}: valid ({counts}; {len(warnings)} warning(s))")
     return 0
 
@@ -40,7 +39,9 @@ def schema() -> None:
     print(json.dumps(plan_schema(), indent=2))
 
 
-def init(path: Path = typer.Argument(Path("standby.yaml"), help="Where to write the starter plan.")) -> None:
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the starter plan.")] = Path("standby.yaml"),
+) -> None:
     """Write a commented starter plan that validates."""
     if path.exists():
         raise StandbyError(f"{path} already exists; pick another path or remove it first")

@@ -60,77 +60,92 @@ class Settings(Model):
 
 
 class Person(Model):
-    id: str
+    id: str = Field(description="how the rest of the plan refers to this person")
     name: str | None = None
-    email: str | None = None
+    email: str | None = Field(None, description="address for messages (through settings.email)")
     notify: list[str] = Field(default_factory=list, description="extra Apprise URLs")
     reports_to: str | None = Field(None, description="the next person up the chain of responsibility")
 
 
 class Audience(Model):
     id: str
-    members: list[str] = Field(default_factory=list)
-    notify: list[str] = Field(default_factory=list)
-    external: bool = False
-    status_page: bool = False
+    members: list[str] = Field(default_factory=list, description="person ids")
+    notify: list[str] = Field(default_factory=list, description="Apprise URLs (mailto:, slack:, ...)")
+    external: bool = Field(False, description="outside the company: told only what is published on purpose")
+    status_page: bool = Field(False, description="this audience reads the public status page")
+
+
+def _days(*days: int) -> list[timedelta]:
+    return [timedelta(days=d) for d in days]
 
 
 class Domain(Model):
-    name: HostName
-    owner: str | None = None
-    expected_nameservers: list[HostName] | None = None
-    warn_within: Duration = timedelta(days=30)
-    critical_within: Duration = timedelta(days=7)
-    remind_at: list[Duration] = Field(
-        default_factory=lambda: [timedelta(days=d) for d in (90, 60, 30, 14, 7, 3, 1)]
+    name: HostName = Field(description="the registered domain, e.g. acme.example")
+    owner: str | None = Field(None, description="person id responsible for renewing it")
+    expected_nameservers: list[HostName] | None = Field(None, description="the delegation you expect")
+    warn_within: Duration = Field(timedelta(days=30), description="warning at or under this many days left")
+    critical_within: Duration = Field(
+        timedelta(days=7), description="critical at or under this many days left"
     )
-    confirm_by: Duration | None = None
-    playbook: str | None = None
+    remind_at: list[Duration] = Field(
+        default_factory=lambda: _days(90, 60, 30, 14, 7, 3, 1),
+        description="remind the owner this long before",
+    )
+    confirm_by: Duration | None = Field(
+        None, description="the owner must confirm the renewal this long before"
+    )
+    playbook: str | None = Field(None, description="playbook id for alerts about it")
 
 
 class Certificate(Model):
-    host: HostName
+    host: HostName = Field(description="the name the certificate must be valid for (sent as SNI)")
     port: int = Field(443, ge=1, le=65535)
     address: str | None = Field(None, description="connect here instead of resolving host")
-    owner: str | None = None
-    warn_within: Duration = timedelta(days=14)
-    critical_within: Duration = timedelta(days=3)
-    remind_at: list[Duration] = Field(default_factory=lambda: [timedelta(days=d) for d in (30, 14, 7, 3, 1)])
-    confirm_by: Duration | None = None
-    playbook: str | None = None
+    owner: str | None = Field(None, description="person id responsible for renewing it")
+    warn_within: Duration = Field(timedelta(days=14), description="warning at or under this many days left")
+    critical_within: Duration = Field(
+        timedelta(days=3), description="critical at or under this many days left"
+    )
+    remind_at: list[Duration] = Field(
+        default_factory=lambda: _days(30, 14, 7, 3, 1), description="remind the owner this long before"
+    )
+    confirm_by: Duration | None = Field(
+        None, description="the owner must confirm the renewal this long before"
+    )
+    playbook: str | None = Field(None, description="playbook id for alerts about it")
 
 
 class DnsCheck(Model):
     name: HostName
-    type: RecordType = "A"
+    type: RecordType = Field("A", description="record type to resolve")
     expect: list[str] | None = Field(None, description="exact set of answers; omit to only require one")
-    dnssec: bool = False
+    dnssec: bool = Field(False, description="also check signatures at the zone's authoritative servers")
     owner: str | None = None
     playbook: str | None = None
 
 
 class Expect(Model):
     status: list[int] | None = Field(None, description="accepted final status codes; default any 2xx")
-    contains: list[str] = Field(default_factory=list)
-    not_contains: list[str] = Field(default_factory=list)
-    max_latency: Duration | None = None
+    contains: list[str] = Field(default_factory=list, description="texts the body must contain")
+    not_contains: list[str] = Field(default_factory=list, description="texts the body must not contain")
+    max_latency: Duration | None = Field(None, description="slower than this is a warning")
 
 
 class Endpoint(Model):
     id: str
-    url: AnyHttpUrl
+    url: AnyHttpUrl = Field(description="http(s) URL to request")
     address: str | None = Field(None, description="connect here instead of resolving the URL's host")
     owner: str | None = None
-    interval: Duration = timedelta(seconds=60)
+    interval: Duration = Field(timedelta(seconds=60), description="how often `standby serve` probes it")
     method: Literal["GET", "HEAD", "POST"] = "GET"
-    follow_redirects: bool = True
+    follow_redirects: bool = Field(True, description="follow up to 10 redirects and check the final answer")
     expect: Expect = Field(default_factory=Expect)
     playbook: str | None = None
 
 
 class VendorEndpoint(Model):
     url: AnyHttpUrl
-    address: str | None = None
+    address: str | None = Field(None, description="connect here instead of resolving the URL's host")
     method: Literal["GET", "HEAD", "POST"] = "GET"
     follow_redirects: bool = True
     expect: Expect = Field(default_factory=Expect)
@@ -140,34 +155,45 @@ class Vendor(Model):
     id: str
     name: str | None = None
     owner: str | None = None
-    statuspage: AnyHttpUrl | None = Field(None, description="Statuspage v2 base URL")
-    components: list[str] | None = Field(None, description="only these components count")
-    endpoints: list[VendorEndpoint] = Field(default_factory=list)
-    interval: Duration = timedelta(seconds=60)
+    statuspage: AnyHttpUrl | None = Field(
+        None, description="Statuspage v2 base URL (api/v2/summary.json is read)"
+    )
+    components: list[str] | None = Field(
+        None, description="only these components count; omit for the overall"
+    )
+    endpoints: list[VendorEndpoint] = Field(default_factory=list, description="your own probes of the vendor")
+    interval: Duration = Field(timedelta(seconds=60), description="how often `standby serve` probes it")
     playbook: str | None = None
 
 
 class Step(Model):
-    after: Duration
-    notify: list[str] = Field(min_length=1)
+    after: Duration = Field(description="how long after the alert opened this step runs")
+    notify: list[str] = Field(
+        min_length=1,
+        description="person ids, audience ids, owner, owner.reports_to, owner.reports_to.reports_to",
+    )
 
 
 class Playbook(Model):
     id: str
     severity: Literal["minor", "major", "critical"] = "major"
-    escalation: list[Step] = Field(default_factory=list)
-    repeat: int = Field(0, ge=0, le=100)
-    first_update_within: Duration | None = None
-    update_every: Duration | None = None
-    external_after: Duration | None = None
-    audiences: list[str] = Field(default_factory=list)
-    plan_b: list[str] = Field(default_factory=list)
+    escalation: list[Step] = Field(default_factory=list, description="who is told when")
+    repeat: int = Field(
+        0, ge=0, le=100, description="run the steps again this many times if nobody acknowledges"
+    )
+    first_update_within: Duration | None = Field(
+        None, description="the first incident update is due this soon"
+    )
+    update_every: Duration | None = Field(None, description="later incident updates are due at this rhythm")
+    external_after: Duration | None = Field(None, description="external audiences hear only after this long")
+    audiences: list[str] = Field(default_factory=list, description="audience ids told during an incident")
+    plan_b: list[str] = Field(default_factory=list, description="fallbacks to switch to")
 
 
 class Plan(Model):
-    version: Literal[1]
-    organization: str
-    timezone: str = "UTC"
+    version: Literal[1] = Field(description="the plan-file format version; 1")
+    organization: str = Field(description="your organization's name, used in messages")
+    timezone: str = Field("UTC", description="IANA time zone for times shown to people; storage is UTC")
     settings: Settings = Field(default_factory=Settings)
     people: list[Person] = Field(default_factory=list)
     audiences: list[Audience] = Field(default_factory=list)
