@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-
 KINDS = ("domain", "certificate", "dns", "endpoint", "vendor")  # what a finding can be about
 
 

@@ -72,7 +72,10 @@ async def run_job(job: Job, ctx: ProbeContext) -> list[Finding]:
         return await job.run(ctx)
     except Exception as exc:
         log.exception("probe for %s failed", job.asset)
-        summary = f"Standby could not check {job.target}: internal error ({type(exc).__name__}: {exc}); please report it"
+        summary = (
+            f"Standby could not check {job.target}: internal error "
+            f"({type(exc).__name__}: {exc}); please report it"
+        )
         return [Finding(job.asset, job.kind, job.target, "probe", Status.UNKNOWN, summary, job.owner)]
 
 
