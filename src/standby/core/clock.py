@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -11,10 +12,17 @@ class Clock(Protocol):
         """The current time, timezone-aware, in UTC."""
         ...
 
+    async def sleep(self, seconds: float) -> None:
+        """Wait this long (a server's Retry-After, a backoff); a test clock just moves on."""
+        ...
+
 
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
 
 
 class ManualClock:
@@ -27,6 +35,10 @@ class ManualClock:
 
     def now(self) -> datetime:
         return self._now
+
+    async def sleep(self, seconds: float) -> None:
+        self._now += timedelta(seconds=seconds)
+        await asyncio.sleep(0)  # still let other tasks run, as a real wait would
 
     def advance(self, delta: timedelta) -> None:
         self._now += delta
