@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 import platformdirs
 
@@ -13,12 +17,30 @@ from standby.core.net import NetConfig, Network
 from standby.plan.model import Plan, Settings
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class ProbeContext:
     net: Network
     settings: Settings
     clock: Clock
     cache_dir: Path
+    _memo: dict[str, tuple[datetime, asyncio.Future[Any]]] = field(default_factory=dict, repr=False)
+
+    async def memo(self, key: str, ttl: timedelta, make: Callable[[], Awaitable[T]]) -> T:
+        """`make()` once per `ttl` for everyone asking for `key` (the RDAP bootstrap, a TLD's WHOIS
+        server): 2,000 domains must not fetch the bootstrap 2,000 times. A failure is not kept."""
+        now = self.clock.now()
+        held = self._memo.get(key)
+        if held is None or now - held[0] >= ttl or _failed(held[1]):
+            future: asyncio.Future[Any] = asyncio.ensure_future(make())
+            held = self._memo[key] = (now, future)
+        return await asyncio.shield(held[1])
+
+
+def _failed(future: asyncio.Future[Any]) -> bool:
+    return future.done() and (future.cancelled() or future.exception() is not None)
 
 
 def pins_of(plan: Plan) -> dict[str, str]:

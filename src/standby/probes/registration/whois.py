@@ -1,0 +1,116 @@
+"""WHOIS over TCP port 43 (RFC 3912), for TLDs without RDAP: find the server, ask, follow the referral.
+
+The TLD's server comes from `settings.whois_servers`, else from IANA (`settings.whois_root`, which
+answers a TLD with a `whois:` line). Thin registries (.com, .net) refer to the registrar's server,
+whose record holds the registrar's own expiry. A referral to a private or loopback address is refused
+unless the plan maps that host in `whois_servers` (a WHOIS reply must not steer us into the LAN).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import re
+from datetime import timedelta
+
+from standby.core.errors import ProbeError
+from standby.core.hostport import split_host_port
+from standby.core.net import ResolveError, describe
+from standby.probes.context import ProbeContext
+from standby.probes.registration.rdap import a_label
+from standby.probes.registration.record import RegistrationRecord
+from standby.probes.registration.whois_parse import parse_whois
+
+MAX_REPLY = 1 << 20  # bytes; a WHOIS record is a few KB
+# How some registries want to be asked (from python-whois): DENIC wants ACE output in UTF-8, JPRS
+# answers in Japanese unless asked for /e, Verisign matches name servers too unless given `=`.
+_QUERY = {
+    "whois.denic.de": "-T dn,ace -C UTF-8 {}",
+    "whois.jprs.jp": "{}/e",
+    "whois.dk-hostmaster.dk": "--show-handles {}",
+    "whois.verisign-grs.com": "={}",
+}
+_WHOIS_LINE = re.compile(r"^\s*whois:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+
+
+async def whois_query(server: str, query: str, ctx: ProbeContext) -> str:
+    """Send one query to `server` (host[:port]) and read the reply to the end."""
+    host, port = split_host_port(server, 43)
+    async with ctx.net.slot(host):
+        try:
+            reader, writer = await ctx.net.open_tcp(host, port)
+        except (ConnectionError, ResolveError) as exc:
+            raise ProbeError(f"WHOIS server {server} did not answer: {describe(exc)}") from None
+        try:
+            writer.write(query.encode("utf-8") + b"\r\n")
+            await writer.drain()
+            data = await asyncio.wait_for(reader.read(MAX_REPLY), ctx.net.timeout * 3)
+            while data and len(data) < MAX_REPLY and not reader.at_eof():
+                more = await asyncio.wait_for(reader.read(MAX_REPLY - len(data)), ctx.net.timeout)
+                if not more:
+                    break
+                data += more
+        except (OSError, TimeoutError) as exc:
+            raise ProbeError(f"WHOIS server {server} did not finish its reply: {describe(exc)}") from None
+        finally:
+            writer.close()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # older registries; every byte decodes
+
+
+def _configured(host: str, ctx: ProbeContext) -> str | None:
+    return ctx.settings.whois_servers.get(host.lower().rstrip("."))
+
+
+async def server_for(tld: str, ctx: ProbeContext) -> str | None:
+    """The WHOIS server of `tld`: the plan's, else IANA's `whois:` line (asked once a day per TLD)."""
+    configured = _configured(tld, ctx)
+    if configured:
+        return configured
+
+    async def ask_iana() -> str | None:
+        found = _WHOIS_LINE.search(await whois_query(ctx.settings.whois_root, tld, ctx))
+        return found.group(1).lower().rstrip(".") if found else None
+
+    return await ctx.memo(f"whois-server:{tld}", timedelta(days=1), ask_iana)
+
+
+async def whois_lookup(name: str, ctx: ProbeContext) -> RegistrationRecord:
+    """The registry's WHOIS record of `name`, completed with the registrar's when it refers to one."""
+    ascii_name = a_label(name)
+    tld = ascii_name.rsplit(".", 1)[-1]
+    server = await server_for(tld, ctx)
+    if server is None:
+        raise ProbeError(f".{tld} has neither RDAP nor a WHOIS server; add it under settings.whois_servers")
+    record = await _ask(server, ascii_name, ctx)
+    if record.referral and not (record.not_found or record.rate_limited):
+        try:
+            registrar = await _ask(await _referral_target(record.referral, ctx), ascii_name, ctx)
+        except ProbeError:
+            return record  # the registry's answer stands on its own
+        if not (registrar.not_found or registrar.rate_limited):
+            record.registrar_expires_at = registrar.registrar_expires_at or registrar.expires_at
+            record.registrar = record.registrar or registrar.registrar
+    return record
+
+
+async def _ask(server: str, name: str, ctx: ProbeContext) -> RegistrationRecord:
+    host = split_host_port(server, 43)[0].lower()
+    text = await whois_query(server, _QUERY.get(host, "{}").format(name), ctx)
+    return parse_whois(text, domain=name, server=server)
+
+
+async def _referral_target(referral: str, ctx: ProbeContext) -> str:
+    host = referral.split("://")[-1].strip("/").lower()
+    configured = _configured(host, ctx)
+    if configured:
+        return configured
+    try:
+        addresses = await ctx.net.addresses(split_host_port(host, 43)[0])
+    except ResolveError as exc:
+        raise ProbeError(str(exc)) from None
+    if any(not ipaddress.ip_address(a).is_global for a in addresses):
+        raise ProbeError(f"refusing WHOIS referral to {host}: it resolves to a private address")
+    return host

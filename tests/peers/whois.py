@@ -1,0 +1,55 @@
+"""A WHOIS server (RFC 3912) on 127.0.0.1: reads one query line, writes the canned reply, closes."""
+
+from __future__ import annotations
+
+import socketserver
+import threading
+import time
+from collections.abc import Callable
+
+
+class WhoisPeer:
+    """`with WhoisPeer({"acme.test": "Domain Name: ACME.TEST\\n..."}) as whois: whois.server` (host:port)."""
+
+    def __init__(self, answers: dict[str, str] | None = None, delay: float = 0.0) -> None:
+        self.answers: dict[str, str | Callable[[str], str]] = dict(answers or {})
+        self.default = "No match for domain.\r\n"
+        self.delay = delay
+        self.queries: list[str] = []
+        self._server: socketserver.ThreadingTCPServer | None = None
+
+    @property
+    def server(self) -> str:
+        assert self._server is not None, "start the peer first"
+        return f"127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> WhoisPeer:
+        peer = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                query = self.rfile.readline(4096).decode("utf-8", "replace").strip()
+                peer.queries.append(query)
+                if peer.delay:
+                    time.sleep(peer.delay)
+                answer = peer.answers.get(query.lower(), peer.default)
+                text = answer(query) if callable(answer) else answer
+                self.wfile.write(text.encode("utf-8"))
+
+        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        self._server = server
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> WhoisPeer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
