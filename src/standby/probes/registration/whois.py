@@ -72,7 +72,8 @@ async def server_for(tld: str, ctx: ProbeContext) -> str | None:
 
     async def ask_iana() -> str | None:
         found = _WHOIS_LINE.search(await whois_query(ctx.settings.whois_root, tld, ctx))
-        return found.group(1).lower().rstrip(".") if found else None
+        host = found.group(1).lower().rstrip(".") if found else None
+        return (_configured(host, ctx) or host) if host else None
 
     return await ctx.memo(f"whois-server:{tld}", timedelta(days=1), ask_iana)
 
