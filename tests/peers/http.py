@@ -7,6 +7,7 @@ server or a Statuspage can be built on it. Every request is logged for assertion
 from __future__ import annotations
 
 import ssl
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -39,6 +40,13 @@ class Request:
 
 
 Handler = Callable[[Request], Reply]
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients that stop reading (a bounded body, a timeout) are normal in tests, not worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class HttpPeer:
@@ -101,7 +109,7 @@ class HttpPeer:
 
             do_GET = do_POST = do_HEAD = _serve
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        server = _Server(("127.0.0.1", 0), _Handler)
         server.daemon_threads = True
         server.request_queue_size = 1024
         if self.tls is not None:

@@ -1,0 +1,131 @@
+"""Endpoints: does the page answer, with the expected status and text, quickly, and not parked?
+
+Down means critical: a refused connection, a name that does not resolve, a TLS failure and a timeout
+all mean visitors cannot use the page, so a timeout is `critical` ("did not answer within 10 s"), not
+`unknown`. A registrar's parked or expired-domain page is critical even when it answers 200, because
+that is how a lapsing domain looks from outside; `details["parking"]` carries the reason so that
+`correlate` can tie it to the domain's delegation. `contains` / `not_contains` are case-sensitive and
+read at most the first MiB of the body. The endpoint's pinned `address` reaches us through `ctx.net`
+(`make_context` pins every plan address). `probe()` is shared with the vendor endpoints.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from standby.core.net import describe
+from standby.core.status import Finding, Status
+from standby.plan.model import Endpoint, Expect, VendorEndpoint
+from standby.probes.context import ProbeContext
+from standby.probes.parking import parking_page
+
+MAX_BODY = 1 << 20  # bytes of body read; enough for any landing page, bounded for a runaway one
+MAX_REDIRECTS = 10
+
+
+@dataclass(frozen=True)
+class Response:
+    status_code: int
+    text: str  # at most `limit` bytes of the body, decoded
+    final_url: str
+    redirects: int
+    latency: float  # seconds until the (bounded) body was read
+
+
+async def fetch(
+    ctx: ProbeContext, url: str, *, method: str = "GET", follow_redirects: bool = True, limit: int = MAX_BODY
+) -> Response:
+    """One request through `ctx.net`, reading at most `limit` bytes. Raises httpx.HTTPError."""
+    host = httpx.URL(url).host
+    async with ctx.net.slot(host), ctx.net.http(follow_redirects=follow_redirects) as client:
+        client.max_redirects = MAX_REDIRECTS
+        started = time.perf_counter()
+        async with client.stream(method, url) as response:
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) >= limit:
+                    break
+            latency = time.perf_counter() - started
+    try:
+        text = bytes(body[:limit]).decode(response.charset_encoding or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        text = bytes(body[:limit]).decode("utf-8", errors="replace")
+    return Response(response.status_code, text, str(response.url), len(response.history), latency)
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
+
+
+def _quoted(texts: list[str]) -> str:
+    return " and ".join(f'"{t}"' for t in texts)
+
+
+def _expected(codes: list[int] | None) -> str:
+    if not codes:
+        return "a 2xx status"
+    return " or ".join(str(c) for c in codes)
+
+
+def judge(url: str, expect: Expect, response: Response) -> tuple[Status, str, dict[str, Any]]:
+    """Status and summary for `response` against `expect`; the most telling problem wins."""
+    parking = parking_page(response.text)
+    details: dict[str, Any] = {
+        "status_code": response.status_code,
+        "latency_ms": round(response.latency * 1000),
+        "final_url": response.final_url,
+        "redirects": response.redirects,
+        "parking": parking,
+    }
+    answers = f"{url} answers {response.status_code}"
+    if response.final_url != url:
+        answers += f" from {response.final_url}"
+    code = response.status_code
+    if parking:
+        summary = (
+            f"{answers} but shows a parked or expired-domain page ({parking}); "
+            "the domain is probably lapsing — check its registration"
+        )
+        return Status.CRITICAL, summary, details
+    if not (code in expect.status if expect.status else 200 <= code < 300):
+        return Status.CRITICAL, f"{answers}, expected {_expected(expect.status)}", details
+    missing = [t for t in expect.contains if t not in response.text]
+    if missing:
+        return Status.CRITICAL, f"{answers} but the page lacks {_quoted(missing)}", details
+    present = [t for t in expect.not_contains if t in response.text]
+    if present:
+        return Status.CRITICAL, f"{answers} but the page shows {_quoted(present)}", details
+    took = _seconds(response.latency)
+    limit = expect.max_latency
+    if limit is not None and response.latency > limit.total_seconds():
+        summary = f"{answers} in {took}, slower than the {_seconds(limit.total_seconds())} allowed"
+        return Status.WARNING, summary, details
+    return Status.OK, f"{answers} in {took}", details
+
+
+async def probe(target: Endpoint | VendorEndpoint, ctx: ProbeContext) -> tuple[Status, str, dict[str, Any]]:
+    """Request `target` and judge the answer; a failure to get one is critical (the page is down)."""
+    url = str(target.url)
+    try:
+        response = await fetch(ctx, url, method=target.method, follow_redirects=target.follow_redirects)
+    except httpx.HTTPError as exc:
+        if isinstance(exc, httpx.TooManyRedirects):
+            reason = f"it redirects more than {MAX_REDIRECTS} times (a redirect loop?)"
+        elif isinstance(exc, httpx.TimeoutException):
+            reason = f"it did not answer within {_seconds(ctx.net.timeout)}"
+        else:
+            reason = describe(exc)
+        failed = {"status_code": None, "latency_ms": None, "final_url": None, "redirects": None}
+        return Status.CRITICAL, f"{url} is down: {reason}", {**failed, "parking": None, "error": reason}
+    return judge(url, target.expect, response)
+
+
+async def check_endpoint(endpoint: Endpoint, ctx: ProbeContext) -> list[Finding]:
+    status, summary, details = await probe(endpoint, ctx)
+    asset, target = f"endpoint:{endpoint.id}", str(endpoint.url)
+    return [Finding(asset, "endpoint", target, "http", status, summary, endpoint.owner, details)]
