@@ -196,18 +196,8 @@ async def check_certificate(cert: Certificate, ctx: ProbeContext) -> list[Findin
     status, summary, details = await inspect(
         ctx, cert.host, cert.port, cert.address, warn=cert.warn_within, critical=cert.critical_within
     )
-    return [
-        Finding(
-            f"certificate:{target}",
-            "certificate",
-            target,
-            "certificate",
-            status,
-            summary,
-            cert.owner,
-            details,
-        )
-    ]
+    asset = f"certificate:{target}"
+    return [Finding(asset, "certificate", target, "certificate", status, summary, cert.owner, details)]
 
 
 async def check_endpoint_certificate(endpoint: Endpoint, ctx: ProbeContext) -> list[Finding]:
