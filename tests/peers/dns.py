@@ -1,0 +1,396 @@
+"""A real DNS server on 127.0.0.1 for tests and benchmarks: UDP and TCP on one port, built on dnspython.
+
+One class plays every role the probes meet, configured in Python:
+
+- a recursive resolver (`DnsPeer(recursive=True)`): answers any name from a table of records,
+  NXDOMAIN for names it does not hold;
+- a parent (TLD) zone's server: `zone("example")` then `delegate("acme.example", [...], glue=...)`;
+  a query under a delegated child gets a referral (NS in AUTHORITY, glue in ADDITIONAL), DS queries
+  are answered by the parent, unknown names get NXDOMAIN with the SOA;
+- a child zone's server, optionally DNSSEC-signed (`zone(..., signing=Signing(now))`), answering
+  RRSIGs when the DO bit is set; `Signing` has knobs for expired, expiring or bogus signatures.
+
+`fail(name, "servfail" | "refused" | "drop")` makes it misbehave for a name; `truncate_udp` forces
+clients over to TCP. Every query is logged in `queries` for assertions.
+"""
+
+from __future__ import annotations
+
+import socket
+import socketserver
+import struct
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+import dns.dnssec
+import dns.exception
+import dns.flags
+import dns.message
+import dns.name
+import dns.rcode
+import dns.rdata
+import dns.rdataclass
+import dns.rdatatype
+import dns.rrset
+import dns.zone
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from dns.dnssectypes import Algorithm
+from dns.rdtypes.ANY.DNSKEY import DNSKEY
+
+Failure = Literal["servfail", "refused", "drop"]
+IN = dns.rdataclass.IN
+_SEP_ZONE_KEY = 257  # ZONE | SEP: one key signing both the DNSKEY set and the data (a CSK)
+
+
+def _name(text: str) -> dns.name.Name:
+    return dns.name.from_text(text).canonicalize()
+
+
+def _apex(zone: dns.zone.Zone) -> dns.name.Name:
+    assert zone.origin is not None
+    return zone.origin
+
+
+@dataclass
+class Signing:
+    """How a zone is signed; times are relative to `now`, so tests can sign "as of" a ManualClock.
+
+    `bogus` spoils the signatures on everything but the DNSKEY set: "unknown-key" signs with a key the
+    zone does not publish, "corrupt" flips a byte of each signature.
+    """
+
+    now: datetime
+    inception: timedelta = timedelta(days=-1)
+    expiration: timedelta = timedelta(days=14)
+    bogus: Literal["unknown-key", "corrupt"] | None = None
+    key: ed25519.Ed25519PrivateKey = field(default_factory=ed25519.Ed25519PrivateKey.generate)
+    stray_key: ed25519.Ed25519PrivateKey = field(default_factory=ed25519.Ed25519PrivateKey.generate)
+
+    @property
+    def dnskey(self) -> DNSKEY:
+        return _dnskey(self.key)
+
+    @property
+    def key_tag(self) -> int:
+        return dns.dnssec.key_id(self.dnskey)
+
+    def ds(self, origin: str) -> str:
+        """The DS record text the parent publishes for this zone's key."""
+        return dns.dnssec.make_ds(origin, self.dnskey, "SHA256").to_text()
+
+    def rrsig(self, rrset: dns.rrset.RRset, signer: dns.name.Name) -> dns.rrset.RRset:
+        spoil = self.bogus is not None and rrset.rdtype != dns.rdatatype.DNSKEY
+        key = self.stray_key if spoil and self.bogus == "unknown-key" else self.key
+        sig = dns.dnssec.sign(
+            rrset,
+            key,
+            signer,
+            _dnskey(key),
+            inception=self.now + self.inception,
+            expiration=self.now + self.expiration,
+        )
+        rdata: dns.rdata.Rdata = sig
+        if spoil and self.bogus == "corrupt":
+            rdata = sig.replace(signature=bytes([sig.signature[0] ^ 0xFF]) + sig.signature[1:])
+        out = dns.rrset.RRset(rrset.name, IN, dns.rdatatype.RRSIG, rrset.rdtype)
+        out.add(rdata, rrset.ttl)
+        return out
+
+
+def _dnskey(key: ed25519.Ed25519PrivateKey) -> DNSKEY:
+    return dns.dnssec.make_dnskey(key.public_key(), Algorithm.ED25519, flags=_SEP_ZONE_KEY)
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str  # lower-case, no trailing dot
+    type: str
+    tcp: bool
+    recursion_desired: bool
+    dnssec_ok: bool
+
+
+class DnsPeer:
+    """`with DnsPeer() as peer: peer.zone("example"); peer.delegate(...); peer.address`."""
+
+    def __init__(self, *, recursive: bool = False) -> None:
+        self.recursive = recursive
+        self.truncate_udp = False  # answer UDP with TC set and nothing else, so clients retry over TCP
+        self.queries: list[Query] = []
+        self._zones: dict[dns.name.Name, dns.zone.Zone] = {}
+        self._signing: dict[dns.name.Name, Signing] = {}
+        self._failures: dict[dns.name.Name | None, Failure] = {}
+        self._lock = threading.Lock()
+        self._servers: list[socketserver.TCPServer] = []  # UDPServer is a TCPServer subclass
+        if recursive:  # a resolver answers for every name: one table under the root
+            self._zones[dns.name.root] = dns.zone.Zone(dns.name.root, relativize=False)
+
+    # --- configuration -------------------------------------------------------------------------
+
+    def zone(
+        self, origin: str, *, nameservers: list[str] | None = None, signing: Signing | None = None
+    ) -> None:
+        """Serve `origin` authoritatively, with an SOA and apex NS (default ns1.ORIGIN)."""
+        apex = _name(origin)
+        with self._lock:
+            self._zones[apex] = dns.zone.Zone(apex, relativize=False)
+            if signing is not None:
+                self._signing[apex] = signing
+        nameservers = nameservers or [f"ns1.{origin}"]
+        self.add(origin, "SOA", f"{nameservers[0]} hostmaster.{origin} 1 7200 3600 1209600 300")
+        self.add(origin, "NS", *nameservers)
+
+    def add(self, name: str, rdtype: str, *values: str, ttl: int = 300) -> None:
+        """Set the `rdtype` records at `name` (replacing any; none removes them). Names are absolute."""
+        owner = _name(name)
+        with self._lock:
+            zone = self._zone_for(owner)
+            assert zone is not None, f"no zone on this peer holds {name}; call zone() first"
+            zone.delete_rdataset(owner, rdtype)
+            if values:
+                rdataset = zone.find_rdataset(owner, rdtype, create=True)
+                for value in values:
+                    rdataset.add(dns.rdata.from_text(IN, rdtype, value, dns.name.root, relativize=False), ttl)
+
+    def delegate(
+        self,
+        child: str,
+        nameservers: list[str],
+        *,
+        glue: dict[str, str] | None = None,
+        ds: Sequence[str] = (),
+    ) -> None:
+        """Delegate `child` from the zone above it: NS at the cut, glue addresses, optional DS."""
+        self.add(child, "NS", *nameservers, ttl=172800)
+        for host, address in (glue or {}).items():
+            self.add(host, "AAAA" if ":" in address else "A", address, ttl=172800)
+        self.add(child, "DS", *ds)
+
+    def remove(self, name: str) -> None:
+        """Delete `name` and everything under it (a registry deleting a domain drops its glue too)."""
+        top = _name(name)
+        with self._lock:
+            zone = self._zone_for(top)
+            assert zone is not None, f"no zone on this peer holds {name}"
+            for owner in [n for n in zone.nodes if n.is_subdomain(top)]:
+                zone.delete_node(owner)
+
+    def fail(self, name: str | None, how: Failure | None = "drop") -> None:
+        """Answer queries for `name` (every name if None) with SERVFAIL/REFUSED or not at all; None heals."""
+        key = None if name is None else _name(name)
+        with self._lock:
+            if how is None:
+                self._failures.pop(key, None)
+            else:
+                self._failures[key] = how
+
+    def asked(self, name: str, rdtype: str | None = None) -> list[Query]:
+        wanted = name.lower().rstrip(".")
+        return [q for q in self.queries if q.name == wanted and rdtype in (None, q.type)]
+
+    # --- answering -----------------------------------------------------------------------------
+
+    def _zone_for(self, name: dns.name.Name) -> dns.zone.Zone | None:
+        origins = [o for o in self._zones if name.is_subdomain(o)]
+        return self._zones[max(origins, key=len)] if origins else None
+
+    def handle(self, wire: bytes, *, tcp: bool) -> bytes | None:
+        """The reply to one query message, or None to stay silent."""
+        try:
+            query = dns.message.from_wire(wire)
+        except dns.exception.DNSException:
+            return None
+        if not query.question:
+            return None
+        question = query.question[0]
+        qname = question.name.canonicalize()
+        dnssec = bool(query.ednsflags & dns.flags.DO)
+        with self._lock:
+            rd = bool(query.flags & dns.flags.RD)
+            entry = Query(qname.to_text(True), dns.rdatatype.to_text(question.rdtype), tcp, rd, dnssec)
+            self.queries.append(entry)
+            how = self._failures.get(qname, self._failures.get(None))
+            if how == "drop":
+                return None
+            response = dns.message.make_response(query, recursion_available=self.recursive)
+            if dnssec:
+                response.want_dnssec(True)
+            if how is not None:
+                response.set_rcode(dns.rcode.SERVFAIL if how == "servfail" else dns.rcode.REFUSED)
+            elif self.truncate_udp and not tcp:
+                response.flags |= dns.flags.TC
+            else:
+                self._answer(response, qname, question.rdtype, dnssec)
+        if tcp:
+            return response.to_wire()
+        try:
+            return response.to_wire(max_size=max(512, query.payload) if query.edns >= 0 else 512)
+        except dns.exception.TooBig:
+            truncated = dns.message.make_response(query, recursion_available=self.recursive)
+            truncated.flags |= dns.flags.TC
+            return truncated.to_wire()
+
+    def _answer(
+        self,
+        response: dns.message.Message,
+        qname: dns.name.Name,
+        qtype: dns.rdatatype.RdataType,
+        dnssec: bool,
+    ) -> None:
+        zone = self._zone_for(qname)
+        if zone is None:
+            response.set_rcode(dns.rcode.REFUSED)
+            return
+        signing = self._signing.get(_apex(zone)) if dnssec else None
+        if not self.recursive:
+            cut = self._cut(zone, qname)
+            if cut is not None and not (qtype == dns.rdatatype.DS and qname == cut):
+                self._refer(response, zone, cut)
+                return
+            response.flags |= dns.flags.AA
+        name = qname
+        for _ in range(8):  # follow CNAMEs inside the zone, as an authoritative server does
+            found = self._rrset(zone, name, qtype)
+            if found is not None:
+                self._put(response.answer, found, zone, signing)
+                return
+            cname = self._rrset(zone, name, dns.rdatatype.CNAME)
+            if cname is None:
+                break
+            self._put(response.answer, cname, zone, signing)
+            name = cname[0].target
+            if not name.is_subdomain(_apex(zone)):
+                return
+        if not any(n.is_subdomain(name) for n in zone.nodes):
+            response.set_rcode(dns.rcode.NXDOMAIN)
+        soa = zone.get_rrset(_apex(zone), dns.rdatatype.SOA)
+        if soa is not None:
+            self._put(response.authority, soa, zone, signing)
+
+    def _rrset(
+        self, zone: dns.zone.Zone, name: dns.name.Name, rdtype: dns.rdatatype.RdataType
+    ) -> dns.rrset.RRset | None:
+        signing = self._signing.get(_apex(zone))
+        if signing is not None and name == _apex(zone) and rdtype == dns.rdatatype.DNSKEY:
+            keys = dns.rrset.RRset(name, IN, dns.rdatatype.DNSKEY)
+            keys.add(signing.dnskey, 3600)
+            return keys
+        return zone.get_rrset(name, rdtype)
+
+    def _put(
+        self,
+        section: list[dns.rrset.RRset],
+        rrset: dns.rrset.RRset,
+        zone: dns.zone.Zone,
+        signing: Signing | None,
+    ) -> None:
+        section.append(rrset)
+        if signing is not None:
+            section.append(signing.rrsig(rrset, _apex(zone)))
+
+    @staticmethod
+    def _cut(zone: dns.zone.Zone, qname: dns.name.Name) -> dns.name.Name | None:
+        """The highest delegation point between the zone's apex and `qname`, if any."""
+        cut, name = None, qname
+        while name != _apex(zone):
+            if zone.get_rdataset(name, dns.rdatatype.NS) is not None:
+                cut = name
+            name = name.parent()
+        return cut
+
+    @staticmethod
+    def _refer(response: dns.message.Message, zone: dns.zone.Zone, cut: dns.name.Name) -> None:
+        ns = zone.get_rrset(cut, dns.rdatatype.NS)
+        assert ns is not None
+        response.authority.append(ns)
+        for rdata in ns:
+            for rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
+                glue = zone.get_rrset(rdata.target, rdtype)
+                if glue is not None:
+                    response.additional.append(glue)
+
+    # --- serving -------------------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        assert self._servers, "start the peer first"
+        return int(self._servers[0].server_address[1])
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> DnsPeer:
+        peer = self
+
+        class _Udp(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                data, sock = self.request
+                reply = peer.handle(data, tcp=False)
+                if reply is not None:
+                    sock.sendto(reply, self.client_address)
+
+        class _Tcp(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                self.request.settimeout(2.0)  # bounded: an idle client cannot hold a thread
+                try:
+                    while (data := _read_message(self.request)) is not None:
+                        reply = peer.handle(data, tcp=True)
+                        if reply is None:
+                            return
+                        self.request.sendall(struct.pack("!H", len(reply)) + reply)
+                except OSError:
+                    return
+
+        for _ in range(20):  # TCP must get the port the kernel chose for UDP
+            udp = socketserver.UDPServer(("127.0.0.1", 0), _Udp)
+            try:
+                tcp = _TcpServer(("127.0.0.1", udp.server_address[1]), _Tcp)
+            except OSError:
+                udp.server_close()
+                continue
+            break
+        else:
+            raise RuntimeError("could not bind UDP and TCP on one port")
+        self._servers = [udp, tcp]
+        for server in self._servers:
+            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        self._servers = []
+
+    def __enter__(self) -> DnsPeer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class _TcpServer(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+    block_on_close = False
+
+
+def _read_message(sock: socket.socket) -> bytes | None:
+    header = _recv_exact(sock, 2)
+    if header is None:
+        return None
+    return _recv_exact(sock, struct.unpack("!H", header)[0])
+
+
+def _recv_exact(sock: socket.socket, size: int) -> bytes | None:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
