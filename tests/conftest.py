@@ -4,6 +4,8 @@ from typing import Any
 
 from tests import corpus_report
 
+pytest_plugins = ["tests.peers.postgres", "tests.store.fixtures"]
+
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if corpus_report.RATES:

@@ -16,6 +16,7 @@ from standby import __version__
 from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
 from standby.plan.cli import register as register_plan
+from standby.store.cli import register as register_store
 
 app = typer.Typer(
     name="standby",
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 register_plan(app)
 register_check(app)
+register_store(app)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,76 @@
+"""Where the database is and how to connect to it.
+
+SQLite (the default, one process) gets WAL, `synchronous=FULL` (a committed acknowledgement survives a
+power cut), foreign keys and a busy timeout. SQLAlchemy rather than the sqlite3 module emits BEGIN, so
+savepoints work and a transaction can ask for the write lock up front (`lock_for_write`).
+PostgreSQL (several processes) is reached through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_URL = "sqlite:///standby.db"
+BUSY_TIMEOUT_MS = 10_000
+_IMMEDIATE = "standby_sqlite_immediate"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """`--db` when given, else `STANDBY_DB`, else a SQLite file in the working directory."""
+    return explicit or os.environ.get("STANDBY_DB") or DEFAULT_URL
+
+
+def _normalize(url: str) -> URL:
+    parsed = make_url(url)
+    # `postgresql://` would pick psycopg2, which is not installed; `postgres://` is the libpq spelling.
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def display_url(url: str) -> str:
+    """The URL with any password masked, for messages and logs."""
+    return _normalize(url).render_as_string(hide_password=True)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    parsed = _normalize(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+    engine = create_engine(parsed, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    # Objects stay readable after commit: the outbox commits a claim, then sends what it claimed.
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def lock_for_write(session: Session) -> None:
+    """Start the session's transaction holding the database's write lock (SQLite: BEGIN IMMEDIATE).
+
+    Call it first in a transaction that reads and then writes what it read, so that two SQLite
+    connections cannot both read the same rows; on PostgreSQL it does nothing (use row locks there).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options={_IMMEDIATE: True})
