@@ -57,7 +57,7 @@ class Network:
         self.config = config
         self._overall = asyncio.Semaphore(config.concurrency)
         self._servers: dict[str, asyncio.Semaphore] = {}
-        self._clients: list[httpx.AsyncClient] = []
+        self._shared: httpx.AsyncClient | None = None
 
     @property
     def timeout(self) -> float:
@@ -135,21 +135,27 @@ class Network:
         raise ConnectionError(f"cannot connect to {host}:{port}: {describe(last)}")
 
     def http(self, *, follow_redirects: bool = False, verify: bool = True) -> httpx.AsyncClient:
-        """An HTTP client that resolves and trusts the way the plan says. Closed by `aclose()`."""
-        transport = _Transport(self, verify)
-        client = httpx.AsyncClient(
-            transport=transport,
+        """A new HTTP client that resolves and trusts the way the plan says; the caller closes it.
+
+        Web checks take a fresh one each time: a kept-alive connection would hide a moved delegation."""
+        return httpx.AsyncClient(
+            transport=_Transport(self, verify),
             timeout=httpx.Timeout(self.timeout),
             follow_redirects=follow_redirects,
             headers={"User-Agent": USER_AGENT},
         )
-        self._clients.append(client)
-        return client
+
+    def shared_http(self) -> httpx.AsyncClient:
+        """One kept-alive client (following redirects) for API-style calls such as RDAP; closed by
+        `aclose()`."""
+        if self._shared is None:
+            self._shared = self.http(follow_redirects=True)
+        return self._shared
 
     async def aclose(self) -> None:
-        for client in self._clients:
-            await client.aclose()
-        self._clients.clear()
+        if self._shared is not None:
+            await self._shared.aclose()
+            self._shared = None
 
 
 def describe(exc: BaseException | None) -> str:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 
 from standby.core.status import Finding, Status
 from standby.plan.model import Plan
@@ -24,45 +25,36 @@ log = logging.getLogger(__name__)
 class Job:
     asset: str
     kind: str
+    probe: str  # domain | certificate | dns | http | vendor: what `run` does
     target: str
     owner: str | None
     run: Callable[[ProbeContext], Awaitable[list[Finding]]]
+
+    @property
+    def key(self) -> str:
+        """Unique per plan: an https endpoint has two jobs (its page and its certificate)."""
+        return f"{self.asset}/{self.probe}"
 
 
 def jobs_for(plan: Plan, only: set[str] | None = None) -> list[Job]:
     """One job per probe target in the plan, optionally only of the given kinds."""
     out: list[Job] = []
     for d in plan.domains:
-        out.append(Job(f"domain:{d.name}", "domain", d.name, d.owner, lambda ctx, d=d: check_domain(d, ctx)))
+        out.append(Job(f"domain:{d.name}", "domain", "domain", d.name, d.owner, partial(check_domain, d)))
     for c in plan.certificates:
         target = f"{c.host}:{c.port}"
-        out.append(
-            Job(
-                f"certificate:{target}",
-                "certificate",
-                target,
-                c.owner,
-                lambda ctx, c=c: check_certificate(c, ctx),
-            )
-        )
+        run = partial(check_certificate, c)
+        out.append(Job(f"certificate:{target}", "certificate", "certificate", target, c.owner, run))
     for r in plan.dns:
-        out.append(Job(f"dns:{r.name}/{r.type}", "dns", r.name, r.owner, lambda ctx, r=r: check_dns(r, ctx)))
+        out.append(Job(f"dns:{r.name}/{r.type}", "dns", "dns", r.name, r.owner, partial(check_dns, r)))
     for e in plan.endpoints:
-        out.append(
-            Job(f"endpoint:{e.id}", "endpoint", str(e.url), e.owner, lambda ctx, e=e: check_endpoint(e, ctx))
-        )
+        asset, url = f"endpoint:{e.id}", str(e.url)
+        out.append(Job(asset, "endpoint", "http", url, e.owner, partial(check_endpoint, e)))
         if e.url.scheme == "https":
-            out.append(
-                Job(
-                    f"endpoint:{e.id}",
-                    "endpoint",
-                    str(e.url),
-                    e.owner,
-                    lambda ctx, e=e: check_endpoint_certificate(e, ctx),
-                )
-            )
+            run = partial(check_endpoint_certificate, e)
+            out.append(Job(asset, "endpoint", "certificate", url, e.owner, run))
     for v in plan.vendors:
-        out.append(Job(f"vendor:{v.id}", "vendor", v.id, v.owner, lambda ctx, v=v: check_vendor(v, ctx)))
+        out.append(Job(f"vendor:{v.id}", "vendor", "vendor", v.id, v.owner, partial(check_vendor, v)))
     return [j for j in out if only is None or j.kind in only]
 
 

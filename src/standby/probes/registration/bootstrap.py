@@ -113,7 +113,7 @@ async def _fetch_cached(url: str, ctx: ProbeContext) -> Any:
     if data is not None and meta.get("checked_at", "") > iso(ctx.clock.now() - REFRESH):
         return data
     conditional = (("If-None-Match", meta.get("etag")), ("If-Modified-Since", meta.get("last_modified")))
-    client = ctx.net.http(follow_redirects=True)
+    client = ctx.net.shared_http()
     try:
         async with ctx.net.slot(urlsplit(url).netloc):
             response = await client.get(url, headers={k: v for k, v in conditional if v and data})

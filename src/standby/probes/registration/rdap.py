@@ -76,7 +76,7 @@ async def _add_registrar_date(record: RegistrationRecord, ctx: ProbeContext) -> 
 async def get_json(url: str, ctx: ProbeContext) -> tuple[int, Any]:
     """GET `url` as RDAP; (status, parsed body or None). Waits out 429 + Retry-After a few times."""
     host = urlsplit(url).netloc
-    client = ctx.net.http(follow_redirects=True)
+    client = ctx.net.shared_http()
     for _ in range(MAX_RETRIES + 1):
         try:
             async with ctx.net.slot(host):
