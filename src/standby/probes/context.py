@@ -16,7 +16,6 @@ from standby.core.hostport import split_host_port
 from standby.core.net import NetConfig, Network
 from standby.plan.model import Plan, Settings
 
-
 T = TypeVar("T")
 
 
