@@ -16,16 +16,11 @@ clients over to TCP. Every query is logged in `queries` for assertions.
 
 from __future__ import annotations
 
-import socket
-import socketserver
-import struct
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 from typing import Literal
 
-import dns.dnssec
 import dns.exception
 import dns.flags
 import dns.message
@@ -36,13 +31,12 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 import dns.zone
-from cryptography.hazmat.primitives.asymmetric import ed25519
-from dns.dnssectypes import Algorithm
-from dns.rdtypes.ANY.DNSKEY import DNSKEY
+
+from tests.peers.dns_signing import Signing
+from tests.peers.dns_transport import DnsTransport
 
 Failure = Literal["servfail", "refused", "drop"]
 IN = dns.rdataclass.IN
-_SEP_ZONE_KEY = 257  # ZONE | SEP: one key signing both the DNSKEY set and the data (a CSK)
 
 
 def _name(text: str) -> dns.name.Name:
@@ -52,56 +46,6 @@ def _name(text: str) -> dns.name.Name:
 def _apex(zone: dns.zone.Zone) -> dns.name.Name:
     assert zone.origin is not None
     return zone.origin
-
-
-@dataclass
-class Signing:
-    """How a zone is signed; times are relative to `now`, so tests can sign "as of" a ManualClock.
-
-    `bogus` spoils the signatures on everything but the DNSKEY set: "unknown-key" signs with a key the
-    zone does not publish, "corrupt" flips a byte of each signature.
-    """
-
-    now: datetime
-    inception: timedelta = timedelta(days=-1)
-    expiration: timedelta = timedelta(days=14)
-    bogus: Literal["unknown-key", "corrupt"] | None = None
-    key: ed25519.Ed25519PrivateKey = field(default_factory=ed25519.Ed25519PrivateKey.generate)
-    stray_key: ed25519.Ed25519PrivateKey = field(default_factory=ed25519.Ed25519PrivateKey.generate)
-
-    @property
-    def dnskey(self) -> DNSKEY:
-        return _dnskey(self.key)
-
-    @property
-    def key_tag(self) -> int:
-        return dns.dnssec.key_id(self.dnskey)
-
-    def ds(self, origin: str) -> str:
-        """The DS record text the parent publishes for this zone's key."""
-        return dns.dnssec.make_ds(origin, self.dnskey, "SHA256").to_text()
-
-    def rrsig(self, rrset: dns.rrset.RRset, signer: dns.name.Name) -> dns.rrset.RRset:
-        spoil = self.bogus is not None and rrset.rdtype != dns.rdatatype.DNSKEY
-        key = self.stray_key if spoil and self.bogus == "unknown-key" else self.key
-        sig = dns.dnssec.sign(
-            rrset,
-            key,
-            signer,
-            _dnskey(key),
-            inception=self.now + self.inception,
-            expiration=self.now + self.expiration,
-        )
-        rdata: dns.rdata.Rdata = sig
-        if spoil and self.bogus == "corrupt":
-            rdata = sig.replace(signature=bytes([sig.signature[0] ^ 0xFF]) + sig.signature[1:])
-        out = dns.rrset.RRset(rrset.name, IN, dns.rdatatype.RRSIG, rrset.rdtype)
-        out.add(rdata, rrset.ttl)
-        return out
-
-
-def _dnskey(key: ed25519.Ed25519PrivateKey) -> DNSKEY:
-    return dns.dnssec.make_dnskey(key.public_key(), Algorithm.ED25519, flags=_SEP_ZONE_KEY)
 
 
 @dataclass(frozen=True)
@@ -124,7 +68,7 @@ class DnsPeer:
         self._signing: dict[dns.name.Name, Signing] = {}
         self._failures: dict[dns.name.Name | None, Failure] = {}
         self._lock = threading.Lock()
-        self._servers: list[socketserver.TCPServer] = []  # UDPServer is a TCPServer subclass
+        self._transport = DnsTransport(lambda wire, tcp: self.handle(wire, tcp=tcp))
         if recursive:  # a resolver answers for every name: one table under the root
             self._zones[dns.name.root] = dns.zone.Zone(dns.name.root, relativize=False)
 
@@ -312,85 +256,23 @@ class DnsPeer:
                 if glue is not None:
                     response.additional.append(glue)
 
-    # --- serving -------------------------------------------------------------------------------
-
     @property
     def port(self) -> int:
-        assert self._servers, "start the peer first"
-        return int(self._servers[0].server_address[1])
+        return self._transport.port
 
     @property
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
 
     def start(self) -> DnsPeer:
-        peer = self
-
-        class _Udp(socketserver.BaseRequestHandler):
-            def handle(self) -> None:
-                data, sock = self.request
-                reply = peer.handle(data, tcp=False)
-                if reply is not None:
-                    sock.sendto(reply, self.client_address)
-
-        class _Tcp(socketserver.BaseRequestHandler):
-            def handle(self) -> None:
-                self.request.settimeout(2.0)  # bounded: an idle client cannot hold a thread
-                try:
-                    while (data := _read_message(self.request)) is not None:
-                        reply = peer.handle(data, tcp=True)
-                        if reply is None:
-                            return
-                        self.request.sendall(struct.pack("!H", len(reply)) + reply)
-                except OSError:
-                    return
-
-        for _ in range(20):  # TCP must get the port the kernel chose for UDP
-            udp = socketserver.UDPServer(("127.0.0.1", 0), _Udp)
-            try:
-                tcp = _TcpServer(("127.0.0.1", udp.server_address[1]), _Tcp)
-            except OSError:
-                udp.server_close()
-                continue
-            break
-        else:
-            raise RuntimeError("could not bind UDP and TCP on one port")
-        self._servers = [udp, tcp]
-        for server in self._servers:
-            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._transport.start()
         return self
 
     def stop(self) -> None:
-        for server in self._servers:
-            server.shutdown()
-            server.server_close()
-        self._servers = []
+        self._transport.stop()
 
     def __enter__(self) -> DnsPeer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-class _TcpServer(socketserver.ThreadingTCPServer):
-    allow_reuse_address = True
-    daemon_threads = True
-    block_on_close = False
-
-
-def _read_message(sock: socket.socket) -> bytes | None:
-    header = _recv_exact(sock, 2)
-    if header is None:
-        return None
-    return _recv_exact(sock, struct.unpack("!H", header)[0])
-
-
-def _recv_exact(sock: socket.socket, size: int) -> bytes | None:
-    data = b""
-    while len(data) < size:
-        chunk = sock.recv(size - len(data))
-        if not chunk:
-            return None
-        data += chunk
-    return data
