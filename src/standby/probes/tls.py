@@ -145,7 +145,8 @@ def _valid(
     left = days_left(info.not_after, now)
     date = _date(info.not_after)
     if left < 0:
-        return status, f"The certificate of {where} expired {_days(-left)} ago on {date}; renew it now"
+        ago = _days(days_left(now, info.not_after))
+        return status, f"The certificate of {where} expired {ago} ago on {date}; renew it now"
     if status is Status.OK:
         return (
             status,

@@ -83,7 +83,8 @@ def _verdict(domain: Domain, record: RegistrationRecord, delegation: Delegation 
         )
     left = days_left(expiry, now)
     if expiry <= now:
-        return Status.CRITICAL, f"{name} expired {-left} day(s) ago, on {expiry:%Y-%m-%d}: renew it now"
+        ago = days_left(now, expiry)
+        return Status.CRITICAL, f"{name} expired {ago} day(s) ago, on {expiry:%Y-%m-%d}: renew it now"
     status = expiry_status(
         expiry, now, warn_within=domain.warn_within, critical_within=domain.critical_within
     )

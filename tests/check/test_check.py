@@ -1,0 +1,139 @@
+"""`standby check` end to end: a plan pointing at a fake internet on 127.0.0.1, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from standby.cli import main
+from tests.peers.internet import FakeInternet
+
+NOW = datetime.now(UTC)  # `standby check` reads the real clock; dates are built around it
+
+
+@pytest.fixture
+def internet(tmp_path: Path) -> Iterator[FakeInternet]:
+    with FakeInternet(NOW, tmp_path) as net:
+        net.add_domain("acme.example")
+        net.add_endpoint("demo-page", "go.acme.example", "/demo", contains=["Request a demo"])
+        yield net
+
+
+def run_json(plan: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    code = main(["check", str(plan), "--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def by_check(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(f["asset"], f["check"]): f for f in document["findings"]}
+
+
+def test_a_healthy_plan_is_ok_and_exits_0(internet: FakeInternet, capsys: pytest.CaptureFixture[str]) -> None:
+    code, doc = run_json(internet.write_plan(), capsys)
+    assert code == 0, doc
+    assert doc["status"] == "ok" and doc["standby"]
+    assert datetime.fromisoformat(doc["checked_at"].replace("Z", "+00:00")) >= NOW
+    found = by_check(doc)
+    assert set(found) == {
+        ("domain:acme.example", "registration"),
+        ("domain:acme.example", "delegation"),
+        ("endpoint:demo-page", "http"),
+        ("vendor:marketo", "statuspage"),
+    }
+    registration = found[("domain:acme.example", "registration")]
+    assert registration["details"]["days_left"] in (199, 200)
+    assert registration["details"]["expires_at"].endswith("Z")
+    assert registration["owner"] == "dana" and registration["kind"] == "domain"
+
+
+def test_the_marketo_lapse_is_critical_on_every_side_even_though_the_page_answers_200(
+    internet: FakeInternet, capsys: pytest.CaptureFixture[str]
+) -> None:
+    internet.lapse_like_marketo("acme.example")
+    internet.park("go.acme.example", "/demo")
+    code, doc = run_json(internet.write_plan(), capsys)
+    assert code == 2
+    assert doc["status"] == "critical"
+    found = by_check(doc)
+    registration = found[("domain:acme.example", "registration")]
+    assert registration["status"] == "critical"
+    assert (
+        "auto-renewed" in registration["summary"] and "pendingrenewaldeletion.com" in registration["summary"]
+    )
+    assert registration["details"]["days_left"] >= 360  # the registry's date looks fine: that is the trap
+    delegation = found[("domain:acme.example", "delegation")]
+    assert delegation["status"] == "critical"
+    assert delegation["details"]["nameservers"] == [
+        "ns1.pendingrenewaldeletion.com",
+        "ns2.pendingrenewaldeletion.com",
+    ]
+    page = found[("endpoint:demo-page", "http")]
+    assert page["status"] == "critical" and page["details"]["status_code"] == 200
+    assert "the delegation agrees" in page["summary"]
+    assert doc["findings"][-1]["status"] != "critical" or all(
+        f["status"] == "critical" for f in doc["findings"]
+    )
+
+
+def test_a_vendor_outage_is_critical_and_findings_are_sorted_by_urgency(
+    internet: FakeInternet, capsys: pytest.CaptureFixture[str]
+) -> None:
+    internet.vendor.set_component("Marketo Engage", "major_outage")
+    internet.add_domain("old.example", days_left=-3)
+    code, doc = run_json(internet.write_plan(), capsys)
+    assert code == 2
+    statuses = [f["status"] for f in doc["findings"]]
+    urgency = {"critical": 3, "unknown": 2, "warning": 1, "ok": 0}
+    assert statuses == sorted(statuses, key=lambda s: -urgency[s])
+    found = by_check(doc)
+    assert found[("vendor:marketo", "statuspage")]["status"] == "critical"
+    assert found[("domain:old.example", "registration")]["details"]["days_left"] == -4  # 3 days and a bit
+
+
+def test_an_unreachable_registry_is_unknown_and_exits_3(
+    internet: FakeInternet, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = internet.plan()
+    plan["settings"]["rdap_servers"] = {"example": "http://127.0.0.1:9/rdap/"}  # nothing listens there
+    path = internet.directory / "plan.yaml"
+    path.write_text(json.dumps(plan))
+    code, doc = run_json(path, capsys, "--only", "domain")
+    assert code == 3
+    registration = by_check(doc)[("domain:acme.example", "registration")]
+    assert registration["status"] == "unknown"
+    assert registration["details"]["days_left"] is None
+
+
+def test_only_filters_by_kind(internet: FakeInternet, capsys: pytest.CaptureFixture[str]) -> None:
+    _, doc = run_json(internet.write_plan(), capsys, "--only", "endpoint,vendor")
+    assert {f["kind"] for f in doc["findings"]} == {"endpoint", "vendor"}
+
+
+def test_an_unknown_kind_is_a_user_error(internet: FakeInternet, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(internet.write_plan()), "--only", "domians"]) == 1
+    assert "not a kind" in capsys.readouterr().err
+
+
+def test_a_broken_plan_exits_1_with_its_location(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("version: 1\norganization: Acme\ndomains:\n  - name: acme.example\n    ownr: dana\n")
+    assert main(["check", str(plan)]) == 1
+    err = capsys.readouterr().err
+    assert f"{plan}:5:5 domains[0].ownr: unknown field 'ownr'" in err
+    assert "Traceback" not in err
+
+
+def test_the_table_shows_every_finding_with_a_summary_line(
+    internet: FakeInternet, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "300")
+    internet.lapse_like_marketo("acme.example")
+    assert main(["check", str(internet.write_plan())]) == 2
+    out = capsys.readouterr().out
+    assert "domain:acme.example" in out and "registration" in out
+    assert out.strip().splitlines()[-1].startswith("CRITICAL:")
