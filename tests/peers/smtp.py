@@ -81,7 +81,7 @@ class SmtpPeer:
         ok = isinstance(data, LoginPassword) and (self.users or {}).get(data.login.decode()) == (
             data.password.decode()
         )
-        return AuthResult(success=ok, auth_data=data if ok else None)
+        return AuthResult(success=ok, handled=False, auth_data=data if ok else None)
 
     def start(self) -> SmtpPeer:
         kwargs: dict[str, Any] = {}
