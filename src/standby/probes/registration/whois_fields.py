@@ -1,0 +1,145 @@
+"""Which WHOIS keys carry which fact, most trusted spelling first (keys as `normalize_key` gives them).
+
+Gathered from the 2013 RAA format, the per-registry spellings in the reference (§3) and the
+registries of the conformance corpus. For a fact, the first key of the list found in the answer
+wins; within one key, the first occurrence (the domain object comes before contact objects).
+"""
+
+from __future__ import annotations
+
+# The registry's own expiry. A registrar-side expiry is a separate fact (REGISTRAR_EXPIRES) and is
+# used for `expires_at` only when the answer has nothing else: then the answer is a registrar's.
+EXPIRES = (
+    "registry expiry date",
+    "expiry date",
+    "expiration date",
+    "expiration time",
+    "expire date",
+    "expires on",
+    "expires",
+    "expire",
+    "paid till",
+    "renewal date",
+    "valid until",
+    "validity",
+    "record expires on",
+    "record will expire on",
+    "domain expires",
+    "domain expires on",
+    "domain expiration date",
+    "fecha de vencimiento",
+    "date d'expiration",
+    "domain datebilleduntil",
+    "ok until",
+    "exp date",
+    "expiry",
+    "relevant dates expiry date",  # Nominet
+)
+REGISTRAR_EXPIRES = ("registrar registration expiration date",)
+
+CREATED = (
+    "creation date",
+    "registered",  # before "created": NIC Argentina / Costa Rica put "created" on contacts only
+    "created",
+    "created on",
+    "created date",
+    "registered on",
+    "registered date",
+    "registration date",
+    "registration time",
+    "record created",
+    "record created on",
+    "domain created",
+    "domain record activated",
+    "domain registered",
+    "domain registration date",
+    "first registration date",
+    "fecha de creación",
+    "domain name commencement date",
+    "registration",
+    "relevant dates registered on",  # Nominet, Island Networks
+)
+
+CHANGED = (
+    "updated date",
+    "last updated",
+    "last updated on",
+    "last updated date",
+    "last update",
+    "last modified",
+    "last changed",
+    "changed",
+    "modified",
+    "modification date",
+    "update date",
+    "updated",
+    "domain record last updated",
+    "record last updated on",
+    "domain datelastmodified",
+    "relevant dates last updated",
+)
+
+REGISTRAR = (
+    "registrar",
+    "registrar organization",  # .it: the handle is the "Name"
+    "registrar name",
+    "sponsoring registrar",
+    "registration service provider",
+    "authorised registrar",
+    "current registar",
+    "authorized agency",
+)
+
+STATUS = ("domain status", "status", "eppstatus", "state", "registration status", "estatus del dominio")
+
+NAMESERVERS = (
+    "name server",
+    "name servers",
+    "nameserver",
+    "nameservers",
+    "nserver",
+    "domain nameservers",
+    "domain servers in listed order",
+    "domain servers",
+    "ns name",
+    "primary server",
+    "secondary server",
+    "host name",
+    "nameservers hostname",
+    "domain name servers",
+    "name servers information",
+)
+
+# RNIDS lists its name servers as `DNS:`, but DK Hostmaster names the domain itself so.
+NAMESERVERS_FALLBACK = ("dns",)
+
+DNSSEC = ("dnssec", "domain signed", "signing key")
+
+# Where the fuller record lives: registry → registrar (`Registrar WHOIS Server`), IANA → registry.
+REFERRAL = ("registrar whois server", "whois server", "refer", "whois")
+
+DOMAIN = ("domain name", "domain", "domain name ace")
+
+# Keys some registries write without a colon, in a sentence before the date.
+PHRASES = (
+    "record expires on",
+    "record will expire on",
+    "record created on",
+    "domain expires on",
+    "registered on",
+    "expires on",
+    "created on",
+)
+
+KNOWN = frozenset(
+    EXPIRES
+    + REGISTRAR_EXPIRES
+    + CREATED
+    + CHANGED
+    + REGISTRAR
+    + STATUS
+    + NAMESERVERS
+    + DNSSEC
+    + REFERRAL
+    + DOMAIN
+)

@@ -1,0 +1,120 @@
+"""Split a WHOIS answer into (key, value) pairs, whatever the registry's layout.
+
+Layouts seen in the corpus: `Key: value`, `key.......: value`, `Key<TAB>value`, JPRS `[Key]  value`,
+a key alone on its line with its values indented below (Nominet, EURid, SIDN, EDUCAUSE), the same
+without indentation up to a blank line (SWITCH), and sentences such as `Record expires on 2020-05-23`.
+Keys come back normalized (`normalize_key`) so one spelling in the field table covers its variants.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import NamedTuple
+
+Pair = tuple[str, str]
+
+
+class Field(NamedTuple):
+    key: str  # normalized
+    value: str
+    block: int  # paragraph number: RIPE-style answers put one object (domain, contact...) in each
+
+
+_BRACKET = re.compile(r"^\s*(?:[a-z]\.\s*)?\[([^\]]{1,40})\]\s*(.*)$", re.I)
+_COLON = re.compile(r"^\s*([^:\t]{1,80}?)[\s.]*:(?!//)\s*(.*)$")
+_TAB = re.compile(r"^\s*([^\t]{1,60}?)\t+(.+)$")
+_COMMENT = ("%", "#", ">>>")
+
+
+def normalize_key(key: str) -> str:
+    """`Registry Expiry Date` / `paid-till` / `ns_name_01` / `expires....` → `registry expiry date`,
+    `paid till`, `ns name`, `expires`."""
+    key = re.sub(r"[_-]", " ", key.lower())
+    key = re.sub(r"[.\s]+$", "", key)
+    return re.sub(r" \d+$", "", " ".join(key.split()))
+
+
+@dataclass
+class _Section:
+    """A key whose values continue on the following lines."""
+
+    key: str
+    indent: int
+    has_values: bool = False
+    values_only: bool = False  # `nameservers: ns1.` then `ns2.` indented below it: no sub-keys
+
+    def holds(self, indent: int, pair: Pair | None) -> bool:
+        if self.values_only:
+            return pair is None and indent > self.indent
+        # Indented lines, plain lines, and (EEDNS, DK Hostmaster) `name: X` lines at the header's
+        # own indentation belong to it; an empty key starts the next section instead.
+        return pair is None or indent > self.indent or (indent == self.indent and bool(pair[1]))
+
+
+def read_fields(text: str, *, known: Collection[str], phrases: Collection[str]) -> list[Field]:
+    """All (normalized key, value) pairs, in answer order.
+
+    `known` keys may open a section when they stand alone on a line; `phrases` are keys that some
+    registries write without a colon, before a date.
+    """
+    fields: list[Field] = []
+    section: _Section | None = None
+    block, blank = 0, False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            if section and section.has_values:
+                section = None  # a blank line ends a section, once it has begun
+            block, blank = block + (not blank), True
+            continue
+        blank = False
+        if stripped.startswith(_COMMENT):
+            continue
+        indent = len(line.expandtabs(8)) - len(line.expandtabs(8).lstrip())
+        pair = _pair(stripped, known, phrases)
+        if section and section.holds(indent, pair):
+            members = _member(section, stripped, _pair(stripped, known, phrases, tabs=False), indent)
+            fields.extend(Field(key, value, block) for key, value in members)
+            section.has_values = True
+        elif pair is None:
+            key = normalize_key(stripped)
+            section = _Section(key, indent) if key in known else None
+        elif pair[1]:
+            fields.append(Field(*pair, block))
+            section = _Section(pair[0], indent, has_values=True, values_only=True)
+        else:
+            section = _Section(pair[0], indent)
+    return fields
+
+
+def _pair(line: str, known: Collection[str], phrases: Collection[str], *, tabs: bool = True) -> Pair | None:
+    if found := _BRACKET.match(line):
+        return normalize_key(found.group(1)), found.group(2).strip()
+    colon = _COLON.match(line)
+    key = normalize_key(colon.group(1)) if colon else ""
+    if colon and key in known:
+        return key, colon.group(2).strip()
+    lowered = line.lower()
+    for phrase in phrases:
+        if lowered.startswith(phrase) and (found := re.match(r"[\s.:]+(.*\d.*)$", line[len(phrase) :])):
+            return phrase, found.group(1).strip()
+    if colon and re.search(r"[a-z]", key) and len(key) <= 60:
+        return key, colon.group(2).strip()
+    if tabs and (found := _TAB.match(line)):
+        return normalize_key(found.group(1)), found.group(2).strip()
+    return None
+
+
+def _member(section: _Section, line: str, pair: Pair | None, indent: int) -> list[Pair]:
+    """A line inside a section: a plain value of the header, or a sub-key (`Name: MarkMonitor`).
+
+    An indented sub-key is known only by its section (`registrant state` is no domain `state`); one
+    at the header's own indentation may just follow an empty field (`Registrar URL:`), so it also
+    stands for itself.
+    """
+    if not pair or not pair[1] or section.values_only:
+        return [(section.key, line)]
+    nested = (f"{section.key} {pair[0]}", pair[1])
+    return [nested] if indent > section.indent else [nested, pair]
