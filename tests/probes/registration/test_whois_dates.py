@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from standby.probes.registration.whois_dates import parse_whois_date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2020-03-17T12:48:36Z", datetime(2020, 3, 17, 12, 48, 36)),
+        ("2018-04-13T19:52:17.635Z", datetime(2018, 4, 13, 19, 52, 17, 635000)),
+        ("2028-09-13T00:00:00-0700", datetime(2028, 9, 13, 7)),
+        ("2019-12-04 00:00:00+02", datetime(2019, 12, 3, 22)),
+        ("2020-06-14-T10:32:43Z", datetime(2020, 6, 14, 10, 32, 43)),
+        ("2022-07-12T15:48:26", datetime(2022, 7, 12, 15, 48, 26)),
+        ("2020-05-23 (YYYY-MM-DD)", datetime(2020, 5, 23)),
+        ("1999-06-07 13:01:43 (GMT+0:00)", datetime(1999, 6, 7, 13, 1, 43)),
+        ("2021-12-09 12:30:05 (UTC+8)", datetime(2021, 12, 9, 4, 30, 5)),
+        ("2023/04/01 01:05:57 (JST)", datetime(2023, 3, 31, 16, 5, 57)),
+        ("04-Oct-2008 04:00:00 UTC", datetime(2008, 10, 4, 4)),
+        ("02-Jan-2006", datetime(2006, 1, 2)),
+        ("29-APR-09", datetime(2009, 4, 29)),
+        ("2019-Aug-22.", datetime(2019, 8, 22)),
+        ("2006.01.02", datetime(2006, 1, 2)),
+        ("2018.10.26 15:00:00", datetime(2018, 10, 26, 15)),
+        ("02.01.2006", datetime(2006, 1, 2)),
+        ("4.7.2020 10:15:55", datetime(2020, 7, 4, 10, 15, 55)),
+        ("2006/01/02", datetime(2006, 1, 2)),
+        ("2006. 01. 02.", datetime(2006, 1, 2)),
+        ("05-06-2026", datetime(2026, 6, 5)),
+        ("02/11/2019 23:59:00", datetime(2019, 11, 2, 23, 59)),
+        ("20200518", datetime(2020, 5, 18)),
+        ("19961206 #24302", datetime(1996, 12, 6)),
+        ("Sat Mar 28 23:59:00 2026", datetime(2026, 3, 28, 23, 59)),
+        ("31 May 1999", datetime(1999, 5, 31)),
+        ("30th April 2003 at 00:00:00.000", datetime(2003, 4, 30)),
+    ],
+)
+def test_it_reads_the_date_layouts_registries_use(text: str, expected: datetime) -> None:
+    assert parse_whois_date(text) == expected.replace(tzinfo=UTC)
+
+
+def test_a_month_first_date_is_read_when_the_day_cannot_be_a_month() -> None:
+    assert parse_whois_date("12/31/2026") == datetime(2026, 12, 31, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "see at www.register.bg", "before Aug-1996", "Registered until cancelled", "31.02.2020"]
+)
+def test_it_gives_none_for_a_value_that_names_no_date(text: str) -> None:
+    assert parse_whois_date(text) is None
