@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -188,3 +189,27 @@ def test_a_channel_that_crashes_is_retried_and_does_not_hold_up_the_others(
     retried = load(sessions, broken.id)
     assert retried.state == "pending"
     assert retried.last_error == "unexpected error: RuntimeError: bug in a channel"
+
+
+class Stalling:
+    """Sends, but only after another worker has taken the message over (as if stuck past its lease)."""
+
+    def __init__(self, inner: EmailSender, takeover: Callable[[], int]) -> None:
+        self.inner, self.takeover = inner, takeover
+
+    def send(self, message: Message) -> None:
+        assert self.takeover() == 1
+        self.inner.send(message)
+
+
+def test_a_worker_stalled_past_its_lease_is_overtaken_and_its_late_success_still_counts(
+    sessions: sessionmaker[Session], smtp: SmtpPeer, email_sender: EmailSender
+) -> None:
+    message = add_email(sessions, "k")
+    lease = OutboxPolicy().lease
+    overtake = lambda: deliver(sessions, worker="b", now=T0 + lease, senders={"email": email_sender})  # noqa: E731
+    deliver(sessions, worker="a", now=T0, senders={"email": Stalling(email_sender, overtake)})
+    settled = load(sessions, message.id)
+    assert (settled.state, settled.sent_at, settled.last_error) == ("sent", T0 + lease, None)
+    assert [(a.worker, a.ok) for a in settled.attempt_log] == [("a", False), ("b", True), ("a", True)]
+    assert len(smtp.received) == 2, "at least once: the stalled worker's send was real too"

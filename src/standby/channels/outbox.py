@@ -90,7 +90,7 @@ def claim(
     claimer let its lease run out (that try is recorded as an attempt of unknown outcome).
 
     PostgreSQL skips rows other workers hold (`FOR UPDATE SKIP LOCKED`); SQLite takes the write lock
-    first. The caller commits, and must do so before sending.
+    first, so call it at the start of a transaction. The caller commits, and must do so before sending.
     """
     lock_for_write(session)
     due = or_(
@@ -101,16 +101,12 @@ def claim(
     claimed: list[Message] = []
     for message in session.scalars(query):
         if message.state == "sending":
-            _record(
-                session,
-                message,
-                worker=message.lease_owner,
-                now=now,
-                error=DeliveryError(
-                    f"worker {message.lease_owner} did not report back before its lease ran out "
-                    "(it may have sent the message)"
-                ),
+            lost = DeliveryError(
+                f"worker {message.lease_owner} did not report back before its lease ran out "
+                "(it may have sent the message)"
             )
+            _record(session, message, worker=message.lease_owner, now=now, error=lost)
+            message.last_error = str(lost)
             if message.attempts >= max_attempts:
                 _give_up(message)
                 continue
@@ -177,12 +173,16 @@ def _settle(
     _record(session, message, worker=worker, now=now, error=error)
     if error is None:
         # Sent is sent, even if our lease ran out meanwhile and someone else holds the message now.
-        message.state, message.sent_at, message.last_error = "sent", now, None
-        message.lease_owner = message.lease_until = None
+        if message.state != "sent":
+            message.state, message.sent_at, message.last_error = "sent", now, None
+            message.lease_owner = message.lease_until = None
         log.info("sent message %s (%s) to %s", message.id, message.topic, message.shown_address)
-    elif not still_ours:
+        return
+    if not still_ours:  # someone else holds (or has settled) the message now: only record our try
         log.warning("message %s failed after its lease ran out: %s", message.id, error)
-    elif error.permanent:
+        return
+    message.last_error = str(error)
+    if error.permanent:
         message.permanent = True
         _give_up(message)
     elif message.attempts >= policy.max_attempts:
@@ -205,8 +205,6 @@ def _record(
     session: Session, message: Message, *, worker: str | None, now: datetime, error: DeliveryError | None
 ) -> None:
     message.attempts += 1
-    if error is not None:
-        message.last_error = str(error)
     session.add(
         DeliveryAttempt(
             message=message,
