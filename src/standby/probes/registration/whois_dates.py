@@ -12,12 +12,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
 
 # Only abbreviations that mean one offset everywhere; CST, IST, BST... are ambiguous and read as UTC.
 _ZONES = {
@@ -44,7 +40,7 @@ _MON_D_Y = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}
 
 def parse_whois_date(text: str) -> datetime | None:
     """The instant a WHOIS date value names (aware UTC), or None when it names none."""
-    if re.search(r"\bbefore\b", text, re.I):  # SWITCH: "before 1 January 1996" is no date
+    if re.search(r"\bbefore\b", text, re.I):  # SWITCH, Nominet: "before Aug-1996" is a bound, not a date
         return None
     rest, offset = _offset_in_parentheses(text.strip())
     rest = re.sub(r"\(([A-Z]{2,5})\)", r" \1", rest)  # "01:05:57 (JST)"

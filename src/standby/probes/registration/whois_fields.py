@@ -1,8 +1,9 @@
-"""Which WHOIS keys carry which fact, most trusted spelling first (keys as `normalize_key` gives them).
+"""Which WHOIS keys carry which fact (keys as `whois_lines.normalize_key` writes them).
 
 Gathered from the 2013 RAA format, the per-registry spellings in the reference (§3) and the
-registries of the conformance corpus. For a fact, the first key of the list found in the answer
-wins; within one key, the first occurrence (the domain object comes before contact objects).
+registries of the conformance corpus. Dates are taken in answer order under any of their keys (the
+domain's own object comes first); registrar, DNSSEC and referral from the first key of their list
+that the answer has; statuses from the paragraph of that key; name servers from all their keys.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ DNSSEC = ("dnssec", "domain signed", "signing key")
 # Where the fuller record lives: registry → registrar (`Registrar WHOIS Server`), IANA → registry.
 REFERRAL = ("registrar whois server", "whois server", "refer", "whois")
 
-DOMAIN = ("domain name", "domain", "domain name ace")
+DOMAIN = ("domain name", "domain")
 
 # Keys some registries write without a colon, in a sentence before the date.
 PHRASES = (

@@ -72,7 +72,8 @@ def read_fields(text: str, *, known: Collection[str], phrases: Collection[str]) 
         blank = False
         if stripped.startswith(_COMMENT):
             continue
-        indent = len(line.expandtabs(8)) - len(line.expandtabs(8).lstrip())
+        expanded = line.expandtabs(8)
+        indent = len(expanded) - len(expanded.lstrip())
         pair = _pair(stripped, known, phrases)
         if section and section.holds(indent, pair):
             members = _member(section, stripped, _pair(stripped, known, phrases, tabs=False), indent)

@@ -55,18 +55,9 @@ def _own_record(fields: list[Field], domain: str) -> list[Field]:
     return fields
 
 
-def _values(fields: list[Field], keys: tuple[str, ...]) -> list[str]:
-    """Every value of the most trusted key present."""
-    for key in keys:
-        found = [field.value for field in fields if field.key == key and field.value]
-        if found:
-            return found
-    return []
-
-
 def _first(fields: list[Field], keys: tuple[str, ...]) -> str | None:
-    values = _values(fields, keys)
-    return values[0] if values else None
+    """The first value of the most trusted key present."""
+    return next((field.value for key in keys for field in fields if field.key == key), None)
 
 
 def _date(fields: list[Field], keys: tuple[str, ...]) -> datetime | None:
