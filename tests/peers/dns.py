@@ -60,7 +60,7 @@ class Query:
 class DnsPeer:
     """`with DnsPeer() as peer: peer.zone("example"); peer.delegate(...); peer.address`."""
 
-    def __init__(self, *, recursive: bool = False) -> None:
+    def __init__(self, *, recursive: bool = False, latency: float = 0.0) -> None:
         self.recursive = recursive
         self.truncate_udp = False  # answer UDP with TC set and nothing else, so clients retry over TCP
         self.queries: list[Query] = []
@@ -68,7 +68,7 @@ class DnsPeer:
         self._signing: dict[dns.name.Name, Signing] = {}
         self._failures: dict[dns.name.Name | None, Failure] = {}
         self._lock = threading.Lock()
-        self._transport = DnsTransport(lambda wire, tcp: self.handle(wire, tcp=tcp))
+        self._transport = DnsTransport(lambda wire, tcp: self.handle(wire, tcp=tcp), latency)
         if recursive:  # a resolver answers for every name: one table under the root
             self._zones[dns.name.root] = dns.zone.Zone(dns.name.root, relativize=False)
 

@@ -16,8 +16,9 @@ Handler = Callable[[bytes, bool], "bytes | None"]
 
 
 class DnsTransport:
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, latency: float = 0.0) -> None:
         self._handler = handler
+        self.latency = latency  # seconds added to every UDP answer, without blocking other queries
         self._servers: list[socketserver.TCPServer] = []  # UDPServer is a TCPServer subclass
 
     @property
@@ -27,12 +28,19 @@ class DnsTransport:
 
     def start(self) -> None:
         handler = self._handler
+        transport = self
 
         class _Udp(socketserver.BaseRequestHandler):
             def handle(self) -> None:
                 data, sock = self.request
                 reply = handler(data, False)
-                if reply is not None:
+                if reply is None:
+                    return
+                if transport.latency:
+                    timer = threading.Timer(transport.latency, sock.sendto, (reply, self.client_address))
+                    timer.daemon = True
+                    timer.start()
+                else:
                     sock.sendto(reply, self.client_address)
 
         class _Tcp(socketserver.BaseRequestHandler):
@@ -70,6 +78,7 @@ class DnsTransport:
 
 class _TcpServer(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
+    request_queue_size = 256  # set before listen(): the default backlog of 5 drops bursts of connects
     daemon_threads = True
     block_on_close = False
 

@@ -43,6 +43,9 @@ Handler = Callable[[Request], Reply]
 
 
 class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024  # must be set before listen(): a backlog of 5 drops bursts of connects
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Clients that stop reading (a bounded body, a timeout) are normal in tests, not worth a traceback.
         if not isinstance(sys.exc_info()[1], ConnectionError):
@@ -110,8 +113,6 @@ class HttpPeer:
             do_GET = do_POST = do_HEAD = _serve
 
         server = _Server(("127.0.0.1", 0), _Handler)
-        server.daemon_threads = True
-        server.request_queue_size = 1024
         if self.tls is not None:
             server.socket = self.tls.wrap_socket(server.socket, server_side=True)
         self._server = server

@@ -60,9 +60,9 @@ def domain_object(
 class RdapPeer:
     """`with RdapPeer(tlds=["example"]) as rdap: rdap.domains["acme.example"] = domain_object(...)`."""
 
-    def __init__(self, tlds: Iterable[str] = ("example",)) -> None:
+    def __init__(self, tlds: Iterable[str] = ("example",), latency: float = 0.0) -> None:
         self.tlds = list(tlds)
-        self.http = HttpPeer()
+        self.http = HttpPeer(latency=latency)
         self.domains: dict[str, dict[str, Any] | Reply | list[Reply]] = {}  # a list: replies in turn
         self.registrar: dict[str, dict[str, Any]] = {}  # the registrar's own RDAP objects
 

@@ -8,6 +8,11 @@ import time
 from collections.abc import Callable
 
 
+class _Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    request_queue_size = 256  # set before listen(): the default backlog of 5 drops bursts of connects
+
+
 class WhoisPeer:
     """`with WhoisPeer({"acme.test": "Domain Name: ACME.TEST\\n..."}) as whois: whois.server` (host:port)."""
 
@@ -36,8 +41,7 @@ class WhoisPeer:
                 text = answer(query) if callable(answer) else answer
                 self.wfile.write(text.encode("utf-8"))
 
-        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
+        server = _Server(("127.0.0.1", 0), Handler)
         self._server = server
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self

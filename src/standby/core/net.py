@@ -57,7 +57,6 @@ class Network:
         self.config = config
         self._overall = asyncio.Semaphore(config.concurrency)
         self._servers: dict[str, asyncio.Semaphore] = {}
-        self._shared: httpx.AsyncClient | None = None
 
     @property
     def timeout(self) -> float:
@@ -137,7 +136,9 @@ class Network:
     def http(self, *, follow_redirects: bool = False, verify: bool = True) -> httpx.AsyncClient:
         """A new HTTP client that resolves and trusts the way the plan says; the caller closes it.
 
-        Web checks take a fresh one each time: a kept-alive connection would hide a moved delegation."""
+        One per request, on purpose: a kept-alive connection would hide a moved delegation from a web
+        check, and httpcore's pool scans every connection for every queued request (quadratic in the
+        concurrency: 3x slower on bench/check_throughput.py than a client per request)."""
         return httpx.AsyncClient(
             transport=_Transport(self, verify),
             timeout=httpx.Timeout(self.timeout),
@@ -145,17 +146,8 @@ class Network:
             headers={"User-Agent": USER_AGENT},
         )
 
-    def shared_http(self) -> httpx.AsyncClient:
-        """One kept-alive client (following redirects) for API-style calls such as RDAP; closed by
-        `aclose()`."""
-        if self._shared is None:
-            self._shared = self.http(follow_redirects=True)
-        return self._shared
-
     async def aclose(self) -> None:
-        if self._shared is not None:
-            await self._shared.aclose()
-            self._shared = None
+        """Nothing to close today: every HTTP client belongs to the call that made it."""
 
 
 def describe(exc: BaseException | None) -> str:

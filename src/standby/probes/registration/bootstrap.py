@@ -113,9 +113,8 @@ async def _fetch_cached(url: str, ctx: ProbeContext) -> Any:
     if data is not None and meta.get("checked_at", "") > iso(ctx.clock.now() - REFRESH):
         return data
     conditional = (("If-None-Match", meta.get("etag")), ("If-Modified-Since", meta.get("last_modified")))
-    client = ctx.net.shared_http()
     try:
-        async with ctx.net.slot(urlsplit(url).netloc):
+        async with ctx.net.slot(urlsplit(url).netloc), ctx.net.http(follow_redirects=True) as client:
             response = await client.get(url, headers={k: v for k, v in conditional if v and data})
     except httpx.HTTPError:
         if data is None:

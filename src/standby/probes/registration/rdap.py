@@ -76,10 +76,9 @@ async def _add_registrar_date(record: RegistrationRecord, ctx: ProbeContext) -> 
 async def get_json(url: str, ctx: ProbeContext) -> tuple[int, Any]:
     """GET `url` as RDAP; (status, parsed body or None). Waits out 429 + Retry-After a few times."""
     host = urlsplit(url).netloc
-    client = ctx.net.shared_http()
     for _ in range(MAX_RETRIES + 1):
         try:
-            async with ctx.net.slot(host):
+            async with ctx.net.slot(host), ctx.net.http(follow_redirects=True) as client:
                 response = await client.get(url, headers={"Accept": ACCEPT})
         except httpx.HTTPError as exc:
             raise ProbeError(f"RDAP server {host} did not answer: {describe(exc)}") from None
