@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from standby.alerts import models as alerts_models
 from standby.channels import models as channels_models
+from standby.engine import models as engine_models
 from standby.store.base import Base
 
 metadata = Base.metadata
 
-__all__ = ["channels_models", "metadata"]
+__all__ = ["alerts_models", "channels_models", "engine_models", "metadata"]
