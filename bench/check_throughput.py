@@ -84,12 +84,14 @@ def main() -> int:
         print(f"check exited {result.returncode}; first problem: {not_ok[:1]} {result.stderr[-2000:]}")
         return 1
     ceiling = operations * opts.latency / opts.concurrency
-    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_mib, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     print(f"targets: {opts.domains} domains + {opts.endpoints} endpoints -> {len(findings)} findings, all ok")
     print(f"operations served: {operations} at {opts.latency * 1000:.0f} ms, concurrency {opts.concurrency}")
     print(f"ceiling (operations x latency / concurrency): {ceiling:.2f} s")
     print(f"wall time of `standby check` (whole process):  {wall:.2f} s")
     print(f"ratio wall / ceiling: {wall / ceiling:.2f}")
+    print(f"CPU time of the check process: {cpu:.2f} s ({cpu / wall:.0%} of its wall time)")
     print(f"peak memory of the check process: {peak_mib:.0f} MiB")
     return 0
 

@@ -77,7 +77,7 @@ BROKEN = [
         "YAML syntax error",
         "version: 1\norganization: [Acme\n",
         [
-            "plan.yaml:3:1 not valid YAML: while parsing a flow sequence expected ',' or ']', but got '<stream end>'"
+            "plan.yaml:3:1 not valid YAML: while parsing a flow sequence did not find expected ',' or ']'"
         ],
     ),
     (

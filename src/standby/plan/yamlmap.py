@@ -15,6 +15,10 @@ import yaml
 
 from standby.plan.issues import Path, PlanIssue, dotted
 
+try:  # libyaml's composer keeps marks too, and reads a 4,000-asset plan ten times faster
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 _VAR = re.compile(r"\$(\$|\{([A-Za-z_][A-Za-z0-9_]*)\})")
 
 
@@ -41,7 +45,7 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 
 class _Builder:
-    def __init__(self, file: str, env: Mapping[str, str], loader: yaml.SafeLoader) -> None:
+    def __init__(self, file: str, env: Mapping[str, str], loader: _Loader) -> None:
         self.file = file
         self.env = env
         self.loader = loader
@@ -90,7 +94,7 @@ class _Builder:
 
 def load_yaml(text: str, file: str, env: Mapping[str, str]) -> tuple[Any, Positions, list[PlanIssue]]:
     """Parse `text`; return the data, the positions, and problems (YAML syntax, duplicates, ${VAR})."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
