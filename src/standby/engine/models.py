@@ -39,6 +39,7 @@ class CheckState(Base):
 
     id: Mapped[intpk]
     key: Mapped[str] = mapped_column(String(512), unique=True)  # f"{asset}|{check}"
+    monitor: Mapped[str] = mapped_column(String(512), index=True)  # the Monitor.key whose findings these are
     asset: Mapped[str] = mapped_column(String(512), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     check: Mapped[str] = mapped_column(String(32))
@@ -48,6 +49,7 @@ class CheckState(Base):
     since: Mapped[datetime]  # when the confirmed status began
     observed: Mapped[str] = mapped_column(String(16))  # the latest raw status
     streak: Mapped[int] = mapped_column(default=0)  # consecutive observations disagreeing with `status`
+    streak_since: Mapped[datetime | None]  # the first of them: the onset, once they are confirmed
     summary: Mapped[str] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     observed_at: Mapped[datetime]

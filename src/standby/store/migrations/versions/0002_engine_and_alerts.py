@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-12-03 08:05:33.202473
+Create Date: 2026-12-03 08:09:38.859043
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ def upgrade() -> None:
         "check_state",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=512), nullable=False),
+        sa.Column("monitor", sa.String(length=512), nullable=False),
         sa.Column("asset", sa.String(length=512), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("check", sa.String(length=32), nullable=False),
@@ -52,6 +53,7 @@ def upgrade() -> None:
         sa.Column("since", sa.DateTime(timezone=True), nullable=False),
         sa.Column("observed", sa.String(length=16), nullable=False),
         sa.Column("streak", sa.Integer(), nullable=False),
+        sa.Column("streak_since", sa.DateTime(timezone=True), nullable=True),
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("details", sa.JSON(), nullable=False),
         sa.Column("observed_at", sa.DateTime(timezone=True), nullable=False),
@@ -61,6 +63,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("check_state", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_check_state_asset"), ["asset"], unique=False)
+        batch_op.create_index(batch_op.f("ix_check_state_monitor"), ["monitor"], unique=False)
 
     op.create_table(
         "finding",
@@ -116,10 +119,18 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("person", sa.String(length=255), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("message_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["alert_id"], ["alert.id"], name=op.f("fk_alert_event_alert_id_alert"), ondelete="CASCADE"
         ),
+        sa.ForeignKeyConstraint(
+            ["message_id"],
+            ["outbox_message.id"],
+            name=op.f("fk_alert_event_message_id_outbox_message"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_event")),
+        sa.UniqueConstraint("message_id", name=op.f("uq_alert_event_message_id")),
     )
     with op.batch_alter_table("alert_event", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_alert_event_alert_id"), ["alert_id"], unique=False)
@@ -217,6 +228,7 @@ def downgrade() -> None:
 
     op.drop_table("finding")
     with op.batch_alter_table("check_state", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_check_state_monitor"))
         batch_op.drop_index(batch_op.f("ix_check_state_asset"))
 
     op.drop_table("check_state")
