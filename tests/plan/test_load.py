@@ -76,9 +76,7 @@ BROKEN = [
     (
         "YAML syntax error",
         "version: 1\norganization: [Acme\n",
-        [
-            "plan.yaml:3:1 not valid YAML: while parsing a flow sequence did not find expected ',' or ']'"
-        ],
+        ["plan.yaml:3:1 not valid YAML: while parsing a flow sequence did not find expected ',' or ']'"],
     ),
     (
         "duplicate YAML key",
