@@ -57,6 +57,13 @@ class Settings(Model):
     )
     email: Email | None = None
     base_url: AnyHttpUrl | None = Field(None, description="where links in messages point")
+    alert_after: int = Field(
+        2, ge=1, le=100, description="bad observations in a row before a check counts as bad (an alert opens)"
+    )
+    recover_after: int = Field(
+        2, ge=1, le=100, description="ok observations in a row before it recovers (the alert resolves)"
+    )
+    retention: Duration = Field(timedelta(days=90), description="how long `standby serve` keeps findings")
 
 
 class Person(Model):
