@@ -65,6 +65,10 @@ class AlertEvent(Base):
     kind: Mapped[str] = mapped_column(String(32))
     person: Mapped[str | None] = mapped_column(String(255))
     text: Mapped[str] = mapped_column(Text)
+    # The outbox message a "delivery_failed" event reports: recorded once per failed message.
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="SET NULL"), unique=True
+    )
 
 
 class ActionToken(Base):
