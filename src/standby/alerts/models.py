@@ -28,6 +28,7 @@ class Alert(Base):
     state: Mapped[str] = mapped_column(String(16))  # open | acknowledged | resolved
     severity: Mapped[str] = mapped_column(String(16))  # the worst status seen: warning | unknown | critical
     summary: Mapped[str] = mapped_column(Text)  # the latest finding's sentence
+    since: Mapped[datetime]  # when the problem began (the check's onset), at or before opened_at
     opened_at: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[str | None] = mapped_column(String(255))
