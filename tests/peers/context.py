@@ -1,4 +1,4 @@
-"""A ProbeContext aimed at local peers: the test CA trusted, host names pinned to 127.0.0.1, a 1 s timeout."""
+"""A ProbeContext aimed at local peers: settings as keyword arguments, a ManualClock, a 1 s timeout."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from standby.core.clock import ManualClock
 from standby.core.net import Network
@@ -13,18 +14,23 @@ from standby.plan.model import Settings
 from standby.probes.context import ProbeContext, net_config
 
 
-@asynccontextmanager
-async def probe_context(
+def make_probe_context(
     now: datetime,
     cache_dir: Path,
     *,
-    ca_bundle: Path | None = None,
+    clock: ManualClock | None = None,
     pins: dict[str, str] | None = None,
-    timeout: str = "1s",
-) -> AsyncIterator[ProbeContext]:
-    settings = Settings.model_validate({"ca_bundle": ca_bundle, "timeout": timeout})
-    net = Network(net_config(settings, pins))
+    **settings: Any,
+) -> ProbeContext:
+    """`make_probe_context(NOW, tmp_path, resolvers=[peer.address], timeout="300ms")`."""
+    parsed = Settings.model_validate({"timeout": "1s", **settings})
+    return ProbeContext(Network(net_config(parsed, pins)), parsed, clock or ManualClock(now), cache_dir)
+
+
+@asynccontextmanager
+async def probe_context(now: datetime, cache_dir: Path, **kwargs: Any) -> AsyncIterator[ProbeContext]:
+    ctx = make_probe_context(now, cache_dir, **kwargs)
     try:
-        yield ProbeContext(net=net, settings=settings, clock=ManualClock(now), cache_dir=cache_dir)
+        yield ctx
     finally:
-        await net.aclose()
+        await ctx.net.aclose()

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.peers.server import BackgroundServer
+
 
 @dataclass
 class Reply:
@@ -52,7 +54,7 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class HttpPeer:
+class HttpPeer(BackgroundServer):
     """`with HttpPeer() as peer: peer.route("/x", Reply(200, "hi")); peer.url("/x")`."""
 
     def __init__(self, tls: ssl.SSLContext | None = None, latency: float = 0.0) -> None:
@@ -115,18 +117,5 @@ class HttpPeer:
         server = _Server(("127.0.0.1", 0), _Handler)
         if self.tls is not None:
             server.socket = self.tls.wrap_socket(server.socket, server_side=True)
-        self._server = server
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._serve(server)
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> HttpPeer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

@@ -42,7 +42,7 @@ class FakeInternet:
 
     def __enter__(self) -> FakeInternet:
         for peer in (self.rdap, self.parent, self.resolver, self.web, self.vendor):
-            self._stack.enter_context(peer)  # type: ignore[arg-type]
+            self._stack.enter_context(peer)
         self.parent.zone("example", nameservers=["ns1.nic.example"])
         return self
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import socketserver
-import threading
 import time
 from collections.abc import Callable
+
+from tests.peers.server import BackgroundServer
 
 
 class _Server(socketserver.ThreadingTCPServer):
@@ -13,7 +14,7 @@ class _Server(socketserver.ThreadingTCPServer):
     request_queue_size = 256  # set before listen(): the default backlog of 5 drops bursts of connects
 
 
-class WhoisPeer:
+class WhoisPeer(BackgroundServer):
     """`with WhoisPeer({"acme.test": "Domain Name: ACME.TEST\\n..."}) as whois: whois.server` (host:port)."""
 
     def __init__(self, answers: dict[str, str] | None = None, delay: float = 0.0) -> None:
@@ -42,18 +43,5 @@ class WhoisPeer:
                 self.wfile.write(text.encode("utf-8"))
 
         server = _Server(("127.0.0.1", 0), Handler)
-        self._server = server
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._serve(server)
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> WhoisPeer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

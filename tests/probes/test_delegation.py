@@ -7,22 +7,22 @@ from typing import Any
 
 import pytest
 
-from standby.core.clock import ManualClock
-from standby.core.net import Network
 from standby.core.status import Status
-from standby.plan.model import Domain, Settings
-from standby.probes.context import ProbeContext, net_config
+from standby.plan.model import Domain
+from standby.probes.context import ProbeContext
 from standby.probes.delegation import evaluate_delegation, lookup_delegation
+from tests.peers.context import make_probe_context
 from tests.peers.dns import DnsPeer
 
 ACME_NS = ["ns1.acme.example", "ns2.acme.example"]
 EXPIRY_NS = ["ns1.pendingrenewaldeletion.com", "ns2.pendingrenewaldeletion.com"]
 
 
+NOW = datetime(2026, 7, 25, tzinfo=UTC)
+
+
 def context(tmp_path: Path, **settings: Any) -> ProbeContext:
-    plan_settings = Settings(timeout="0.3s", **settings)
-    clock = ManualClock(datetime(2026, 7, 25, tzinfo=UTC))
-    return ProbeContext(Network(net_config(plan_settings)), plan_settings, clock, tmp_path)
+    return make_probe_context(NOW, tmp_path, **{"timeout": "0.3s", **settings})
 
 
 @pytest.fixture

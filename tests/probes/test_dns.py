@@ -7,20 +7,18 @@ from typing import Any
 
 import pytest
 
-from standby.core.clock import ManualClock
-from standby.core.net import Network
 from standby.core.status import Finding, Status
-from standby.plan.model import DnsCheck, Settings
-from standby.probes.context import ProbeContext, net_config
+from standby.plan.model import DnsCheck
+from standby.probes.context import ProbeContext
 from standby.probes.dns import check_dns
+from tests.peers.context import make_probe_context
 from tests.peers.dns import DnsPeer, Signing
 
 NOW = datetime(2026, 7, 25, 12, tzinfo=UTC)
 
 
 def context(tmp_path: Path, **settings: Any) -> ProbeContext:
-    plan_settings = Settings(timeout="0.3s", **settings)
-    return ProbeContext(Network(net_config(plan_settings)), plan_settings, ManualClock(NOW), tmp_path)
+    return make_probe_context(NOW, tmp_path, **{"timeout": "0.3s", **settings})
 
 
 @pytest.fixture

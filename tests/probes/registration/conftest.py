@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from standby.core.clock import ManualClock
-from standby.core.net import Network
-from standby.plan.model import Settings
-from standby.probes.context import ProbeContext, net_config
+from standby.probes.context import ProbeContext
+from tests.peers.context import probe_context
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 Make = Callable[..., AbstractAsyncContextManager[ProbeContext]]
@@ -19,16 +16,9 @@ Make = Callable[..., AbstractAsyncContextManager[ProbeContext]]
 
 @pytest.fixture
 def make_ctx(tmp_path: Path) -> Make:
-    """`async with make_ctx(rdap_bootstrap=..., whois_servers=...) as ctx:` — a context for local peers."""
+    """`async with make_ctx(clock, rdap_bootstrap=..., whois_servers=...) as ctx:` for local peers."""
 
-    @asynccontextmanager
-    async def make(clock: ManualClock | None = None, **settings: Any) -> AsyncIterator[ProbeContext]:
-        parsed = Settings.model_validate({"timeout": "1s", **settings})
-        net = Network(net_config(parsed))
-        cache = Path(settings.get("cache_dir") or tmp_path / "cache")
-        try:
-            yield ProbeContext(net=net, settings=parsed, clock=clock or ManualClock(NOW), cache_dir=cache)
-        finally:
-            await net.aclose()
+    def make(clock: object = None, **settings: object) -> AbstractAsyncContextManager[ProbeContext]:
+        return probe_context(NOW, tmp_path / "cache", clock=clock, **settings)
 
     return make
