@@ -1,0 +1,185 @@
+"""The chain of responsibility, resolved from the plan into people and addresses at the moment an
+escalation starts. The snapshot is stored with the escalation (Grafana OnCall does the same), so an
+edit of the plan mid-escalation never changes who is told next.
+
+Rounds: each step's `after` counts from the start of its round. A round ends once its last step has
+had as long to answer as the gap before it (30 minutes when that gap is zero or the chain has a single
+step); the default chain (owner at 0, manager at 30 min) therefore has rounds of one hour.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TypedDict
+
+from standby.plan.model import Person, Plan, Playbook, Step
+
+DEFAULT_STEPS = (
+    Step(after=timedelta(0), notify=["owner"]),
+    Step(after=timedelta(minutes=30), notify=["owner.reports_to"]),
+)
+DEFAULT_REPEAT = 1
+DEFAULT_WAIT = timedelta(minutes=30)
+
+
+class Contact(TypedDict):
+    channel: str  # "email" | "apprise"
+    address: str
+
+
+class Recipient(TypedDict):
+    id: str  # a person id, or "audience:ID" for an audience's own notify URLs
+    name: str
+    contacts: list[Contact]
+    problem: str | None  # why there is no working channel, when `contacts` is empty
+
+
+class StepPlan(TypedDict):
+    after: int  # seconds from the start of the round
+    targets: list[str]
+    recipients: list[Recipient]
+    notes: list[str]  # targets that name nobody, and why
+
+
+class Chain(TypedDict):
+    source: str  # "playbook ID" or "the default chain"
+    organization: str
+    timezone: str
+    owner: Recipient | None
+    steps: list[StepPlan]
+    repeat: int
+    round_seconds: int
+
+
+def playbook_for(plan: Plan, asset: str) -> Playbook | None:
+    """The playbook the plan names for `asset` ("domain:acme.example", "endpoint:demo-page", ...)."""
+    kind, _, ident = asset.partition(":")
+    entities = {
+        "domain": {d.name: d.playbook for d in plan.domains},
+        "certificate": {f"{c.host}:{c.port}": c.playbook for c in plan.certificates},
+        "dns": {f"{r.name}/{r.type}": r.playbook for r in plan.dns},
+        "endpoint": {e.id: e.playbook for e in plan.endpoints},
+        "vendor": {v.id: v.playbook for v in plan.vendors},
+    }
+    playbook_id = entities.get(kind, {}).get(ident)
+    return next((p for p in plan.playbooks if p.id == playbook_id), None)
+
+
+def contacts(plan: Plan, person: Person) -> Recipient:
+    """Where `person` can be reached: email (when the plan has a relay) and every Apprise URL."""
+    found: list[Contact] = []
+    if person.email and plan.settings.email is not None:
+        found.append(Contact(channel="email", address=person.email))
+    found += [Contact(channel="apprise", address=url) for url in person.notify]
+    problem = None
+    if not found:
+        problem = (
+            "has an email address but the plan configures no settings.email, and no notify URL"
+            if person.email
+            else "has no email address and no notify URL in the plan"
+        )
+    return Recipient(id=person.id, name=person.name or person.id, contacts=found, problem=problem)
+
+
+def snapshot(plan: Plan, *, asset: str, owner: str | None) -> Chain:
+    playbook = playbook_for(plan, asset)
+    steps = sorted(
+        playbook.escalation if playbook and playbook.escalation else DEFAULT_STEPS, key=lambda s: s.after
+    )
+    people = {p.id: p for p in plan.people}
+    owner_person = people.get(owner) if owner else None
+    resolved = [_resolve_step(plan, step, asset, owner, people) for step in steps]
+    last = steps[-1].after
+    gap = last - steps[-2].after if len(steps) > 1 else timedelta(0)
+    return Chain(
+        source=f"playbook {playbook.id}" if playbook and playbook.escalation else "the default chain",
+        organization=plan.organization,
+        timezone=plan.timezone,
+        owner=contacts(plan, owner_person) if owner_person else None,
+        steps=resolved,
+        repeat=playbook.repeat if playbook and playbook.escalation else DEFAULT_REPEAT,
+        round_seconds=int((last + (gap if gap > timedelta(0) else DEFAULT_WAIT)).total_seconds()),
+    )
+
+
+def _resolve_step(
+    plan: Plan, step: Step, asset: str, owner: str | None, people: dict[str, Person]
+) -> StepPlan:
+    audiences = {a.id: a for a in plan.audiences}
+    recipients: dict[str, Recipient] = {}
+    notes: list[str] = []
+    for target in step.notify:
+        if target == "owner" or target.startswith("owner."):
+            person, note = _walk(target, asset, owner, people)
+            if person is None:
+                notes.append(note)
+            else:
+                recipients.setdefault(person.id, contacts(plan, person))
+        elif target in people:
+            recipients.setdefault(target, contacts(plan, people[target]))
+        elif target in audiences:
+            audience = audiences[target]
+            for member in audience.members:
+                if member in people:
+                    recipients.setdefault(member, contacts(plan, people[member]))
+            if audience.notify:
+                urls = [Contact(channel="apprise", address=url) for url in audience.notify]
+                key = f"audience:{target}"
+                recipients[key] = Recipient(
+                    id=key, name=f"the {target} audience", contacts=urls, problem=None
+                )
+        else:
+            notes.append(f"{target!r} is neither a person nor an audience in the plan")
+    return StepPlan(
+        after=int(step.after.total_seconds()),
+        targets=list(step.notify),
+        recipients=list(recipients.values()),
+        notes=notes,
+    )
+
+
+def _walk(target: str, asset: str, owner: str | None, people: dict[str, Person]) -> tuple[Person | None, str]:
+    """Follow `owner.reports_to.reports_to...`; when a link is missing, say where the chain stops."""
+    if owner is None:
+        return None, f"{asset} has no owner in the plan, so {target!r} names no one"
+    person = people.get(owner)
+    if person is None:
+        return None, f"the owner {owner!r} is not a person in the plan, so {target!r} names no one"
+    for _ in target.split(".")[1:]:
+        boss = people.get(person.reports_to) if person.reports_to else None
+        if boss is None:
+            return (
+                None,
+                f"{person.name or person.id} reports to nobody in the plan, so {target!r} names no one",
+            )
+        person = boss
+    return person, ""
+
+
+def names(chain: Chain) -> dict[str, str]:
+    """Every recipient id in the chain with the name to show for it."""
+    out = {r["id"]: r["name"] for step in chain["steps"] for r in step["recipients"]}
+    if chain["owner"]:
+        out[chain["owner"]["id"]] = chain["owner"]["name"]
+    return out
+
+
+def display(chain: Chain, who: str) -> str:
+    """How to name `who` (a recipient id) in a message."""
+    if who.startswith("audience:"):
+        return f"someone in the {who.partition(':')[2]} audience"
+    return names(chain).get(who, who)
+
+
+def describe(chain: Chain) -> str:
+    """`Dana Reyes at once, Lee Park after 30 min; repeated once`: for the timeline."""
+    parts = []
+    for step in chain["steps"]:
+        who = ", ".join(r["name"] for r in step["recipients"]) or "nobody"
+        parts.append(f"{who} at once" if step["after"] == 0 else f"{who} after {_minutes(step['after'])}")
+    repeat = {0: "not repeated", 1: "repeated once"}.get(chain["repeat"], f"repeated {chain['repeat']} times")
+    return f"{'; '.join(parts)}; rounds of {_minutes(chain['round_seconds'])}, {repeat} ({chain['source']})"
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds // 60} min" if seconds % 3600 else f"{seconds // 3600} h"

@@ -1,0 +1,260 @@
+"""Running an alert's chain: each step tells its people, rounds repeat, and the end is never silent.
+
+A step that runs late (a worker was down) shifts the rest of its round by the delay, so every step
+still gets its full time to answer. When the last round ends with nobody acknowledging, the owner and
+the last step's people are told the chain is exhausted, and the escalation says so (state exhausted).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TypeVar, cast
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from standby.alerts import messages, notify, tokens
+from standby.alerts.chain import Chain, Recipient, describe, snapshot
+from standby.alerts.models import Alert, Escalation, Renewal
+from standby.plan.model import Plan
+from standby.store.db import lock_for_write
+
+LEASE = timedelta(minutes=2)
+_Row = TypeVar("_Row", Alert, Escalation)
+
+
+def chain_of(escalation: Escalation) -> Chain:
+    return cast(Chain, escalation.chain)
+
+
+def start(session: Session, alert: Alert, *, plan: Plan, now: datetime) -> Escalation:
+    """Snapshot the chain for `alert` and run whatever is due at once (the first step, usually)."""
+    chain = snapshot(plan, asset=alert.asset, owner=alert.owner)
+    escalation = Escalation(
+        alert_id=alert.id,
+        chain=dict(chain),
+        repeat=chain["repeat"],
+        round=0,
+        step=0,
+        round_started_at=now,
+        next_at=now + timedelta(seconds=chain["steps"][0]["after"]),
+        state="running",
+    )
+    session.add(escalation)
+    notify.event(session, alert, "chain", f"escalation chain: {describe(chain)}", now=now)
+    advance(session, escalation, alert, base_url=_base(plan), now=now)
+    return escalation
+
+
+def run_due(
+    sessions: sessionmaker[Session], *, plan: Plan, now: datetime, worker: str, limit: int = 100
+) -> int:
+    """Claim due escalations, run their steps (messages into the outbox); return how many steps ran."""
+    ran = 0
+    for escalation_id, alert_id in _claim(sessions, now=now, worker=worker, limit=limit):
+        with sessions.begin() as session:
+            lock_for_write(session)
+            # The alert first, as acknowledge and resolve lock it: one order, no deadlock.
+            alert = _locked(session, Alert, alert_id)
+            escalation = _locked(session, Escalation, escalation_id)
+            if escalation.lease_owner != worker:  # our lease ran out and someone else has it now
+                continue
+            escalation.lease_owner = escalation.lease_until = None
+            if alert.state != "open":
+                stop(escalation)
+                continue
+            ran += advance(session, escalation, alert, base_url=_base(plan), now=now)
+    with sessions.begin() as session:
+        notify.record_failures(session, now=now)
+    return ran
+
+
+def _claim(
+    sessions: sessionmaker[Session], *, now: datetime, worker: str, limit: int
+) -> list[tuple[int, int]]:
+    with sessions.begin() as session:
+        lock_for_write(session)
+        free = (Escalation.lease_until.is_(None)) | (Escalation.lease_until <= now)
+        query = (
+            select(Escalation)
+            .where(Escalation.state == "running", Escalation.next_at <= now, free)
+            .order_by(Escalation.next_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claimed = []
+        for escalation in session.scalars(query):
+            escalation.lease_owner, escalation.lease_until = worker, now + LEASE
+            claimed.append((escalation.id, escalation.alert_id))
+        return claimed
+
+
+def _locked(session: Session, model: type[_Row], ident: int) -> _Row:
+    query = select(model).where(model.id == ident).with_for_update().execution_options(populate_existing=True)
+    return session.scalars(query).one()
+
+
+def stop(escalation: Escalation) -> None:
+    if escalation.state == "running":
+        escalation.state, escalation.next_at = "stopped", None
+
+
+def advance(
+    session: Session, escalation: Escalation, alert: Alert, *, base_url: str | None, now: datetime
+) -> int:
+    """Run every step that is due; returns how many ran."""
+    chain, ran = chain_of(escalation), 0
+    steps = chain["steps"]
+    while escalation.state == "running" and escalation.next_at is not None and escalation.next_at <= now:
+        escalation.round_started_at += now - escalation.next_at  # late: keep the spacing from here
+        start_at = escalation.round_started_at
+        if escalation.step < len(steps):
+            index = escalation.step
+            escalation.step += 1
+            later = (
+                steps[escalation.step]["after"] if escalation.step < len(steps) else chain["round_seconds"]
+            )
+            escalation.next_at = start_at + timedelta(seconds=later)
+            _run_step(session, escalation, alert, index, base_url=base_url, now=now)
+            ran += 1
+        elif escalation.round < escalation.repeat:
+            escalation.round += 1
+            escalation.step = 0
+            escalation.round_started_at = now
+            escalation.next_at = now + timedelta(seconds=steps[0]["after"])
+            notify.event(
+                session,
+                alert,
+                "repeat",
+                f"nobody acknowledged: round {escalation.round + 1} of {escalation.repeat + 1} starts",
+                now=now,
+            )
+        else:
+            _exhaust(session, escalation, alert, base_url=base_url, now=now)
+    return ran
+
+
+def next_step(escalation: Escalation) -> messages.Next | None:
+    """When the chain acts next if nobody acknowledges, and what it does then."""
+    if escalation.state != "running" or escalation.next_at is None:
+        return None
+    chain = chain_of(escalation)
+    steps = chain["steps"]
+    if escalation.step < len(steps):
+        return escalation.next_at, _who(steps[escalation.step]["recipients"], again=escalation.round > 0)
+    if escalation.round < escalation.repeat:
+        when = escalation.next_at + timedelta(seconds=steps[0]["after"])
+        return when, f"{_who(steps[0]['recipients'], again=True)} (round {escalation.round + 2})"
+    last = [r["name"] for r in steps[-1]["recipients"]]
+    owner = [chain["owner"]["name"]] if chain["owner"] else []
+    everyone = ", ".join(dict.fromkeys(owner + last)) or "nobody"
+    return (
+        escalation.next_at,
+        f"the chain is exhausted and {everyone} {'is' if ',' not in everyone else 'are'} told so",
+    )
+
+
+def _who(recipients: list[Recipient], *, again: bool) -> str:
+    if not recipients:
+        return "the chain moves on (that step names no one who can be reached)"
+    people = ", ".join(r["name"] for r in recipients)
+    verb = "is" if len(recipients) == 1 else "are"
+    return f"{people} {verb} told{' again' if again else ''}"
+
+
+def _run_step(
+    session: Session, escalation: Escalation, alert: Alert, index: int, *, base_url: str | None, now: datetime
+) -> None:
+    chain = chain_of(escalation)
+    step = chain["steps"][index]
+    where = f"step {index + 1}, round {escalation.round + 1}"
+    for note in step["notes"]:
+        notify.event(session, alert, "skipped", f"{where}: {note}", now=now)
+    if not step["recipients"]:
+        notify.event(session, alert, "skipped", f"{where}: nobody to tell; the chain goes on", now=now)
+    upcoming = next_step(escalation)
+    for recipient in step["recipients"]:
+
+        def compose(r: Recipient = recipient) -> messages.Text:
+            return messages.page(
+                alert,
+                chain=chain,
+                person=r["id"],
+                step=index,
+                round=escalation.round,
+                next_step=upcoming,
+                ack_link=_link(session, alert, r["id"], "ack", base_url, now),
+                confirm_link=_link(session, alert, r["id"], "confirm", base_url, now),
+                now=now,
+            )
+
+        notify.send(
+            session,
+            alert,
+            recipient,
+            key=f"r{escalation.round}/s{index}",
+            compose=compose,
+            now=now,
+            record=where,
+        )
+
+
+def _exhaust(
+    session: Session, escalation: Escalation, alert: Alert, *, base_url: str | None, now: datetime
+) -> None:
+    chain = chain_of(escalation)
+    escalation.state, escalation.next_at = "exhausted", None
+    told = notify.told(session, alert, chain)
+    audience = {
+        r["id"]: r for r in ([chain["owner"]] if chain["owner"] else []) + chain["steps"][-1]["recipients"]
+    }
+    reached = [r["name"] for r in told]
+    for recipient in audience.values():
+
+        def compose(r: Recipient = recipient) -> messages.Text:
+            link = _link(session, alert, r["id"], "ack", base_url, now)
+            return messages.exhausted(
+                alert, chain=chain, person=r["id"], told=reached, ack_link=link, now=now
+            )
+
+        notify.send(session, alert, recipient, key="exhausted", compose=compose, now=now)
+    names = (
+        ", ".join(r["name"] for r in audience.values() if r["contacts"]) or "nobody (no one could be reached)"
+    )
+    notify.event(
+        session, alert, "exhausted", f"the chain is exhausted; nobody acknowledged. Told {names} so", now=now
+    )
+
+
+def _link(
+    session: Session, alert: Alert, person: str, purpose: tokens.Purpose, base_url: str | None, now: datetime
+) -> str | None:
+    if base_url is None:
+        return None
+    if purpose == "ack":
+        token = tokens.issue(
+            session,
+            purpose="ack",
+            person=person,
+            now=now,
+            alert_id=alert.id,
+            expires_at=now + tokens.ACK_LIFETIME,
+        )
+        return f"{base_url}/ack/{token}"
+    renewal = session.scalars(select(Renewal).where(Renewal.alert_id == alert.id)).one_or_none()
+    if alert.reason != "confirmation" or renewal is None or person.startswith("audience:"):
+        return None
+    token = tokens.issue(
+        session,
+        purpose="confirm",
+        person=person,
+        now=now,
+        renewal_id=renewal.id,
+        expires_at=tokens.confirm_expiry(renewal.expires_at, now),
+    )
+    return f"{base_url}/confirm/{token}"
+
+
+def _base(plan: Plan) -> str | None:
+    base = plan.settings.base_url
+    return str(base).rstrip("/") if base is not None else None

@@ -1,0 +1,149 @@
+"""Alert messages into the outbox, one row per person × channel × address, each under a key that
+makes sending it twice impossible; and the timeline rows that say who was told, or why not."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from standby.alerts.chain import Chain, Recipient, names
+from standby.alerts.messages import Text
+from standby.alerts.models import Alert, AlertEvent, Escalation
+from standby.channels.models import Message
+from standby.channels.outbox import enqueue
+from standby.channels.redact import redact_url
+
+
+def topic(alert: Alert) -> str:
+    return f"alert:{alert.id}"
+
+
+def event(
+    session: Session, alert: Alert, kind: str, text: str, *, now: datetime, person: str | None = None
+) -> None:
+    session.add(AlertEvent(alert_id=alert.id, at=now, kind=kind, person=person, text=text))
+
+
+def shown(channel: str, address: str) -> str:
+    return address if channel == "email" else redact_url(address)
+
+
+def send(
+    session: Session,
+    alert: Alert,
+    recipient: Recipient,
+    *,
+    key: str,
+    compose: Callable[[], Text],
+    now: datetime,
+    record: str | None = None,
+) -> bool:
+    """Enqueue `compose()` for every contact of `recipient` under `alert:{id}/{key}/...`.
+
+    A recipient without a working channel gets a `no_channel` event instead (the chain goes on);
+    with `record`, a `notified` event names the channels. Returns whether anything was enqueued.
+    """
+    if not recipient["contacts"]:
+        why = recipient["problem"] or "has no working channel"
+        event(
+            session,
+            alert,
+            "no_channel",
+            f"could not tell {recipient['name']}: {why}",
+            now=now,
+            person=recipient["id"],
+        )
+        return False
+    enqueue_text(session, topic=topic(alert), key=key, recipient=recipient, text=compose(), now=now)
+    if record:
+        how = ", ".join(shown(c["channel"], c["address"]) for c in recipient["contacts"])
+        event(
+            session,
+            alert,
+            "notified",
+            f"{record}: told {recipient['name']} by {how}",
+            now=now,
+            person=recipient["id"],
+        )
+    return True
+
+
+def enqueue_text(
+    session: Session, *, topic: str, key: str, recipient: Recipient, text: Text, now: datetime
+) -> None:
+    """One outbox row per contact, keyed `{topic}/{key}/{recipient}/{channel}/{address hash}`."""
+    for contact in recipient["contacts"]:
+        channel, address = contact["channel"], contact["address"]
+        suffix = hashlib.sha256(address.encode()).hexdigest()[:16]
+        enqueue(
+            session,
+            key=f"{topic}/{key}/{recipient['id']}/{channel}/{suffix}",
+            topic=topic,
+            recipient=recipient["id"],
+            channel=channel,
+            address=address,
+            subject=text.subject,
+            body=text.body,
+            now=now,
+        )
+
+
+def told(session: Session, alert: Alert, chain: Chain) -> list[Recipient]:
+    """Everyone a message about `alert` was addressed to so far, with those addresses."""
+    rows = session.execute(
+        select(Message.recipient, Message.channel, Message.address)
+        .where(Message.topic == topic(alert), Message.recipient.is_not(None))
+        .distinct()
+        .order_by(Message.recipient)
+    ).all()
+    people: dict[str, Recipient] = {}
+    shown_names = names(chain)
+    for rid, channel, address in rows:
+        assert rid is not None  # filtered by the query
+        entry = people.setdefault(
+            rid, Recipient(id=rid, name=shown_names.get(rid, rid), contacts=[], problem=None)
+        )
+        entry["contacts"].append({"channel": channel, "address": address})
+    return list(people.values())
+
+
+def record_failures(session: Session, *, now: datetime) -> int:
+    """A `delivery_failed` event for each alert message the outbox gave up on, once per message."""
+    query = (
+        select(Message)
+        .where(Message.state == "failed", Message.topic.like("alert:%"))
+        .where(~exists().where(AlertEvent.message_id == Message.id))
+    )
+    recorded = 0
+    for message in session.scalars(query):
+        alert_id = int(message.topic.partition(":")[2])
+        chain = session.scalars(select(Escalation.chain).where(Escalation.alert_id == alert_id)).one_or_none()
+        who = names(chain).get(message.recipient or "", message.recipient) if chain else message.recipient
+        text = f"could not deliver to {who} by {message.shown_address}: {message.last_error}"
+        try:
+            with session.begin_nested():  # another worker may record the same failure at once
+                session.add(
+                    AlertEvent(
+                        alert_id=alert_id,
+                        at=now,
+                        kind="delivery_failed",
+                        person=message.recipient,
+                        text=text,
+                        message_id=message.id,
+                    )
+                )
+            recorded += 1
+        except IntegrityError:
+            continue
+    return recorded
+
+
+def failures(session: Session, alert_id: int) -> list[Message]:
+    """The alert's messages the outbox gave up on (permanent errors, or retries exhausted)."""
+    query = select(Message).where(Message.topic == f"alert:{alert_id}", Message.state == "failed")
+    return list(session.scalars(query.order_by(Message.id)))
