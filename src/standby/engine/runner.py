@@ -1,0 +1,274 @@
+"""The engine: `tick()` makes one pass — reload the plan if its file changed, claim due monitors and
+probe them, record what they found (damped states, alerts), run due escalation steps and renewal
+reminders, deliver the outbox — and `run_forever()` ticks about once a second until told to stop.
+
+Probes run on the event loop through one long-lived ProbeContext (its memo outlives ticks). Database
+work runs in threads: it blocks, and the web app shares the loop. In `run_forever` probes and delivery
+run in the background and a tick records whatever has finished, so one slow endpoint never holds up
+the others; `tick()` alone waits for everything it started, which is what tests want.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from standby.channels.sender import Sender
+from standby.core.clock import Clock, SystemClock
+from standby.core.status import Finding
+from standby.engine import upkeep
+from standby.engine.hooks import DueWork, Hooks, StateChange
+from standby.engine.planfile import PlanFile, Reload
+from standby.engine.recorder import Done, outcome, record_runs
+from standby.engine.reload import apply_reload
+from standby.engine.scheduler import Claim, claim_due, lease_for, release, run_limit
+from standby.plan.model import Plan
+from standby.probes.context import ProbeContext, make_context
+from standby.probes.run import Job, jobs_for, run_job
+
+T = TypeVar("T")
+log = logging.getLogger("standby.engine")
+TICK = 1.0  # seconds between ticks when there is nothing more to do
+
+
+@dataclass
+class TickReport:
+    plan: str | None = None  # "loaded" or "refused" when the plan file changed
+    claimed: int = 0  # monitors claimed (and started) this tick
+    ran: int = 0  # monitor runs recorded this tick
+    findings: int = 0
+    changes: int = 0  # damped status changes
+    lag: timedelta | None = None  # now − the oldest due time among the monitors claimed
+    escalations: int = 0  # escalation steps run
+    renewals: int = 0  # renewal reminders and deadlines handled
+    messages: int = 0  # outbox messages claimed for delivery
+
+
+@dataclass
+class _Run:
+    claim: Claim
+    job: Job
+    started: datetime
+    ctx: ProbeContext
+    task: asyncio.Task[list[Finding]]
+
+
+def default_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Engine:
+    def __init__(
+        self,
+        plan: Path,
+        sessions: sessionmaker[Session],
+        *,
+        clock: Clock | None = None,
+        worker: str | None = None,
+        on_state_change: StateChange | None = None,
+        capacity: int | None = None,
+    ) -> None:
+        self.plan_file = PlanFile(plan)
+        self.sessions = sessions
+        self.clock = clock or SystemClock()
+        self.worker = worker or default_worker()
+        self._on_state_change = on_state_change
+        self._capacity = capacity
+        self._hooks: Hooks | None = None
+        self._jobs: dict[str, Job] = {}
+        self._ctx: ProbeContext | None = None
+        self._retired: list[ProbeContext] = []
+        self._senders: dict[str, Sender] = {}
+        self._runs: list[_Run] = []
+        self._delivery: asyncio.Task[int] | None = None
+        self._pruned_at: datetime | None = None
+        self._foreign: set[str] = set()  # monitor keys other workers' plans have and ours has not
+
+    @property
+    def plan(self) -> Plan:
+        return self.plan_file.plan
+
+    @property
+    def capacity(self) -> int:
+        """How many monitor runs may be in flight: the network layer bounds the operations themselves."""
+        return self._capacity or 4 * self.plan.settings.concurrency
+
+    async def start(self) -> None:
+        """Load the plan (PlanError if it is bad: there is nothing to fall back on) and sync it."""
+        if self._hooks is not None:
+            return
+        hooks = Hooks.real()
+        if self._on_state_change is not None:
+            hooks = hooks.replace_state_change(self._on_state_change)
+        self._hooks = hooks
+        found = self.plan_file.load()
+        await self._reload(found, self.clock.now())
+
+    async def tick(self, *, wait: bool = True) -> TickReport:
+        await self.start()
+        assert self._hooks is not None
+        now = self.clock.now()
+        report = TickReport()
+        found = self.plan_file.refresh()
+        if found is not None:
+            report.plan = "loaded" if found.plan is not None else "refused"
+            await self._reload(found, now)
+        await self._claim(report, now)
+        if wait:
+            await asyncio.gather(*(r.task for r in self._runs), return_exceptions=True)
+        await self._record(report)
+        plan = self.plan
+        report.escalations = await self._due("escalation", self._hooks.run_escalations, plan, now)
+        report.renewals = await self._due("renewal", self._hooks.run_renewals, plan, now)
+        report.messages = await self._deliver(wait)
+        if self._pruned_at is None or now - self._pruned_at >= upkeep.PRUNE_EVERY:
+            self._pruned_at = now
+            retention = plan.settings.retention
+            await asyncio.to_thread(upkeep.prune_history, self.sessions, now=now, retention=retention)
+        return report
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Tick until `stop` is set; a failing tick (database away) is logged and retried."""
+        try:
+            while not stop.is_set():
+                delay = TICK
+                try:
+                    report = await self.tick(wait=False)
+                    if report.claimed and len(self._runs) >= self.capacity:
+                        delay = TICK / 10  # saturated: record and refill sooner
+                except Exception:
+                    log.exception("engine tick failed; trying again in %.0f s", 5 * TICK)
+                    delay = 5 * TICK
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=delay)
+        finally:
+            await self.close()
+
+    async def close(self) -> None:
+        """Stop: cancel probes in flight and give their leases back; let a delivery in progress end."""
+        for run in self._runs:
+            run.task.cancel()
+        await asyncio.gather(*(r.task for r in self._runs), return_exceptions=True)
+        if self._runs:
+            claims = [r.claim for r in self._runs]
+            self._runs = []
+            await asyncio.to_thread(self._in_transaction, lambda s: release(s, claims, worker=self.worker))
+        if self._delivery is not None:
+            await asyncio.gather(self._delivery, return_exceptions=True)
+        for ctx in [*self._retired, *([self._ctx] if self._ctx else [])]:
+            await ctx.net.aclose()
+        self._retired, self._ctx = [], None
+
+    # -- the steps of a tick -------------------------------------------------------------------
+
+    async def _reload(self, found: Reload, now: datetime) -> None:
+        assert self._hooks is not None
+        jobs = jobs_for(found.plan) if found.plan is not None else []
+        hook = self._hooks.on_state_change
+        await asyncio.to_thread(
+            self._in_transaction,
+            lambda s: apply_reload(
+                s, found, path=self.plan_file.path, jobs=jobs, on_state_change=hook, now=now
+            ),
+        )
+        if found.plan is None:
+            return
+        self._jobs = {job.key: job for job in jobs}
+        self._senders = upkeep.senders_for(found.plan.settings, first=self._ctx is None)
+        fresh = make_context(found.plan, self.clock)
+        old = self._ctx
+        if old is not None:
+            self._retired.append(old)
+            if old.settings == fresh.settings:
+                fresh = replace(old, net=fresh.net)  # keeps the memo: the registry answers stay good
+        self._ctx = fresh
+
+    async def _claim(self, report: TickReport, now: datetime) -> None:
+        lease, limit = lease_for(self.plan.settings), self.capacity - len(self._runs)
+        claims = await asyncio.to_thread(
+            self._in_transaction,
+            lambda s: claim_due(s, worker=self.worker, now=now, limit=limit, lease=lease),
+        )
+        unknown = [c for c in claims if c.key not in self._jobs]
+        if unknown:  # another worker runs a different plan version; leave these to it
+            new = {c.key for c in unknown} - self._foreign
+            if new:
+                log.warning("monitors not in this worker's plan, left to others: %s", ", ".join(sorted(new)))
+                self._foreign |= new
+            await asyncio.to_thread(self._in_transaction, lambda s: release(s, unknown, worker=self.worker))
+        assert self._ctx is not None
+        limit_s = run_limit(self.plan.settings).total_seconds()
+        for claim in claims:
+            job = self._jobs.get(claim.key)
+            if job is not None:
+                task = asyncio.create_task(asyncio.wait_for(run_job(job, self._ctx), limit_s))
+                self._runs.append(_Run(claim, job, now, self._ctx, task))
+                report.claimed += 1
+        if claims:
+            report.lag = now - min(c.due for c in claims)
+
+    async def _record(self, report: TickReport) -> None:
+        assert self._hooks is not None
+        finished = [r for r in self._runs if r.task.done()]
+        if not finished:
+            return
+        self._runs = [r for r in self._runs if not r.task.done()]
+        limit = run_limit(self.plan.settings)
+        done = [Done(r.claim, r.job, r.started, outcome(r.job, r.task, limit)) for r in finished]
+        hook, plan, now = self._hooks.on_state_change, self.plan, self.clock.now()
+        ran, findings, changes = await asyncio.to_thread(
+            self._in_transaction,
+            lambda s: record_runs(s, done, worker=self.worker, plan=plan, on_state_change=hook, now=now),
+        )
+        report.ran, report.findings, report.changes = ran, findings, changes
+        for ctx in list(self._retired):
+            if not any(r.ctx is ctx for r in self._runs):
+                self._retired.remove(ctx)
+                await ctx.net.aclose()
+
+    async def _due(self, what: str, work: DueWork, plan: Plan, now: datetime) -> int:
+        try:
+            return await asyncio.to_thread(work, self.sessions, plan=plan, now=now, worker=self.worker)
+        except Exception:  # a bug or an outage here must not stop the monitoring
+            log.exception("running due %s work failed; trying again next tick", what)
+            return 0
+
+    async def _deliver(self, wait: bool) -> int:
+        """Start delivering the outbox in a thread unless it still is; count what finished."""
+        claimed = self._delivered()
+        if self._delivery is None:
+            work = upkeep.deliver_outbox
+            self._delivery = asyncio.create_task(
+                asyncio.to_thread(
+                    work, self.sessions, worker=self.worker, clock=self.clock, senders=self._senders
+                )
+            )
+        if wait:
+            await asyncio.gather(self._delivery, return_exceptions=True)
+            claimed += self._delivered()
+        return claimed
+
+    def _delivered(self) -> int:
+        task = self._delivery
+        if task is None or not task.done():
+            return 0
+        self._delivery = None
+        error = None if task.cancelled() else task.exception()
+        if task.cancelled() or error is not None:
+            log.error("outbox delivery failed; trying again next tick", exc_info=error)
+            return 0
+        return task.result()
+
+    def _in_transaction(self, work: Callable[[Session], T]) -> T:
+        with self.sessions() as session, session.begin():
+            return work(session)

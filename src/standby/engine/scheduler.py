@@ -1,0 +1,82 @@
+"""Due monitors, claimed under a lease so that each run happens once however many workers there are.
+
+A claim is a committed lease (`lease_owner`, `lease_until`): PostgreSQL workers claim with
+`SELECT … FOR UPDATE SKIP LOCKED`, so two never wait on or take the same rows; SQLite (one process)
+takes the write lock. A worker that dies holding a lease stops renewing nothing — the lease simply runs
+out, and the monitor, still due, is claimed by the next worker that looks. A run is cut off well before
+its lease ends (`run_limit`), so a slow probe cannot outlive its claim and be run twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from standby.engine.models import Monitor
+from standby.plan.model import Settings
+from standby.store.db import lock_for_write
+
+RECORD_MARGIN = timedelta(seconds=30)  # time to record the findings after the probe is cut off
+
+
+def run_limit(settings: Settings) -> timedelta:
+    """The longest one probe job may take: several operations (bootstrap, RDAP, WHOIS fallback, the
+    parent's servers one after the other) each bounded by `settings.timeout`."""
+    return max(timedelta(seconds=30), settings.timeout * 6)
+
+
+def lease_for(settings: Settings) -> timedelta:
+    return run_limit(settings) + RECORD_MARGIN
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A leased monitor, detached from the session that claimed it."""
+
+    id: int
+    key: str
+    due: datetime
+
+
+def claim_due(session: Session, *, worker: str, now: datetime, limit: int, lease: timedelta) -> list[Claim]:
+    """Lease up to `limit` due monitors (oldest due first) to `worker`. The caller commits."""
+    if limit <= 0:
+        return []
+    lock_for_write(session)
+    free = or_(Monitor.lease_until.is_(None), Monitor.lease_until <= now)
+    query = (
+        select(Monitor)
+        .where(Monitor.active.is_(True), Monitor.next_run_at <= now, free)
+        .order_by(Monitor.next_run_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claims = []
+    for monitor in session.scalars(query):
+        monitor.lease_owner, monitor.lease_until = worker, now + lease
+        claims.append(Claim(monitor.id, monitor.key, monitor.next_run_at))
+    session.flush()
+    return claims
+
+
+def finish(session: Session, claim: Claim, *, worker: str, started: datetime) -> Monitor | None:
+    """Schedule the next run one interval after this one began and release the lease. None when the
+    lease was lost meanwhile (another worker may be running it): then the run must not be recorded."""
+    monitor = session.get(Monitor, claim.id, with_for_update=True)
+    if monitor is None or monitor.lease_owner != worker:
+        return None
+    monitor.last_run_at = started
+    monitor.next_run_at = started + timedelta(seconds=monitor.interval_seconds)
+    monitor.lease_owner = monitor.lease_until = None
+    return monitor
+
+
+def release(session: Session, claims: list[Claim], *, worker: str) -> None:
+    """Give leases back without running (stopping, or a job this worker's plan does not have)."""
+    for claim in claims:
+        monitor = session.get(Monitor, claim.id, with_for_update=True)
+        if monitor is not None and monitor.lease_owner == worker:
+            monitor.lease_owner = monitor.lease_until = None

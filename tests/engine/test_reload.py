@@ -1,0 +1,131 @@
+"""Editing the plan file under a running engine: good edits apply at the next tick, bad ones are refused
+and reported while the last good plan keeps running, removed monitors stop (and their alerts end)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from standby.core.clock import ManualClock
+from standby.engine.models import CheckState, Monitor, PlanLoad
+from tests.engine.conftest import Changes, MakeEngine, break_page, edit_plan, requests_to, ticks
+from tests.peers.http import Reply
+from tests.peers.internet import FakeInternet
+
+MINUTE = timedelta(minutes=1)
+
+
+def monitors(sessions: sessionmaker[Session]) -> dict[str, tuple[bool, int]]:
+    with sessions() as session:
+        return {m.key: (m.active, m.interval_seconds) for m in session.scalars(select(Monitor))}
+
+
+async def test_the_first_load_syncs_every_job_with_its_interval_and_records_the_warnings(
+    make: MakeEngine, internet: FakeInternet
+) -> None:
+    edit_plan(
+        internet,
+        certificates=[{"host": "www.acme.example", "address": "127.0.0.1"}],
+        dns=[{"name": "www.acme.example", "type": "A"}],
+    )
+    engine = await make()
+    assert monitors(engine.sessions) == {
+        "domain:acme.example/domain": (True, 3600),
+        "certificate:www.acme.example:443/certificate": (True, 6 * 3600),
+        "dns:www.acme.example/A/dns": (True, 300),
+        "endpoint:demo-page/http": (True, 60),
+        "vendor:marketo/vendor": (True, 60),
+    }
+    with engine.sessions() as session:
+        load = session.scalars(select(PlanLoad)).one()
+    assert load.valid and len(load.sha256) == 64
+    assert [m.split(" ", 1)[1] for m in load.messages] == [
+        "certificates[0]: warning: no owner: nobody is responsible for this; add owner: <person id>",
+        "dns[0]: warning: no owner: nobody is responsible for this; add owner: <person id>",
+    ]
+
+
+async def test_an_edit_is_applied_at_the_next_tick(
+    make: MakeEngine, internet: FakeInternet, clock: ManualClock
+) -> None:
+    engine = await make()
+    await engine.tick()
+    internet.add_endpoint("pricing", "go.acme.example", "/pricing")
+    endpoints = [{**e, "interval": "5m"} if e["id"] == "demo-page" else e for e in internet.endpoints]
+    edit_plan(internet, endpoints=endpoints)
+    clock.advance(MINUTE)
+    report = await engine.tick()
+    assert report.plan == "loaded"
+    assert requests_to(internet, "/pricing") == 1  # new: due at once
+    assert requests_to(internet, "/demo") == 1  # now every 5 minutes, counted from its last run
+    assert monitors(engine.sessions)["endpoint:demo-page/http"] == (True, 300)
+    await ticks(engine, clock, count=5, every=MINUTE)  # +1m .. +5m
+    assert requests_to(internet, "/demo") == 2
+    assert engine.plan.endpoints[1].id == "pricing"
+
+
+async def test_touching_the_file_without_changing_it_reloads_nothing(
+    make: MakeEngine, internet: FakeInternet
+) -> None:
+    engine = await make()
+    path = internet.directory / "plan.yaml"
+    path.write_bytes(path.read_bytes())
+    assert (await engine.tick()).plan is None
+    with engine.sessions() as session:
+        assert len(session.scalars(select(PlanLoad)).all()) == 1
+
+
+async def test_a_bad_edit_is_refused_recorded_and_logged_while_the_last_good_plan_keeps_running(
+    make: MakeEngine, internet: FakeInternet, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = await make()
+    await engine.tick()
+    path = internet.directory / "plan.yaml"
+    path.write_text(path.read_text().replace("owner: dana", "ownr: dana", 1))
+    clock.advance(MINUTE)
+    with caplog.at_level(logging.ERROR, logger="standby.engine"):
+        report = await engine.tick()
+    assert report.plan == "refused"
+    assert report.ran == 2  # the page and the vendor, from the last good plan
+    assert requests_to(internet, "/demo") == 2
+    with engine.sessions() as session:
+        refused = session.scalars(select(PlanLoad).order_by(PlanLoad.id.desc())).first()
+    assert refused is not None and not refused.valid
+    assert any("unknown field 'ownr'" in m and f"{path}:" in m for m in refused.messages)
+    assert "edit refused, the last good plan keeps running" in caplog.text
+    clock.advance(MINUTE)
+    assert (await engine.tick()).plan is None  # reported once, not every tick
+
+    path.write_text(path.read_text().replace("ownr: dana", "owner: dana"))
+    assert (await engine.tick()).plan == "loaded"
+
+
+async def test_a_removed_monitor_is_deactivated_and_its_bad_checks_are_resolved(
+    make: MakeEngine, internet: FakeInternet, clock: ManualClock
+) -> None:
+    changes = Changes()
+    engine = await make(on_state_change=changes)
+    break_page(internet)
+    await ticks(engine, clock, count=2, every=MINUTE)
+    assert changes.seen == [("endpoint:demo-page", "http", "ok", "critical")]
+
+    edit_plan(internet, endpoints=[])
+    report = await engine.tick()
+    assert report.plan == "loaded" and report.claimed == 1  # the vendor only
+    assert changes.seen[-1] == ("endpoint:demo-page", "http", "critical", "ok")
+    assert monitors(engine.sessions)["endpoint:demo-page/http"] == (False, 60)
+    with engine.sessions() as session:
+        assert session.scalars(select(CheckState).where(CheckState.asset == "endpoint:demo-page")).all() == []
+    requests = requests_to(internet, "/demo")
+    await ticks(engine, clock, count=3, every=MINUTE)
+    assert requests_to(internet, "/demo") == requests
+
+    internet.web.route("/demo", Reply(200, "<h1>Request a demo</h1>"), host="go.acme.example")
+    edit_plan(internet)  # back in the plan: active again, due at once, a fresh state
+    await engine.tick()
+    assert monitors(engine.sessions)["endpoint:demo-page/http"] == (True, 60)
+    assert requests_to(internet, "/demo") == requests + 1

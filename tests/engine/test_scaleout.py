@@ -1,0 +1,62 @@
+"""Several workers on one PostgreSQL database share the monitors: each due monitor is probed once per
+interval, whoever claims it; a worker that dies with claims is replaced once its leases run out."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from standby.core.clock import ManualClock
+from standby.engine.models import Monitor
+from standby.engine.scheduler import claim_due, lease_for
+from standby.store import migrate
+from standby.store.db import make_engine, session_factory
+from tests.engine.conftest import MakeEngine, edit_plan, requests_to
+from tests.peers.internet import FakeInternet
+
+PAGES = 20
+
+
+async def test_two_workers_probe_each_due_monitor_once_per_interval(
+    make: MakeEngine, internet: FakeInternet, clock: ManualClock, postgres_url: str
+) -> None:
+    for i in range(PAGES):
+        internet.add_endpoint(f"page-{i}", "go.acme.example", f"/page-{i}")
+    edit_plan(internet)
+    first, second = make_engine(postgres_url), make_engine(postgres_url)  # one pool per "process"
+    migrate.upgrade(first)
+    try:
+        a = await make(worker="a", sessions=session_factory(first), capacity=4)
+        b = await make(worker="b", sessions=session_factory(second), capacity=4)
+        claimed: Counter[str] = Counter()
+        for _ in range(18):  # three minutes, a tick every 10 s on each worker, at the same time
+            reports = await asyncio.gather(a.tick(), b.tick())
+            claimed.update({"a": reports[0].claimed, "b": reports[1].claimed})
+            clock.advance(timedelta(seconds=10))
+    finally:
+        first.dispose()
+        second.dispose()
+    assert {requests_to(internet, f"/page-{i}") for i in range(PAGES)} == {3}
+    assert requests_to(internet, "/demo") == 3
+    assert claimed["a"] > 0 and claimed["b"] > 0
+    assert claimed["a"] + claimed["b"] == 3 * (PAGES + 2) + 1  # pages, demo, vendor; the domain once
+
+
+async def test_a_killed_workers_monitors_are_taken_over_after_its_lease(
+    make: MakeEngine, internet: FakeInternet, clock: ManualClock, sessions: sessionmaker[Session]
+) -> None:
+    survivor = await make(worker="survivor", sessions=sessions)
+    lease = lease_for(survivor.plan.settings)
+    with sessions.begin() as session:  # claimed, committed, then the process was killed
+        assert len(claim_due(session, worker="killed", now=clock.now(), limit=100, lease=lease)) == 3
+    assert (await survivor.tick()).claimed == 0
+    clock.advance(lease)
+    assert (await survivor.tick()).claimed == 3
+    assert requests_to(internet, "/demo") == 1
+    with sessions() as session:
+        owners = set(session.scalars(select(Monitor.lease_owner)))
+    assert owners == {None}
