@@ -15,6 +15,7 @@ import typer
 from standby import __version__
 from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
+from standby.engine.cli import register as register_engine
 from standby.plan.cli import register as register_plan
 from standby.store.cli import register as register_store
 
@@ -29,6 +30,7 @@ app = typer.Typer(
 register_plan(app)
 register_check(app)
 register_store(app)
+register_engine(app)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,128 @@
+"""`standby serve`, `standby worker` and `standby history`.
+
+SQLAlchemy, the probes and the web app are imported inside the commands: `standby check` and `--help`
+should not pay for them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from standby.core.errors import StandbyError
+from standby.store.cli import DbOption
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine as Database
+
+PlanArgument = Annotated[Path, typer.Argument(help="The plan file; edits are picked up while running.")]
+WorkerOption = Annotated[
+    str | None, typer.Option("--worker-id", help="Name for this process in leases (default: host:pid).")
+]
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def open_database(url: str, *, upgrade: bool) -> Database:
+    """Connect (and migrate, or check the schema is there); every failure is a StandbyError."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+    from standby.store import migrate
+    from standby.store.db import display_url, make_engine
+
+    try:
+        database = make_engine(url)
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise StandbyError(f"--db {url!r} is not a database URL Standby can use ({exc})") from None
+    try:
+        if upgrade:
+            migrate.upgrade(database)
+        elif migrate.current(database) is None:
+            raise StandbyError(f"{display_url(url)} has no Standby data yet; run `standby serve` on it first")
+    except SQLAlchemyError as exc:
+        database.dispose()
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StandbyError(f"cannot use the database {display_url(url)}: {reason}") from None
+    return database
+
+
+def _run(plan: Path, db: str | None, worker_id: str | None, listen: tuple[str, int] | None) -> None:
+    import asyncio
+
+    from standby.engine.runner import Engine
+    from standby.engine.serve import bind, configure_logging, run
+    from standby.store.db import database_url, session_factory
+
+    database = open_database(database_url(db), upgrade=True)
+    sock = bind(*listen) if listen is not None else None
+    try:
+        configure_logging()
+        sessions = session_factory(database)
+        asyncio.run(run(Engine(plan, sessions, worker=worker_id), sessions, listen=sock))
+    finally:
+        if sock is not None:
+            sock.close()
+        database.dispose()
+
+
+def serve(
+    plan: PlanArgument,
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address the web app listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port of the web app (acknowledgement links).")] = 8400,
+    worker_id: WorkerOption = None,
+) -> None:
+    """Watch everything in the plan and run the chains of responsibility, with the web app, until
+    stopped (Ctrl-C or SIGTERM). Migrates the database first."""
+    _run(plan, db, worker_id, (host, port))
+
+
+def worker(plan: PlanArgument, db: DbOption = None, worker_id: WorkerOption = None) -> None:
+    """Share the work of `standby serve` from another process (PostgreSQL only), without the web app."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from standby.store.db import database_url
+
+    url = database_url(db)
+    try:
+        sqlite = make_url(url).get_backend_name() == "sqlite"
+    except ArgumentError as exc:
+        raise StandbyError(f"--db {url!r} is not a database URL Standby can use ({exc})") from None
+    if sqlite:
+        raise StandbyError(
+            "standby worker shares the work with other processes through PostgreSQL; with SQLite only "
+            "one process may run: use `standby serve` alone, or give --db postgresql://…"
+        )
+    _run(plan, db, worker_id, None)
+
+
+def history(
+    asset: Annotated[str, typer.Argument(help="An asset: endpoint:demo-page, domain:acme.example...")],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many findings, newest first.")] = 50,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="table (for people) or json.")
+    ] = Format.table,
+) -> None:
+    """What Standby found about one asset, newest first."""
+    from standby.engine.render import print_history
+    from standby.store.db import database_url, session_factory
+
+    database = open_database(database_url(db), upgrade=False)
+    try:
+        print_history(session_factory(database), asset, limit=limit, as_json=format is Format.json)
+    finally:
+        database.dispose()
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.command()(worker)
+    app.command()(history)

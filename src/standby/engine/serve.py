@@ -1,0 +1,82 @@
+"""Running the engine — and for `standby serve` the web app beside it — in one event loop until SIGINT
+or SIGTERM, which stop both cleanly (probes in flight are cancelled and their claims given back)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+import sys
+from collections.abc import Iterator
+
+import uvicorn
+from sqlalchemy.orm import Session, sessionmaker
+
+from standby.core.errors import StandbyError
+from standby.engine.runner import Engine
+
+log = logging.getLogger("standby.engine")
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        # The command owns SIGINT/SIGTERM: they stop the engine and the server together (uvicorn's own
+        # handlers would re-raise the signal after shutting down, and the process would die of it).
+        yield
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """Take the web app's port before anything starts, so a busy port is a clear error, not a crash."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise StandbyError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
+
+
+def configure_logging() -> None:
+    """One line per plan reload, state change and message sent, on stderr; HTTP clients keep quiet."""
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("standby").setLevel(logging.INFO)
+
+
+async def run(engine: Engine, sessions: sessionmaker[Session], *, listen: socket.socket | None) -> None:
+    """Start the engine (a bad plan raises PlanError here, before anything runs), then serve until a
+    signal; with `listen`, the web app answers on it meanwhile."""
+    await engine.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(engine.run_forever(stop), name="engine")]
+    server: _Server | None = None
+    if listen is not None:
+        from standby.web.app import create_app
+
+        app = create_app(sessions=sessions, plan=lambda: engine.plan, clock=engine.clock)
+        server = _Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
+        tasks.append(asyncio.create_task(server.serve(sockets=[listen]), name="web"))
+        host, port = listen.getsockname()[:2]
+        log.info("web app on http://%s:%s", host, port)
+    log.info("worker %s running %s", engine.worker, engine.plan_file.path)
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait([*tasks, stopping], return_when=asyncio.FIRST_COMPLETED)
+    stop.set()  # whichever ended first (a signal, or a part that failed), the others stop too
+    if server is not None:
+        server.should_exit = True
+    try:
+        for task in tasks:
+            await task
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    log.info("worker %s stopped", engine.worker)
