@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import typer
 
 from standby import __version__
+from standby.alerts.cli import register as register_alerts
 from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
 from standby.engine.cli import register as register_engine
@@ -30,6 +31,7 @@ app = typer.Typer(
 register_plan(app)
 register_check(app)
 register_store(app)
+register_alerts(app)
 register_engine(app)
 
 

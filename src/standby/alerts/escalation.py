@@ -145,21 +145,27 @@ def next_step(escalation: Escalation) -> messages.Next | None:
     if escalation.round < escalation.repeat:
         when = escalation.next_at + timedelta(seconds=steps[0]["after"])
         return when, f"{_who(steps[0]['recipients'], again=True)} (round {escalation.round + 2})"
-    last = [r["name"] for r in steps[-1]["recipients"]]
-    owner = [chain["owner"]["name"]] if chain["owner"] else []
-    everyone = ", ".join(dict.fromkeys(owner + last)) or "nobody"
-    return (
-        escalation.next_at,
-        f"the chain is exhausted and {everyone} {'is' if ',' not in everyone else 'are'} told so",
-    )
+    return escalation.next_at, f"the chain is exhausted: {_people(_told_at_the_end(chain))} told so"
+
+
+def _told_at_the_end(chain: Chain) -> list[Recipient]:
+    """The owner and the people of the last step that names anyone: who hears the chain ran out."""
+    last = next((step["recipients"] for step in reversed(chain["steps"]) if step["recipients"]), [])
+    found = {r["id"]: r for r in ([chain["owner"]] if chain["owner"] else []) + last}
+    return list(found.values())
+
+
+def _people(recipients: list[Recipient]) -> str:
+    """`Lee Park is`, `Dana Reyes, Lee Park are`."""
+    if not recipients:
+        return "nobody is"
+    return f"{', '.join(r['name'] for r in recipients)} {'is' if len(recipients) == 1 else 'are'}"
 
 
 def _who(recipients: list[Recipient], *, again: bool) -> str:
     if not recipients:
         return "the chain moves on (that step names no one who can be reached)"
-    people = ", ".join(r["name"] for r in recipients)
-    verb = "is" if len(recipients) == 1 else "are"
-    return f"{people} {verb} told{' again' if again else ''}"
+    return f"{_people(recipients)} told{' again' if again else ''}"
 
 
 def _run_step(
@@ -205,9 +211,7 @@ def _exhaust(
     chain = chain_of(escalation)
     escalation.state, escalation.next_at = "exhausted", None
     told = notify.told(session, alert, chain)
-    audience = {
-        r["id"]: r for r in ([chain["owner"]] if chain["owner"] else []) + chain["steps"][-1]["recipients"]
-    }
+    audience = {r["id"]: r for r in _told_at_the_end(chain)}
     reached = [r["name"] for r in told]
     for recipient in audience.values():
 

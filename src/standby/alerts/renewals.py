@@ -90,8 +90,8 @@ def _one(session: Session, item: Watched, state: CheckState, *, plan: Plan, now:
         cycle, done = _renewed(session, item, cycle, expires, plan=plan, now=now), 1
     elif expires < cycle.expires_at:
         cycle.expires_at = expires  # the registry corrected the date: same cycle, reminders kept
-    done += _remind(session, item, cycle, state, plan=plan, now=now)
-    return done + _deadline(session, item, cycle, plan=plan, now=now)
+    done += _deadline(session, item, cycle, plan=plan, now=now)
+    return done + _remind(session, item, cycle, state, plan=plan, now=now)
 
 
 def _new_cycle(session: Session, item: Watched, expires: datetime, *, now: datetime) -> Renewal:
@@ -111,8 +111,8 @@ def _owner(plan: Plan, item: Watched) -> Recipient | None:
 def _remind(
     session: Session, item: Watched, cycle: Renewal, state: CheckState, *, plan: Plan, now: datetime
 ) -> int:
-    if cycle.confirmed_at is not None:
-        return 0
+    if cycle.confirmed_at is not None or cycle.alert_id is not None:
+        return 0  # confirmed; or the confirmation alert is open, and its messages take over
     thresholds = sorted({int(t.total_seconds()) for t in item.remind_at}, reverse=True)
     crossed = [
         t for t in thresholds if now >= cycle.expires_at - timedelta(seconds=t) and t not in cycle.reminded

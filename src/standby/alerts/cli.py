@@ -1,0 +1,140 @@
+"""`standby alerts`, `standby ack ALERT --by PERSON`, `standby confirm ASSET --by PERSON --how ...`.
+
+The store and the alert logic are imported inside the commands, so `standby check` does not pay for
+them (see store/cli.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from standby.core.errors import StandbyError
+from standby.store.cli import DbOption
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+By = Annotated[str, typer.Option("--by", help="Who you are: your person id in the plan.")]
+PlanOption = Annotated[
+    Path | None, typer.Option("--plan", help="The plan file, to check that --by names a person in it.")
+]
+
+
+class How(StrEnum):
+    renewed = "renewed"
+    auto_renew = "auto-renew"
+
+
+@contextmanager
+def _database(db: str | None) -> Iterator[sessionmaker[Session]]:
+    from standby.store import migrate
+    from standby.store.db import database_url, display_url, make_engine, session_factory
+
+    url = database_url(db)
+    engine = make_engine(url)
+    try:
+        if migrate.current(engine) != migrate.head():
+            raise StandbyError(
+                f"{display_url(url)} has no up-to-date Standby schema: run `standby db upgrade`"
+            )
+        yield session_factory(engine)
+    finally:
+        engine.dispose()
+
+
+def _check_person(by: str, plan_file: Path | None) -> None:
+    if plan_file is None:
+        return
+    from standby.plan.issues import suggest
+    from standby.plan.load import load_plan
+
+    plan, _ = load_plan(plan_file)
+    people = {p.id for p in plan.people}
+    if by not in people:
+        raise StandbyError(f"--by {by!r}: not a person in {plan_file}{suggest(by, people)}")
+
+
+def alerts(
+    db: DbOption = None,
+    all: Annotated[bool, typer.Option("--all", help="Also resolved alerts (the latest 50).")] = False,
+) -> None:
+    """List unresolved alerts: who has each, what the chain does next and when, what was not delivered."""
+    from sqlalchemy import select
+
+    from standby.alerts.models import Alert
+    from standby.alerts.view import view
+    from standby.core.clock import SystemClock
+
+    now = SystemClock().now()
+    with _database(db) as sessions, sessions() as session:
+        query = select(Alert).order_by(Alert.opened_at.desc(), Alert.id.desc())
+        query = query.limit(50) if all else query.where(Alert.state != "resolved")
+        found = list(session.scalars(query))
+        if not found:
+            print("No alerts." if all else "No open alerts.")
+            return
+        for alert in found:
+            shown = view(session, alert, now=now)
+            print(f"#{alert.id}  {alert.severity}  {alert.asset}  ({alert.state})")
+            print(f"    {alert.summary}")
+            print(f"    since {shown.since}; owner {shown.owner}")
+            print(f"    {shown.status}")
+            for failure in shown.failures:
+                print(f"    NOT DELIVERED: {failure}")
+
+
+def ack(
+    alert_id: Annotated[int, typer.Argument(help="The alert's number (see `standby alerts`).")],
+    by: By,
+    db: DbOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """Acknowledge an alert: you have it, and the chain stops paging others."""
+    from standby.alerts.service import acknowledge
+    from standby.core.clock import SystemClock
+    from standby.store.db import lock_for_write
+
+    _check_person(by, plan)
+    with _database(db) as sessions, sessions.begin() as session:
+        lock_for_write(session)
+        result = acknowledge(
+            session, alert_id=alert_id, person=by, now=SystemClock().now(), via="command line"
+        )
+    print(result.message)
+
+
+def confirm(
+    asset: Annotated[
+        str, typer.Argument(help="The domain or certificate (acme.example, www.acme.example:443).")
+    ],
+    by: By,
+    how: Annotated[How, typer.Option("--how", help="renewed, or auto-renew (on, with a valid card).")],
+    db: DbOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """Confirm a renewal: no more reminders for this expiry date, and no escalation."""
+    from standby.alerts import renewals
+    from standby.core.clock import SystemClock
+    from standby.store.db import lock_for_write
+
+    _check_person(by, plan)
+    with _database(db) as sessions, sessions.begin() as session:
+        lock_for_write(session)
+        cycle = renewals.current(session, renewals.find_asset(session, asset))
+        assert cycle is not None, "find_asset only names assets with a live cycle"
+        said = renewals.confirm(
+            session, cycle, person=by, how=how.value, now=SystemClock().now(), via="command line"
+        )
+    print(said)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(alerts)
+    app.command()(ack)
+    app.command()(confirm)
