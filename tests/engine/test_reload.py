@@ -43,10 +43,11 @@ async def test_the_first_load_syncs_every_job_with_its_interval_and_records_the_
     with engine.sessions() as session:
         load = session.scalars(select(PlanLoad)).one()
     assert load.valid and len(load.sha256) == 64
-    assert [m.split(" ", 1)[1] for m in load.messages] == [
+    warnings = {m.split(" ", 1)[1] for m in load.messages}
+    assert {
         "certificates[0]: warning: no owner: nobody is responsible for this; add owner: <person id>",
         "dns[0]: warning: no owner: nobody is responsible for this; add owner: <person id>",
-    ]
+    } <= warnings
 
 
 async def test_an_edit_is_applied_at_the_next_tick(
