@@ -175,3 +175,13 @@ def test_two_workers_on_postgresql_never_run_a_step_twice(
         to_lee = Counter(session.scalars(select(Message.topic).where(Message.address == "lee@acme.example")))
     assert len(to_lee) == 30 and set(to_lee.values()) == {1}
     engine.dispose()
+
+
+def test_a_worker_that_dies_holding_a_step_loses_it_when_its_lease_runs_out(world: World) -> None:
+    world.check("critical")
+    world.at(0)
+    due = T0 + timedelta(minutes=30)
+    assert escalation._claim(world.sessions, now=due, worker="dead", limit=10) == [(1, 1)]
+    assert escalation.run_due(world.sessions, plan=world.plan, now=due, worker="w2") == 0
+    assert world.at(30 + escalation.LEASE.total_seconds() / 60) == 1
+    assert world.mail("lee@acme.example") == [PAGE]

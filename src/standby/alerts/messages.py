@@ -176,10 +176,13 @@ def reminder(
 ) -> Text:
     """The owner's reminder; `later` lists the reminders still to come (`14 days`, ...)."""
     name, left = label(asset), duration(expires_at - now)
-    when = f"expires on {at(expires_at, tz)}" if expires_at > now else f"expired on {at(expires_at, tz)}"
+    if expires_at > now:
+        headline, first = f"{name} expires in {left}", f"{name} expires on {at(expires_at, tz)} (in {left})."
+    else:
+        headline, first = f"{name} has expired", f"{name} expired on {at(expires_at, tz)}."
     command = f"standby confirm {asset} --by {person} --how renewed   (or --how auto-renew)"
     lines = [
-        f"{name} {when}{f' (in {left})' if expires_at > now else ''}.",
+        first,
         f"Latest check: {summary}",
         "",
         f"You own it in {organization}'s plan. Renew it, or make sure auto-renew is on and the card on "
@@ -196,7 +199,7 @@ def reminder(
     if later:
         lines.append(f"Reminders still to come, unless you confirm: {', '.join(later)} before.")
     lines += ["", f"-- Standby for {organization}"]
-    return Text(f"[reminder] {name} {when.split(' on ')[0]} in {left}"[:150], "\n".join(lines))
+    return Text(f"[reminder] {headline}", "\n".join(lines))
 
 
 def checklist(*, asset: str, old: datetime, new: datetime, organization: str, tz: str) -> Text:

@@ -146,7 +146,7 @@ def _remind(
         link=link,
         deadline=cycle.expires_at - item.confirm_by if item.confirm_by else None,
         chain=describe(chain),
-        later=[messages.duration(timedelta(seconds=t)) for t in thresholds if t < crossed[-1]],
+        later=[_before(t) for t in thresholds if t < crossed[-1]],
         organization=plan.organization,
         tz=plan.timezone,
         now=now,
@@ -204,6 +204,13 @@ def _renewed(
             session, topic=f"renewal:{cycle.id}", key="checklist", recipient=owner, text=text, now=now
         )
     return _new_cycle(session, item, expires, now=now)
+
+
+def _before(seconds: int) -> str:
+    days, rest = divmod(seconds, 86400)
+    if rest:
+        return messages.duration(timedelta(seconds=seconds))
+    return f"{days} day{'s' if days != 1 else ''}"
 
 
 def find_asset(session: Session, name: str) -> str:
