@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
+from standby.plan.status_page import StatusPage
 from standby.plan.types import Duration, HostName, HostPort
 
 IANA_BOOTSTRAP = "https://data.iana.org/rdap/dns.json"
@@ -210,6 +211,7 @@ class Plan(Model):
     endpoints: list[Endpoint] = Field(default_factory=list)
     vendors: list[Vendor] = Field(default_factory=list)
     playbooks: list[Playbook] = Field(default_factory=list)
+    status_page: StatusPage | None = Field(None, description="the public status page (docs/status-page.md)")
 
     @field_validator("timezone")
     @classmethod

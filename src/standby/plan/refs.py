@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from standby.plan.issues import Path, suggest
+from standby.plan.issues import Path, dotted, suggest
 from standby.plan.model import Plan
 
 _CHAIN = re.compile(r"^owner(\.reports_to)*$")
@@ -35,7 +35,9 @@ def _duplicates(items: Iterable[tuple[Path, str]], what: str) -> list[Problem]:
 
 
 def _where(path: Path) -> str:
-    return f"{path[0]}[{path[1]}]" if len(path) > 1 else str(path[0])
+    """The list item a path lies in: `people[0]`, `status_page.components[2]`."""
+    items = [i for i, part in enumerate(path) if isinstance(part, int)]
+    return dotted(path[: items[-1] + 1]) if items else dotted(path)
 
 
 def _ref(path: Path, value: str, known: set[str], what: str, hint: str) -> list[Problem]:
@@ -70,6 +72,7 @@ def check_references(plan: Plan) -> list[Problem]:
     out += _chain_problems(plan, people)
     out += _asset_problems(plan, people, playbooks)
     out += _playbook_problems(plan, people, audiences)
+    out += _status_page_problems(plan)
     return out
 
 
@@ -185,4 +188,17 @@ def _playbook_problems(plan: Plan, people: set[str], audiences: set[str]) -> lis
                     "person or audience",
                     "use a person id, an audience id, owner or owner.reports_to",
                 )
+    return out
+
+
+def _status_page_problems(plan: Plan) -> list[Problem]:
+    if plan.status_page is None:
+        return []
+    known = {f"vendor:{v.id}" for v in plan.vendors} | {f"endpoint:{e.id}" for e in plan.endpoints}
+    known |= {f"domain:{d.name}" for d in plan.domains}
+    components = plan.status_page.components
+    paths = [("status_page", "components", i, "asset") for i in range(len(components))]
+    out = _duplicates(zip(paths, (c.asset for c in components), strict=True), "status page component")
+    for path, component in zip(paths, components, strict=True):
+        out += _ref(path, component.asset, known, "asset", "list a vendor, endpoint or domain of this plan")
     return out

@@ -1,0 +1,87 @@
+"""The plan's `status_page:` section: what the public status page shows and where it is published.
+
+Kept beside model.py (which imports it) so the plan models stay readable; same rules: unknown keys
+are errors, models are frozen.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
+
+from standby.plan.issues import suggest
+from standby.plan.types import Duration
+
+ASSET_KINDS = ("vendor", "endpoint", "domain")
+# Object stores have buckets and keys, not hosts and directories.
+OBJECT_STORES = {"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "adl", "oss", "oci"}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def protocol_of(url: str) -> str:
+    """The fsspec protocol of a publish URL: "file" for a plain directory path."""
+    scheme, sep, _ = url.partition("://")
+    return scheme.lower() if sep else "file"
+
+
+class PublishTarget(_Model):
+    url: str = Field(
+        description="where the files go: a directory, file://, s3://bucket/prefix, sftp://host/path "
+        "or any fsspec URL"
+    )
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="fsspec storage options, e.g. endpoint_url, key and secret (write secrets as ${VAR})",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _known_protocol(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("give a directory or an fsspec URL such as s3://bucket/prefix")
+        # Imported here: fsspec costs a fifth of a second, and most commands never publish.
+        from fsspec.registry import known_implementations, registry  # type: ignore[import-untyped]
+
+        protocol = protocol_of(value)
+        known = set(known_implementations) | set(registry)
+        if protocol not in known:
+            raise ValueError(
+                f"unknown storage protocol {protocol!r}{suggest(protocol, known)}; use a directory or "
+                "an fsspec URL such as s3://bucket/prefix or sftp://host/path"
+            )
+        return value
+
+
+class StatusComponent(_Model):
+    asset: str = Field(description='what it shows: "vendor:ID", "endpoint:ID" or "domain:NAME"')
+    name: str = Field(description="the name people read on the page")
+    group: str | None = Field(None, description="components with the same group are shown together")
+    description: str | None = Field(None, description="one line shown under the name")
+
+    @field_validator("asset")
+    @classmethod
+    def _asset_id(cls, value: str) -> str:
+        kind, sep, ident = value.partition(":")
+        if not sep or kind not in ASSET_KINDS or not ident:
+            raise ValueError(f"{value!r} is not an asset id; write vendor:ID, endpoint:ID or domain:NAME")
+        # Domain names are compared lower-case everywhere else in the plan.
+        return f"domain:{ident.strip().rstrip('.').lower()}" if kind == "domain" else value
+
+
+class StatusPage(_Model):
+    title: str | None = Field(None, description="the page's title; default: ORGANIZATION status")
+    url: AnyHttpUrl = Field(
+        description="the public URL where people read the page; host it on a domain you do not monitor"
+    )
+    publish: list[PublishTarget] = Field(
+        default_factory=list, description="where the rendered files are written after every change"
+    )
+    components: list[StatusComponent] = Field(
+        default_factory=list, description="what the page shows, in this order"
+    )
+    history: Duration = Field(timedelta(days=30), description="resolved incidents stay on the page this long")
