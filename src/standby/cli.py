@@ -18,6 +18,7 @@ from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
 from standby.engine.cli import register as register_engine
 from standby.plan.cli import register as register_plan
+from standby.statuspage.cli import register as register_status_page
 from standby.store.cli import register as register_store
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ register_plan(app)
 register_check(app)
 register_store(app)
 register_alerts(app)
+register_status_page(app)
 register_engine(app)
 
 
