@@ -10,7 +10,7 @@ import pytest
 from standby.plan.issues import PlanError
 from standby.plan.load import load_plan, parse_plan
 
-HEAD = "version: 1\norganization: Acme\npeople:\n  - id: dana\n    email: dana@acme.example\n"
+HEAD = "version: 1\norganization: Acme\npeople:\n  - id: dana\n    email: dana@mail.example\n"
 
 
 def messages(text: str, env: dict[str, str] | None = None) -> list[str]:
