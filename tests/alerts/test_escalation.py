@@ -93,9 +93,15 @@ def test_a_plan_edit_mid_escalation_does_not_change_who_is_told_next(world: Worl
     world.at(30)
     assert world.mail("lee@acme.example") == [PAGE]
     assert world.mail("kim@acme.example") == []
+    world.at(60)
+    noted = [text for kind, text in world.events() if kind == "plan_changed"]
+    assert noted == [
+        "the plan changed; this escalation keeps the chain it started with. New alerts get: "
+        "Dana Reyes at once; Kim Cho after 30 min; rounds of 1 h, repeated once (the default chain)"
+    ]
 
     world.check("critical", asset="endpoint:other")  # a new alert starts from the edited plan
-    world.at(60)
+    world.at(90)
     assert world.mail("kim@acme.example") == ["[critical] other: https://go.acme.example/demo is critical"]
 
 

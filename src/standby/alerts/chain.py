@@ -9,6 +9,8 @@ step); the default chain (owner at 0, manager at 30 min) therefore has rounds of
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import timedelta
 from typing import TypedDict
 
@@ -49,6 +51,8 @@ class Chain(TypedDict):
     steps: list[StepPlan]
     repeat: int
     round_seconds: int
+    fingerprint: str  # of everything above: equal chains, equal fingerprints
+    seen: str  # the fingerprint of the plan's chain when last compared (plan edits are noted once)
 
 
 def playbook_for(plan: Plan, asset: str) -> Playbook | None:
@@ -91,7 +95,7 @@ def snapshot(plan: Plan, *, asset: str, owner: str | None) -> Chain:
     resolved = [_resolve_step(plan, step, asset, owner, people) for step in steps]
     last = steps[-1].after
     gap = last - steps[-2].after if len(steps) > 1 else timedelta(0)
-    return Chain(
+    chain = Chain(
         source=f"playbook {playbook.id}" if playbook and playbook.escalation else "the default chain",
         organization=plan.organization,
         timezone=plan.timezone,
@@ -99,7 +103,12 @@ def snapshot(plan: Plan, *, asset: str, owner: str | None) -> Chain:
         steps=resolved,
         repeat=playbook.repeat if playbook and playbook.escalation else DEFAULT_REPEAT,
         round_seconds=int((last + (gap if gap > timedelta(0) else DEFAULT_WAIT)).total_seconds()),
+        fingerprint="",
+        seen="",
     )
+    text = json.dumps(chain, sort_keys=True)
+    chain["fingerprint"] = chain["seen"] = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return chain
 
 
 def _resolve_step(

@@ -13,7 +13,7 @@ from typing import TypeVar, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from standby.alerts import messages, notify, tokens
+from standby.alerts import links, messages, notify
 from standby.alerts.chain import Chain, Recipient, describe, snapshot
 from standby.alerts.models import Alert, Escalation, Renewal
 from standby.plan.model import Plan
@@ -42,7 +42,7 @@ def start(session: Session, alert: Alert, *, plan: Plan, now: datetime) -> Escal
     )
     session.add(escalation)
     notify.event(session, alert, "chain", f"escalation chain: {describe(chain)}", now=now)
-    advance(session, escalation, alert, base_url=_base(plan), now=now)
+    advance(session, escalation, alert, base_url=links.base_url(plan), now=now)
     return escalation
 
 
@@ -63,7 +63,8 @@ def run_due(
             if alert.state != "open":
                 stop(escalation)
                 continue
-            ran += advance(session, escalation, alert, base_url=_base(plan), now=now)
+            _note_plan_change(session, escalation, alert, plan=plan, now=now)
+            ran += advance(session, escalation, alert, base_url=links.base_url(plan), now=now)
     with sessions.begin() as session:
         notify.record_failures(session, now=now)
     return ran
@@ -92,6 +93,18 @@ def _claim(
 def _locked(session: Session, model: type[_Row], ident: int) -> _Row:
     query = select(model).where(model.id == ident).with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).one()
+
+
+def _note_plan_change(
+    session: Session, escalation: Escalation, alert: Alert, *, plan: Plan, now: datetime
+) -> None:
+    """Say on the timeline, once per edit, that the plan's chain changed and this one keeps its own."""
+    chain, current = chain_of(escalation), snapshot(plan, asset=alert.asset, owner=alert.owner)
+    if current["fingerprint"] == chain["seen"]:
+        return
+    escalation.chain = {**chain, "seen": current["fingerprint"]}
+    text = "the plan changed; this escalation keeps the chain it started with. New alerts get: "
+    notify.event(session, alert, "plan_changed", text + describe(current), now=now)
 
 
 def stop(escalation: Escalation) -> None:
@@ -179,9 +192,15 @@ def _run_step(
     if not step["recipients"]:
         notify.event(session, alert, "skipped", f"{where}: nobody to tell; the chain goes on", now=now)
     upcoming = next_step(escalation)
+    renewal = None
+    if alert.reason == "confirmation":
+        renewal = session.scalars(select(Renewal).where(Renewal.alert_id == alert.id)).one_or_none()
     for recipient in step["recipients"]:
 
         def compose(r: Recipient = recipient) -> messages.Text:
+            confirm = None
+            if renewal is not None and not r["id"].startswith("audience:"):
+                confirm = links.confirm(session, renewal, r["id"], base=base_url, now=now)
             return messages.page(
                 alert,
                 chain=chain,
@@ -189,8 +208,8 @@ def _run_step(
                 step=index,
                 round=escalation.round,
                 next_step=upcoming,
-                ack_link=_link(session, alert, r["id"], "ack", base_url, now),
-                confirm_link=_link(session, alert, r["id"], "confirm", base_url, now),
+                ack_link=links.ack(session, alert, r["id"], base=base_url, now=now),
+                confirm_link=confirm,
                 now=now,
             )
 
@@ -216,7 +235,7 @@ def _exhaust(
     for recipient in audience.values():
 
         def compose(r: Recipient = recipient) -> messages.Text:
-            link = _link(session, alert, r["id"], "ack", base_url, now)
+            link = links.ack(session, alert, r["id"], base=base_url, now=now)
             return messages.exhausted(
                 alert, chain=chain, person=r["id"], told=reached, ack_link=link, now=now
             )
@@ -228,37 +247,3 @@ def _exhaust(
     notify.event(
         session, alert, "exhausted", f"the chain is exhausted; nobody acknowledged. Told {names} so", now=now
     )
-
-
-def _link(
-    session: Session, alert: Alert, person: str, purpose: tokens.Purpose, base_url: str | None, now: datetime
-) -> str | None:
-    if base_url is None:
-        return None
-    if purpose == "ack":
-        token = tokens.issue(
-            session,
-            purpose="ack",
-            person=person,
-            now=now,
-            alert_id=alert.id,
-            expires_at=now + tokens.ACK_LIFETIME,
-        )
-        return f"{base_url}/ack/{token}"
-    renewal = session.scalars(select(Renewal).where(Renewal.alert_id == alert.id)).one_or_none()
-    if alert.reason != "confirmation" or renewal is None or person.startswith("audience:"):
-        return None
-    token = tokens.issue(
-        session,
-        purpose="confirm",
-        person=person,
-        now=now,
-        renewal_id=renewal.id,
-        expires_at=tokens.confirm_expiry(renewal.expires_at, now),
-    )
-    return f"{base_url}/confirm/{token}"
-
-
-def _base(plan: Plan) -> str | None:
-    base = plan.settings.base_url
-    return str(base).rstrip("/") if base is not None else None

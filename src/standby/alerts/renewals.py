@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from standby.alerts import messages, notify, service, tokens
+from standby.alerts import links, messages, notify, service
 from standby.alerts.chain import Recipient, contacts, describe, snapshot
 from standby.alerts.models import Alert, Renewal
 from standby.core.errors import StandbyError
@@ -125,18 +125,7 @@ def _remind(
         why = "it has no owner" if owner is None else f"{owner['name']} {owner['problem']}"
         log.warning("no reminder for %s can be sent: %s", item.asset, why)
         return 0
-    base = plan.settings.base_url
-    link = None
-    if base is not None:
-        token = tokens.issue(
-            session,
-            purpose="confirm",
-            person=owner["id"],
-            now=now,
-            renewal_id=cycle.id,
-            expires_at=tokens.confirm_expiry(cycle.expires_at, now),
-        )
-        link = f"{str(base).rstrip('/')}/confirm/{token}"
+    link = links.confirm(session, cycle, owner["id"], base=links.base_url(plan), now=now)
     chain = snapshot(plan, asset=item.asset, owner=item.owner)
     text = messages.reminder(
         asset=item.asset,
