@@ -12,7 +12,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from standby.plan.status_page import PublishTarget
-from standby.statuspage.publish import publish, shown_url
+from standby.statuspage.publish import publish, publish_all, shown_url
 from standby.statuspage.render import render
 from tests.statuspage.pages import sample_page
 
@@ -144,3 +144,13 @@ def test_a_password_in_the_url_is_never_shown() -> None:
     assert not result.ok
     assert all("hunter2" not in why and "other-secret" not in why for _, why in result.failed)
     assert result.failed[0][1].startswith("cannot open sftp://deploy:***@127.0.0.1:1/srv/status: ")
+
+
+def test_each_target_is_published_on_its_own(tmp_path: Path) -> None:
+    (tmp_path / "broken").write_text("a file, not a directory")
+    good = PublishTarget(url=str(tmp_path / "good"))
+    broken = PublishTarget(url=str(tmp_path / "broken"))
+    first = publish_all(FILES, [broken, good])
+    assert not first[broken.url].ok and first[good.url].written == tuple(DATA_FIRST)
+    again = publish_all(FILES, [broken, good], previous=first)
+    assert again[good.url].written == () and not again[broken.url].ok

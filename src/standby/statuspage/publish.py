@@ -13,7 +13,7 @@ import hashlib
 import posixpath
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -105,6 +105,25 @@ def publish(
         written.append(path)
         known[path] = digest(files[path])
     return PublishResult(shown, tuple(written), unchanged, (), known)
+
+
+def publish_all(
+    files: Mapping[str, bytes],
+    targets: Sequence[PublishTarget],
+    *,
+    previous: Mapping[str, PublishResult] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, PublishResult]:
+    """Publish to each target on its own (one failing does not stop the others), keyed by target URL.
+
+    `previous` is the last call's answer: files unchanged since then are skipped.
+    """
+    out: dict[str, PublishResult] = {}
+    for target in targets:
+        last = (previous or {}).get(target.url)
+        digests = last.digests if last is not None else None
+        out[target.url] = publish(files, target, previous_digests=digests, sleep=sleep)
+    return out
 
 
 def _write(fs: AbstractFileSystem, protocol: str, path: str, data: bytes, made: set[str]) -> None:
