@@ -35,6 +35,10 @@ def duration(delta: timedelta) -> str:
     return f"{minutes // (24 * 60)} days"
 
 
+def ago(delta: timedelta) -> str:
+    return "just now" if delta < timedelta(minutes=1) else f"{duration(delta)} ago"
+
+
 def label(asset: str) -> str:
     """`domain:acme.example` → `acme.example`: the name people know the thing by."""
     return asset.partition(":")[2] or asset
@@ -54,7 +58,7 @@ def _facts(alert: Alert, chain: Chain, now: datetime) -> list[str]:
         alert.summary,
         "",
         f"What:    {alert.asset} ({alert.check}), {alert.severity}",
-        f"Since:   {at(alert.since, tz)} ({duration(now - alert.since)} ago)",
+        f"Since:   {at(alert.since, tz)} ({ago(now - alert.since)})",
         f"Owner:   {owner}",
     ]
 

@@ -28,7 +28,7 @@ def view(session: Session, alert: Alert, *, now: datetime) -> AlertView:
     chain = chain_of(escalation)
     tz = chain["timezone"]
     owner = chain["owner"]["name"] if chain["owner"] else "nobody (no owner in the plan)"
-    since = f"{messages.at(alert.since, tz)} ({messages.duration(now - alert.since)} ago)"
+    since = f"{messages.at(alert.since, tz)} ({messages.ago(now - alert.since)})"
     return AlertView(
         alert, since, owner, _status(alert, escalation, now), _failures(session, alert, escalation)
     )
