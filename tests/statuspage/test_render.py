@@ -120,7 +120,7 @@ def test_the_page_shows_status_components_incidents_and_the_next_update() -> Non
     assert "<h3>Lead capture</h3>" in html
     assert "Next update by" in html and "2 Mar 2026, 09:50 EST" in html
     assert html.index("Current incidents") < html.index("Components") < html.index("Past incidents")
-    assert "Slow demo page" in html and "Long ago" not in html
+    assert "Slow demo page" in html and "<summary>3 updates</summary>" in html and "Long ago" not in html
     assert "Demo &amp; contact" in html
 
 

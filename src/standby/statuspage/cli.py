@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +26,9 @@ def render(
     from standby.statuspage.render import render as render_page
     from standby.statuspage.snapshot import page_from_plan
 
-    loaded, _ = load_plan(plan)
+    loaded, warnings = load_plan(plan)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
     page = page_from_plan(loaded, now=SystemClock().now())
     result = publish(render_page(page), PublishTarget(url=str(out)))
     if not result.ok:
