@@ -6,7 +6,8 @@ from standby.alerts import models as alerts_models
 from standby.channels import models as channels_models
 from standby.engine import models as engine_models
 from standby.store.base import Base
+from standby.web.auth import models as auth_models
 
 metadata = Base.metadata
 
-__all__ = ["alerts_models", "channels_models", "engine_models", "metadata"]
+__all__ = ["alerts_models", "auth_models", "channels_models", "engine_models", "metadata"]
