@@ -45,7 +45,7 @@ class PublishTarget(_Model):
         if not value.strip():
             raise ValueError("give a directory or an fsspec URL such as s3://bucket/prefix")
         # Imported here: fsspec costs a fifth of a second, and most commands never publish.
-        from fsspec.registry import known_implementations, registry  # type: ignore[import-untyped]
+        from fsspec.registry import known_implementations, registry
 
         protocol = protocol_of(value)
         known = set(known_implementations) | set(registry)

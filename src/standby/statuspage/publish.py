@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-import fsspec  # type: ignore[import-untyped]
+import fsspec
 from fsspec import AbstractFileSystem
 
 from standby.plan.status_page import OBJECT_STORES, PublishTarget, protocol_of
