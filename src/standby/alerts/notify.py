@@ -6,12 +6,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from standby.alerts.chain import Chain, Recipient, names
+from standby.alerts.chain import Chain, Recipient, display, names
 from standby.alerts.messages import Text
 from standby.alerts.models import Alert, AlertEvent, Escalation
 from standby.channels.models import Message
@@ -42,11 +43,11 @@ def send(
     compose: Callable[[], Text],
     now: datetime,
     record: str | None = None,
-) -> bool:
+) -> None:
     """Enqueue `compose()` for every contact of `recipient` under `alert:{id}/{key}/...`.
 
     A recipient without a working channel gets a `no_channel` event instead (the chain goes on);
-    with `record`, a `notified` event names the channels. Returns whether anything was enqueued.
+    with `record`, a `notified` event names the channels.
     """
     if not recipient["contacts"]:
         why = recipient["problem"] or "has no working channel"
@@ -58,7 +59,7 @@ def send(
             now=now,
             person=recipient["id"],
         )
-        return False
+        return
     enqueue_text(session, topic=topic(alert), key=key, recipient=recipient, text=compose(), now=now)
     if record:
         how = ", ".join(shown(c["channel"], c["address"]) for c in recipient["contacts"])
@@ -70,7 +71,6 @@ def send(
             now=now,
             person=recipient["id"],
         )
-    return True
 
 
 def enqueue_text(
@@ -122,8 +122,8 @@ def record_failures(session: Session, *, now: datetime) -> int:
     recorded = 0
     for message in session.scalars(query):
         alert_id = int(message.topic.partition(":")[2])
-        chain = session.scalars(select(Escalation.chain).where(Escalation.alert_id == alert_id)).one_or_none()
-        who = names(chain).get(message.recipient or "", message.recipient) if chain else message.recipient
+        chain = session.scalars(select(Escalation.chain).where(Escalation.alert_id == alert_id)).one()
+        who = display(cast(Chain, chain), message.recipient or "someone")
         text = f"could not deliver to {who} by {message.shown_address}: {message.last_error}"
         try:
             with session.begin_nested():  # another worker may record the same failure at once
