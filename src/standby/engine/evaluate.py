@@ -57,16 +57,22 @@ def state_key(asset: str, check: str) -> str:
     return f"{asset}|{check}"
 
 
+def states_for(session: Session, findings: list[Finding], *, now: datetime) -> dict[str, CheckState]:
+    """The check states the findings are about, by key; a check seen for the first time gets a new
+    state (ok, added to the session)."""
+    keys = {state_key(f.asset, f.check) for f in findings}
+    found = {s.key: s for s in session.scalars(select(CheckState).where(CheckState.key.in_(keys)))}
+    for key in keys - found.keys():
+        found[key] = CheckState(key=key, status=OK, since=now, observed=OK, streak=0, alert_id=None)
+        session.add(found[key])
+    return found
+
+
 def observe(
-    session: Session, finding: Finding, *, monitor: str, now: datetime, alert_after: int, recover_after: int
-) -> tuple[CheckState, str] | None:
-    """Apply one finding to its CheckState (created on first sight). Returns (state, previous status)
-    when the confirmed status changed, else None; `state.summary`/`details` are the latest either way."""
-    key = state_key(finding.asset, finding.check)
-    state = session.scalars(select(CheckState).where(CheckState.key == key)).one_or_none()
-    if state is None:
-        state = CheckState(key=key, status=OK, since=now, observed=OK, streak=0, alert_id=None)
-        session.add(state)
+    state: CheckState, finding: Finding, *, monitor: str, now: datetime, alert_after: int, recover_after: int
+) -> str | None:
+    """Apply one finding to its state. Returns the previous status when the confirmed status changed,
+    else None; `state.summary` and `details` are the latest finding's either way."""
     previous = state.status
     step = damp(
         status=state.status,
@@ -87,4 +93,4 @@ def observe(
     if not step.changed:
         return None
     state.since = step.streak_since or now
-    return state, previous
+    return previous

@@ -14,7 +14,8 @@ from standby.engine.models import FindingRecord, Monitor
 PRUNE_EVERY = timedelta(hours=1)
 
 
-def record(session: Session, findings: Iterable[Finding], *, now: datetime) -> int:
+def record(session: Session, seen: Iterable[tuple[Finding, datetime]]) -> int:
+    """Insert (finding, when it was observed) pairs, in one statement."""
     rows = [
         {
             "asset": f.asset,
@@ -22,9 +23,9 @@ def record(session: Session, findings: Iterable[Finding], *, now: datetime) -> i
             "status": f.status.value,
             "summary": f.summary,
             "details": dict(f.details),
-            "observed_at": now,
+            "observed_at": at,
         }
-        for f in findings
+        for f, at in seen
     ]
     if rows:
         session.execute(insert(FindingRecord), rows)

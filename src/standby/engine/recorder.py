@@ -18,9 +18,9 @@ from standby.core.durations import format_duration
 from standby.core.expiry import iso
 from standby.core.status import Finding, Status
 from standby.engine import history
-from standby.engine.evaluate import observe
+from standby.engine.evaluate import observe, state_key, states_for
 from standby.engine.hooks import StateChange
-from standby.engine.scheduler import Claim, finish
+from standby.engine.scheduler import Claim, finish, still_leased
 from standby.plan.model import Plan
 from standby.probes.correlate import correlate
 from standby.probes.run import Job
@@ -69,36 +69,36 @@ def record_runs(
     Findings are dated when their run began; `now` (when they are recorded) goes to the alerts."""
     lock_for_write(session)
     settings = plan.settings
+    leased = still_leased(session, [d.claim for d in done], worker=worker)
+    lost = [d.job.key for d in done if d.claim.id not in leased]
+    if lost:
+        log.warning("lease lost before recording (another worker runs them now): %s", ", ".join(lost))
+    kept = [d for d in done if d.claim.id in leased]
+    for run in kept:
+        finish(leased[run.claim.id], run.claim, started=run.started)
     # Findings explain each other when they arrive together (a parked page and its moved delegation).
-    flat = correlate([f for d in done for f in d.findings])
-    ran = found = changes = 0
-    for run in done:
-        findings, flat = flat[: len(run.findings)], flat[len(run.findings) :]
-        if finish(session, run.claim, worker=worker, started=run.started) is None:
-            log.warning(
-                "%s: lease lost before its findings were recorded; another worker has it", run.job.key
-            )
-            continue
-        ran += 1
+    flat = iter(correlate([f for d in kept for f in d.findings]))
+    seen = [(next(flat), run) for run in kept for _ in run.findings]
+    states = states_for(session, [f for f, _ in seen], now=now)
+    damping = {"alert_after": settings.alert_after, "recover_after": settings.recover_after}
+    changed = []
+    for finding, run in seen:
+        state = states[state_key(finding.asset, finding.check)]
+        previous = observe(state, finding, monitor=run.job.key, now=run.started, **damping)
+        if previous is not None:
+            changed.append((state, previous))
+    history.record(session, ((f, run.started) for f, run in seen))
+    session.flush()
+    for state, previous in changed:
+        log.info(
+            "%s %s: %s → %s since %s: %s",
+            state.asset, state.check, previous, state.status, iso(state.since), state.summary,
+        )  # fmt: skip
         try:
-            with session.begin_nested():
-                found += history.record(session, findings, now=run.started)
-                for finding in findings:
-                    change = observe(
-                        session, finding, monitor=run.job.key, now=run.started,
-                        alert_after=settings.alert_after, recover_after=settings.recover_after,
-                    )  # fmt: skip
-                    if change is None:
-                        continue
-                    state, previous = change
-                    log.info(
-                        "%s %s: %s → %s since %s: %s",
-                        state.asset, state.check, previous, state.status, iso(state.since), state.summary,
-                    )  # fmt: skip
-                    on_state_change(session, state=state, previous=previous, plan=plan, now=now)
-                    changes += 1
+            with session.begin_nested():  # a failure here must not lose the other runs' records
+                on_state_change(session, state=state, previous=previous, plan=plan, now=now)
         except Exception:
             log.exception(
-                "%s: recording this run failed; its findings are lost, the next run will tell", run.job.key
+                "%s %s: the alerts could not take this change; it is recorded", state.asset, state.check
             )
-    return ran, found, changes
+    return len(kept), len(seen), len(changed)

@@ -20,6 +20,10 @@ from standby.plan.model import Settings
 from standby.store.db import lock_for_write
 
 RECORD_MARGIN = timedelta(seconds=30)  # time to record the findings after the probe is cut off
+# A run that starts within this of its due time keeps its phase (next = due + interval), so the tick's
+# granularity does not stretch intervals. A later one (a backlog, the engine was down) counts from its
+# start: that spreads a burst of monitors due together (a new plan) instead of keeping them in a herd.
+ON_TIME = timedelta(seconds=2)
 
 
 def run_limit(settings: Settings) -> timedelta:
@@ -62,21 +66,23 @@ def claim_due(session: Session, *, worker: str, now: datetime, limit: int, lease
     return claims
 
 
-def finish(session: Session, claim: Claim, *, worker: str, started: datetime) -> Monitor | None:
-    """Schedule the next run one interval after this one began and release the lease. None when the
-    lease was lost meanwhile (another worker may be running it): then the run must not be recorded."""
-    monitor = session.get(Monitor, claim.id, with_for_update=True)
-    if monitor is None or monitor.lease_owner != worker:
-        return None
+def still_leased(session: Session, claims: list[Claim], *, worker: str) -> dict[int, Monitor]:
+    """The claimed monitors whose lease `worker` still holds, by id. A lost lease (it ran out and
+    another worker claimed the monitor) means that run must not be recorded: the other one will be."""
+    ids = [c.id for c in claims]
+    query = select(Monitor).where(Monitor.id.in_(ids), Monitor.lease_owner == worker).with_for_update()
+    return {m.id: m for m in session.scalars(query)}
+
+
+def finish(monitor: Monitor, claim: Claim, *, started: datetime) -> None:
+    """Schedule the next run one interval on, and release the lease."""
     monitor.last_run_at = started
-    monitor.next_run_at = started + timedelta(seconds=monitor.interval_seconds)
+    base = claim.due if started - claim.due <= ON_TIME else started
+    monitor.next_run_at = base + timedelta(seconds=monitor.interval_seconds)
     monitor.lease_owner = monitor.lease_until = None
-    return monitor
 
 
 def release(session: Session, claims: list[Claim], *, worker: str) -> None:
     """Give leases back without running (stopping, or a job this worker's plan does not have)."""
-    for claim in claims:
-        monitor = session.get(Monitor, claim.id, with_for_update=True)
-        if monitor is not None and monitor.lease_owner == worker:
-            monitor.lease_owner = monitor.lease_until = None
+    for monitor in still_leased(session, claims, worker=worker).values():
+        monitor.lease_owner = monitor.lease_until = None
