@@ -20,6 +20,7 @@ from standby.engine.cli import register as register_engine
 from standby.plan.cli import register as register_plan
 from standby.statuspage.cli import register as register_status_page
 from standby.store.cli import register as register_store
+from standby.web.auth.cli import register as register_auth
 
 app = typer.Typer(
     name="standby",
@@ -35,6 +36,7 @@ register_store(app)
 register_alerts(app)
 register_status_page(app)
 register_engine(app)
+register_auth(app)
 
 
 def _version(value: bool) -> None:

@@ -12,6 +12,7 @@ from standby.core.clock import ManualClock
 from standby.plan.model import Plan
 from standby.store.db import make_engine, session_factory
 from standby.web.app import create_app
+from standby.web.auth import apitokens
 from tests.web.server import serving
 
 PLAN = Plan.model_validate({"version": 1, "organization": "Acme Corp"})
@@ -51,8 +52,10 @@ def test_an_internal_error_is_a_500_problem_without_a_traceback(sessions: sessio
     def boom() -> None:
         raise RuntimeError("secret internals")
 
+    with sessions.begin() as session:
+        token = apitokens.create(session, name="ci", role="viewer", scope="api", now=CLOCK.now())
     with serving(app) as base:
-        reply = httpx.get(f"{base}/boom")
+        reply = httpx.get(f"{base}/boom", headers={"Authorization": f"Bearer {token}"})
     assert reply.status_code == 500
     assert reply.headers["content-type"] == "application/problem+json"
     assert "secret internals" not in reply.text and "Traceback" not in reply.text

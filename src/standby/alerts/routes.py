@@ -15,8 +15,12 @@ from standby.alerts.view import person_name, view
 from standby.plan.model import Plan
 from standby.store.db import lock_for_write
 from standby.web.app import context, page
+from standby.web.auth import public
 
 router = APIRouter()
+# The token in the link is the credential: whoever holds it may act, signed in or not.
+public.declare("/ack/")
+public.declare("/confirm/")
 _STATUS = {"unknown": 404, "expired": 410, "used": 410}
 
 

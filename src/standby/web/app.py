@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
+from importlib.resources import files
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -20,16 +21,28 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from standby.core.clock import Clock
 from standby.plan.model import Plan
+from standby.web.auth import public, templating
+from standby.web.auth.deps import Forbidden
+from standby.web.auth.middleware import AuthMiddleware
+from standby.web.auth.refuse import refuse
 
 log = logging.getLogger(__name__)
-FEATURES = ("standby.alerts",)  # each has routes.py (`router`) and templates/
+# Each has routes.py (`router`), or is a module with a `router`, and templates/ if it renders pages.
+# Routes are for signed-in callers only unless their feature declares them public (web/auth/public.py).
+FEATURES = (
+    "standby.web.health",
+    "standby.web.auth",
+    "standby.api",
+    "standby.web.metrics",
+    "standby.web.calendar",
+    "standby.alerts",
+)
+public.declare("/static/")
 _HEADERS = {
     # Token links are secrets in the URL: never leak them to another site through Referer.
     "Referrer-Policy": "no-referrer",
@@ -64,28 +77,34 @@ def problem(status: int, detail: str) -> JSONResponse:
 
 def create_app(*, sessions: sessionmaker[Session], plan: Callable[[], Plan], clock: Clock) -> FastAPI:
     app = FastAPI(title="Standby", docs_url=None, redoc_url=None, openapi_url=None)
-    loaders = [PackageLoader(package, "templates") for package in ("standby.web", *FEATURES)]
-    env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(["html"]))
-    app.state.standby = WebContext(sessions, plan, clock, Jinja2Templates(env=env))
+    packages = [p for p in ("standby.web", *FEATURES) if _has_templates(p)]
+    env = Environment(
+        loader=ChoiceLoader([PackageLoader(p, "templates") for p in packages]),
+        autoescape=select_autoescape(["html"]),
+    )
+    templates = Jinja2Templates(env=env)
+    templating.install(templates)
+    app.state.standby = WebContext(sessions, plan, clock, templates)
     app.mount("/static", StaticFiles(packages=[("standby.web", "static")]), name="static")
+    app.add_exception_handler(Forbidden, _forbidden)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(Exception, _crash)
-    app.middleware("http")(_headers)
-
-    @app.get("/healthz")
-    def healthz() -> Response:
-        try:
-            with sessions() as session:
-                session.execute(text("SELECT 1"))
-        except SQLAlchemyError as exc:
-            log.warning("health check: the database did not answer: %s", exc)
-            return problem(503, "the database did not answer")
-        return JSONResponse({"status": "ok"})
-
+    app.add_middleware(AuthMiddleware)
+    app.middleware("http")(_headers)  # outermost: refusals get the headers too
     for feature in FEATURES:
-        app.include_router(importlib.import_module(f"{feature}.routes").router)
+        module = importlib.import_module(feature)
+        if hasattr(module, "__path__"):  # a package: its routes module
+            module = importlib.import_module(f"{feature}.routes")
+        app.include_router(module.router)
     return app
+
+
+def _has_templates(package: str) -> bool:
+    return (
+        hasattr(importlib.import_module(package), "__path__")
+        and files(package).joinpath("templates").is_dir()
+    )
 
 
 async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -100,6 +119,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     response = problem(exc.status_code, str(exc.detail))
     response.headers.update(exc.headers or {})
     return response
+
+
+async def _forbidden(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Forbidden)
+    return refuse(request, 403, str(exc.detail))
 
 
 async def _invalid(request: Request, exc: Exception) -> Response:

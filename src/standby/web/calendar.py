@@ -1,0 +1,102 @@
+"""/calendar.ics: every expiry, `remind_at` and `confirm_by` date of the plan's domains and
+certificates as all-day events, per the current findings, for owners to subscribe to.
+
+Calendar apps cannot send headers, so the token rides in the URL (`?token=`): a calendar token
+reads this feed and nothing else. UIDs are stable for a given asset, date kind and expiry, so a
+re-fetch updates events instead of duplicating them, and a renewal replaces them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Annotated
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Request, Response
+from icalendar import Calendar, Event
+from sqlalchemy import select
+
+from standby.alerts.messages import at, label
+from standby.alerts.renewals import Watched, watched
+from standby.core.expiry import iso
+from standby.engine.models import CheckState
+from standby.plan.model import Plan
+from standby.web.app import context
+
+router = APIRouter()
+
+
+@router.get("/calendar.ics")
+def calendar(
+    request: Request,
+    owner: Annotated[str | None, Query(max_length=255, description="only this person's assets")] = None,
+) -> Response:
+    ctx = context(request)
+    plan, now = ctx.plan(), ctx.clock.now()
+    items = [w for w in watched(plan) if owner is None or w.owner == owner]
+    keys = {f"{w.asset}|{w.check}": w for w in items}
+    cal = Calendar()
+    cal.add("prodid", "-//Standby//renewals//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{plan.organization} renewals (Standby)")
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    with ctx.sessions() as session:
+        states = session.scalars(select(CheckState).where(CheckState.key.in_(keys))).all() if keys else []
+    for state in sorted(states, key=lambda s: s.key):
+        raw = state.details.get("expires_at")
+        if raw:
+            for event in _events(
+                keys[state.key], datetime.fromisoformat(str(raw)), state, plan=plan, now=now
+            ):
+                cal.add_component(event)
+    return Response(
+        cal.to_ical(),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="standby.ics"'},
+    )
+
+
+def _events(item: Watched, expires: datetime, state: CheckState, *, plan: Plan, now: datetime) -> list[Event]:
+    name, tz = label(item.asset), plan.timezone
+    owner = next((p.name or p.id for p in plan.people if p.id == item.owner), item.owner or "nobody")
+    about = (
+        f"{name} expires on {at(expires, tz)}. Owner: {owner}. Last check: {state.status}, {state.summary}"
+    )
+    dates = [("expires", expires, f"{name} expires", about)]
+    for before in sorted(set(item.remind_at), reverse=True):
+        days = int(before.total_seconds() // 86400)
+        dates.append(
+            (
+                f"remind-{int(before.total_seconds())}",
+                expires - before,
+                f"{name} expires in {days} days",
+                about,
+            )
+        )
+    if item.confirm_by is not None:
+        command = f"standby confirm {item.asset.split(':', 1)[1]} --by YOU --how renewed"
+        confirm = (
+            f"The owner confirms the renewal of {name} by this day: `{command}`, or the reminder's link."
+        )
+        dates.append(
+            ("confirm-by", expires - item.confirm_by, f"Confirm the renewal of {name}", f"{confirm} {about}")
+        )
+    base = plan.settings.base_url
+    events = []
+    for what, when, summary, description in dates:
+        day = when.astimezone(ZoneInfo(tz)).date()
+        event = Event()
+        uid = hashlib.sha256(f"{item.asset}|{what}|{iso(expires)}".encode()).hexdigest()[:32]
+        event.add("uid", f"{uid}@standby")
+        event.add("dtstamp", now)
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("summary", summary)
+        event.add("description", description)
+        event.add("transp", "TRANSPARENT")
+        if base is not None:
+            event.add("url", f"{str(base).rstrip('/')}/assets/{quote(item.asset, safe=':')}")
+        events.append(event)
+    return events
