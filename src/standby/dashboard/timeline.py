@@ -15,12 +15,12 @@ from datetime import date, timedelta
 from markupsafe import Markup
 
 WIDTH = 760
-LEFT = 190  # the label column
+LEFT = 200  # the label column
 RIGHT = 40  # room for an arrow past the end of the window
-TOP = 34  # month labels
+TOP = 48  # years and months above the rows
 ROW = 28
 SPAN = 365  # days shown
-_LABEL = 26  # characters of a label before it is cut (the <title> keeps the whole name)
+_LABEL = 25  # characters of a label before it is cut (the <title> keeps the whole name)
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,8 @@ class Expiry:
     label: str
     kind: str  # domain | certificate | endpoint (an endpoint's certificate)
     status: str  # ok | warning | unknown | critical | pending
-    expires: date
+    expires: date  # where the marker goes
+    days_left: int  # what it says (core.expiry.days_left: counted to the hour, not the calendar day)
     href: str
     confirm_by: date | None = None
     confirmed: bool = False  # the owner confirmed this expiry's renewal
@@ -55,8 +56,8 @@ def _cut(text: str) -> str:
     return text if len(text) <= _LABEL else text[: _LABEL - 1] + "…"
 
 
-def _when(entry: Expiry, today: date) -> str:
-    days = (entry.expires - today).days
+def _when(entry: Expiry) -> str:
+    days = entry.days_left
     if days < 0:
         return f"expired {-days} d ago"
     return "expires today" if days == 0 else f"{days} d"
@@ -74,7 +75,7 @@ def _confirm_note(entry: Expiry, today: date) -> str:
 
 def _title(entry: Expiry, today: date) -> str:
     verb = "expired" if entry.expires < today else "expires"
-    when = f"{verb} on {entry.expires:%Y-%m-%d} ({_when(entry, today)})"
+    when = f"{verb} on {entry.expires:%Y-%m-%d} ({_when(entry)})"
     text = f"{entry.label} ({entry.kind}): {entry.status}; {when}"
     if entry.confirm_by is None:
         return text
@@ -105,7 +106,7 @@ def _row(entry: Expiry, index: int, today: date) -> Markup:
         confirm = _DIAMOND.format(x=_x(entry.confirm_by, today), top=y - 7)
     # Past the middle, the note goes before the marker, over the bar (the stylesheet gives it a halo).
     anchor, nx = ("end", x - 12) if x > LEFT + (WIDTH - LEFT - RIGHT) / 2 else ("start", x + 12)
-    note = " · ".join(p for p in (_when(entry, today), entry.status, _confirm_note(entry, today)) if p)
+    note = " · ".join(p for p in (_when(entry), entry.status, _confirm_note(entry, today)) if p)
     return _ROW.format(
         status=entry.status,
         title=_title(entry, today),
@@ -134,6 +135,7 @@ _MONTH = Markup(
     '<line class="tick" x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}"/>'
     '<text class="month" x="{tx:.1f}" y="{ty}">{name}</text>'
 )
+_YEAR = Markup('<text class="year" x="{x:.1f}" y="{y}">{year}</text>')
 _TODAY = Markup(
     '<line class="today" x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}"/>'
     '<text class="today-label" x="{x:.1f}" y="{ty}" text-anchor="middle">today</text>'
@@ -156,12 +158,14 @@ def timeline(entries: Sequence[Expiry], *, today: date) -> Markup:
     desc = f"{len(rows)} expiry dates; the chart runs from {today:%d %B %Y} to {end:%d %B %Y}"
     out = [_HEAD.format(width=WIDTH, height=height, desc=desc)]
     for first in _months(today):
-        name = f"{first:%b %Y}" if first.month == 1 else f"{first:%b}"
-        if (first - today).days < 12:
-            name = ""  # it would print over "today"
         x = _x(first, today)
+        # A month starting within days would print over "today": its tick stays, unnamed.
+        name = f"{first:%b}" if (first - today).days >= 12 else ""
         out.append(_MONTH.format(x=x, top=top, bottom=bottom, tx=x + 3, ty=TOP - 14, name=name))
+        if first.month == 1:
+            out.append(_YEAR.format(x=x + 3, y=TOP - 30, year=first.year))
     out.append(_TODAY.format(x=_x(today, today), top=top, bottom=bottom, ty=TOP - 14))
+    out.append(_YEAR.format(x=_x(today, today) - 14, y=TOP - 30, year=today.year))
     if not rows:
         out.append(_EMPTY.format(x=LEFT, y=TOP + ROW // 2 + 4))
     out += [_row(entry, i, today) for i, entry in enumerate(rows)]

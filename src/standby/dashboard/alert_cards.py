@@ -1,0 +1,61 @@
+"""Alerts as the dashboard lists them: the alerts feature's own view of each (who has it, what the
+chain does next, what was not delivered), plus which buttons make sense for it now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from standby.alerts.models import Alert, Renewal
+from standby.alerts.view import AlertView, view
+from standby.dashboard.assets import asset_href
+
+STATES = ("open", "acknowledged", "resolved")
+RESOLVED_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class AlertCard:
+    shown: AlertView
+    asset_href: str
+    can_ack: bool  # still open
+    can_confirm: bool  # a confirmation alert whose renewal nobody has confirmed yet
+
+    @property
+    def alert(self) -> Alert:
+        return self.shown.alert
+
+
+def cards(session: Session, alerts: list[Alert], *, now: datetime) -> list[AlertCard]:
+    waiting = set(
+        session.scalars(
+            select(Renewal.alert_id).where(
+                Renewal.alert_id.in_([a.id for a in alerts]), Renewal.confirmed_at.is_(None)
+            )
+        )
+    )
+    return [
+        AlertCard(
+            shown=view(session, alert, now=now),
+            asset_href=asset_href(alert.asset),
+            can_ack=alert.state == "open",
+            can_confirm=alert.state != "resolved" and alert.id in waiting,
+        )
+        for alert in alerts
+    ]
+
+
+def by_state(session: Session, *, now: datetime) -> dict[str, list[AlertCard]]:
+    """Open and acknowledged alerts oldest first (the longest waiting on top); the latest resolved."""
+    out = {}
+    for state in STATES:
+        query = select(Alert).where(Alert.state == state)
+        if state == "resolved":
+            query = query.order_by(Alert.resolved_at.desc()).limit(RESOLVED_SHOWN)
+        else:
+            query = query.order_by(Alert.opened_at, Alert.id)
+        out[state] = cards(session, list(session.scalars(query)), now=now)
+    return out

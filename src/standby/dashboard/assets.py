@@ -1,0 +1,175 @@
+"""Every asset of the running plan as the overview lists it: its damped status, days left, owner and
+open alerts; and the expiry dates the timeline draws. Plain values, built from the store and the plan."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from standby.alerts import renewals
+from standby.alerts.messages import label
+from standby.alerts.models import Alert, Renewal
+from standby.core.expiry import days_left
+from standby.dashboard.timeline import Expiry, timeline
+from standby.engine.models import CheckState
+from standby.plan.model import Plan
+from standby.probes.run import jobs_for
+
+PENDING = "pending"  # in the plan, not checked yet
+_RANK = {"critical": 4, "unknown": 3, "warning": 2, PENDING: 1, "ok": 0}
+
+
+def asset_href(asset: str) -> str:
+    return "/assets/" + quote(asset, safe=":")
+
+
+def status_rank(status: str) -> int:
+    return _RANK.get(status, _RANK["unknown"])
+
+
+def person_names(plan: Plan) -> dict[str, str]:
+    return {p.id: p.name or p.id for p in plan.people}
+
+
+@dataclass(frozen=True)
+class AssetRow:
+    asset: str
+    label: str
+    kind: str
+    target: str
+    href: str
+    status: str  # the worst status its checks found last time, or "pending"
+    summary: str  # that check's sentence
+    settled: str  # what alerts follow (flap damping), when the latest checks have not confirmed `status`
+    days_left: int | None
+    expires: str  # "2027-03-08" in the plan's time zone, or ""
+    owner: str  # a name, or "nobody"
+    alerts: list[Alert]  # open ones first, then acknowledged ones
+
+
+@dataclass(frozen=True)
+class Overview:
+    rows: list[AssetRow]
+    expiries: list[Expiry]
+    chart: Markup  # the expiry timeline
+    counts: dict[str, int]  # status -> how many assets
+
+
+def _expiry(state: CheckState) -> datetime | None:
+    raw = state.details.get("expires_at")
+    return datetime.fromisoformat(str(raw)) if raw else None
+
+
+def states_by_asset(session: Session) -> dict[str, list[CheckState]]:
+    found: dict[str, list[CheckState]] = defaultdict(list)
+    for state in session.scalars(select(CheckState).order_by(CheckState.asset, CheckState.check)):
+        found[state.asset].append(state)
+    return found
+
+
+def live_alerts(session: Session) -> dict[str, list[Alert]]:
+    """Each asset's open and acknowledged alerts: open ones first, the most severe first."""
+    found: dict[str, list[Alert]] = defaultdict(list)
+    query = select(Alert).where(Alert.state.in_(("open", "acknowledged"))).order_by(Alert.id)
+    for alert in session.scalars(query):
+        found[alert.asset].append(alert)
+    for held in found.values():
+        held.sort(key=lambda a: (a.state != "open", -status_rank(a.severity)))
+    return found
+
+
+def make_row(
+    asset: str,
+    kind: str,
+    target: str,
+    owner: str | None,
+    states: list[CheckState],
+    *,
+    plan: Plan,
+    alerts: list[Alert],
+    now: datetime,
+) -> AssetRow:
+    worst = max(states, key=lambda s: status_rank(s.observed), default=None)
+    settled = max((s.status for s in states), key=status_rank, default="")
+    expiries = [e for e in map(_expiry, states) if e is not None]
+    soonest = min(expiries, default=None)
+    tz = ZoneInfo(plan.timezone)
+    return AssetRow(
+        asset=asset,
+        label=label(asset),
+        kind=kind,
+        target=target,
+        href=asset_href(asset),
+        status=worst.observed if worst else PENDING,
+        summary=worst.summary if worst else "Not checked yet: `standby serve` checks it soon.",
+        settled=settled if worst and settled != worst.observed else "",
+        days_left=days_left(soonest, now) if soonest else None,
+        expires=f"{soonest.astimezone(tz):%Y-%m-%d}" if soonest else "",
+        owner=person_names(plan).get(owner, owner) if owner else "nobody",
+        alerts=alerts,
+    )
+
+
+def overview(session: Session, *, plan: Plan, now: datetime) -> Overview:
+    states, alerts = states_by_asset(session), live_alerts(session)
+    known: dict[str, tuple[str, str, str | None]] = {}
+    for job in jobs_for(plan):
+        known.setdefault(job.asset, (job.kind, job.target, job.owner))
+    for asset, found in states.items():  # checked, but not in this plan (another worker's, or just removed)
+        known.setdefault(asset, (found[0].kind, found[0].target, found[0].owner))
+    rows = [
+        make_row(asset, *where, states.get(asset, []), plan=plan, alerts=alerts.get(asset, []), now=now)
+        for asset, where in known.items()
+    ]
+    rows.sort(
+        key=lambda r: (-status_rank(r.status), r.days_left if r.days_left is not None else 1 << 30, r.label)
+    )
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row.status] += 1
+    dates = expiries(session, states, plan=plan, now=now)
+    return Overview(rows, dates, timeline(dates, today=today(plan, now)), dict(counts))
+
+
+def expiries(
+    session: Session, states: dict[str, list[CheckState]], *, plan: Plan, now: datetime
+) -> list[Expiry]:
+    """Every known expiry date (registrations, certificates, endpoints' certificates) in the plan's zone."""
+    tz = ZoneInfo(plan.timezone)
+    confirm = {w.asset: w.confirm_by for w in renewals.watched(plan)}
+    confirmed = set(
+        session.scalars(
+            select(Renewal.asset).where(Renewal.renewed_at.is_(None), Renewal.confirmed_at.is_not(None))
+        )
+    )
+    out = []
+    for asset, found in states.items():
+        for state in found:
+            expires = _expiry(state)
+            if expires is None:
+                continue
+            by = confirm.get(asset)
+            out.append(
+                Expiry(
+                    label=label(asset) if state.kind != "endpoint" else f"{label(asset)} (certificate)",
+                    kind=state.kind,
+                    status=state.observed,
+                    expires=expires.astimezone(tz).date(),
+                    days_left=days_left(expires, now),
+                    href=asset_href(asset),
+                    confirm_by=(expires - by).astimezone(tz).date() if by else None,
+                    confirmed=asset in confirmed,
+                )
+            )
+    return out
+
+
+def today(plan: Plan, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(plan.timezone)).date()

@@ -1,0 +1,97 @@
+"""The people of the plan as a tree along `reports_to`: what each owns, how they are reached (Apprise
+URLs redacted), and how the last message to them went."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from standby.alerts.chain import contacts
+from standby.alerts.messages import at
+from standby.alerts.notify import shown
+from standby.channels.models import Message
+from standby.dashboard.assets import AssetRow, overview
+from standby.plan.model import Person, Plan
+from standby.probes.run import jobs_for
+
+
+@dataclass(frozen=True)
+class PersonView:
+    id: str
+    name: str
+    channels: list[str]
+    problem: str | None  # why nobody can reach them, when no channel works
+    owns: list[AssetRow]
+    last_delivery: str  # "sent by email dana@… at …", "failed: …", or ""
+    failed: bool
+    reports: list[PersonView]  # the people who report to this one
+    note: str = ""  # where `reports_to` goes wrong
+
+
+def _last_deliveries(session: Session, plan: Plan) -> dict[str, Message]:
+    latest = (
+        select(Message.recipient, func.max(Message.id).label("id"))
+        .where(Message.recipient.in_([p.id for p in plan.people]))
+        .group_by(Message.recipient)
+        .subquery()
+    )
+    rows = session.scalars(select(Message).join(latest, Message.id == latest.c.id))
+    return {m.recipient or "": m for m in rows}
+
+
+def _delivery(message: Message | None, tz: str) -> tuple[str, bool]:
+    if message is None:
+        return "", False
+    how = f"{message.channel} to {message.shown_address}"
+    subject = f"“{message.subject}”"
+    if message.state == "sent" and message.sent_at is not None:
+        return f"{subject} sent by {how} at {at(message.sent_at, tz)}", False
+    if message.state == "failed":
+        return f"{subject} could not be delivered by {how}: {message.last_error}", True
+    tried = f"; last error: {message.last_error}" if message.last_error else ""
+    return f"{subject} waiting to go by {how} (queued {at(message.created_at, tz)}){tried}", bool(tried)
+
+
+def people_tree(session: Session, *, plan: Plan, now: datetime) -> list[PersonView]:
+    """The roots (people who report to nobody in the plan), each with everyone under them."""
+    owned: dict[str, list[AssetRow]] = defaultdict(list)
+    owners = {job.asset: job.owner for job in jobs_for(plan)}
+    for row in overview(session, plan=plan, now=now).rows:
+        if (owner := owners.get(row.asset)) is not None:
+            owned[owner].append(row)
+    last = _last_deliveries(session, plan)
+    ids = {p.id for p in plan.people}
+    under: dict[str | None, list[Person]] = defaultdict(list)
+    for person in plan.people:
+        under[person.reports_to if person.reports_to in ids else None].append(person)
+    placed: set[str] = set()
+
+    def build(person: Person) -> PersonView:
+        placed.add(person.id)
+        reached = contacts(plan, person)
+        text, failed = _delivery(last.get(person.id), plan.timezone)
+        note = ""
+        if person.reports_to and person.reports_to not in ids:
+            note = f"reports to {person.reports_to!r}, who is not in the plan"
+        return PersonView(
+            id=person.id,
+            name=person.name or person.id,
+            channels=[f"{c['channel']}: {shown(c['channel'], c['address'])}" for c in reached["contacts"]],
+            problem=reached["problem"],
+            owns=owned.get(person.id, []),
+            last_delivery=text,
+            failed=failed,
+            reports=[build(p) for p in under[person.id] if p.id not in placed],
+            note=note,
+        )
+
+    roots = [build(p) for p in under[None]]
+    # People in a reports_to loop are under nobody: show them too, and say why.
+    for person in plan.people:
+        if person.id not in placed:
+            roots.append(replace(build(person), note="in a reports_to loop: nobody is above them"))
+    return roots
