@@ -17,6 +17,7 @@ from standby.alerts.models import Alert, Escalation, Renewal
 from standby.core.errors import StandbyError
 from standby.core.status import Status
 from standby.engine.models import CheckState
+from standby.incidents import service as incidents
 from standby.plan.model import Plan
 
 BAD = frozenset({"warning", "critical", "unknown"})
@@ -56,6 +57,7 @@ def on_state_change(session: Session, *, state: CheckState, previous: str, plan:
     elif alert is not None:
         resolve(session, alert, why=f"the check is {state.status} again: {state.summary}", now=now)
         state.alert_id = None
+    incidents.on_alert_change(session, alert, plan=plan, now=now)
 
 
 def open_alert(
@@ -148,6 +150,7 @@ def acknowledge(session: Session, *, alert_id: int, person: str, now: datetime, 
     chain_runner.stop(escalation)
     who = display(chain, person)
     notify.event(session, alert, "acknowledged", f"acknowledged by {who} ({via})", now=now, person=person)
+    incidents.on_alert_acknowledged(session, alert, person=person, name=who, now=now)
     text = messages.acknowledged(alert, chain=chain, now=now)
     for recipient in notify.told(session, alert, chain):
         if recipient["id"] != person:

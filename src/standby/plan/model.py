@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from standby.plan.status_page import StatusPage
+from standby.plan.templates import AudienceTemplate
 from standby.plan.types import Duration, HostName, HostPort
 
 IANA_BOOTSTRAP = "https://data.iana.org/rdap/dns.json"
@@ -195,6 +196,9 @@ class Playbook(Model):
     update_every: Duration | None = Field(None, description="later incident updates are due at this rhythm")
     external_after: Duration | None = Field(None, description="external audiences hear only after this long")
     audiences: list[str] = Field(default_factory=list, description="audience ids told during an incident")
+    templates: dict[str, AudienceTemplate] = Field(
+        default_factory=dict, description="incident messages per audience id (docs/incidents.md)"
+    )
     plan_b: list[str] = Field(default_factory=list, description="fallbacks to switch to")
 
 

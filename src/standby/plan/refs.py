@@ -177,6 +177,14 @@ def _playbook_problems(plan: Plan, people: set[str], audiences: set[str]) -> lis
             out += _ref(
                 ("playbooks", i, "audiences", j), audience, audiences, "audience", "define it under audiences"
             )
+        for name in playbook.templates:
+            out += _ref(
+                ("playbooks", i, "templates", name),
+                name,
+                set(playbook.audiences),
+                "audience",
+                "templates are per audience: name one of this playbook's audiences",
+            )
         for j, step in enumerate(playbook.escalation):
             for k, target in enumerate(step.notify):
                 if _CHAIN.match(target):

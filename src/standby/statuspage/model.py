@@ -8,7 +8,8 @@ How Standby's check statuses become component statuses ("don't make it bigger ou
 | what Standby knows                         | component status                                 |
 |--------------------------------------------|--------------------------------------------------|
 | under maintenance                          | under_maintenance                                |
-| an unresolved incident on it, impact minor | degraded_performance                             |
+| an incident on it being investigated or    |                                                  |
+| identified (not monitoring), impact minor  | degraded_performance                             |
 |   … impact major                           | partial_outage                                   |
 |   … impact critical                        | major_outage                                     |
 |   … impact none                            | (the check decides, below)                       |

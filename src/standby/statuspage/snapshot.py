@@ -42,7 +42,8 @@ def page_from_plan(
     before = {c.id: c for c in previous.components} if previous else {}
     impacts: dict[str, list[Impact]] = {}
     for incident in incidents:
-        if not incident.resolved:
+        # Monitoring means it works again: the component shows what the checks see until resolved.
+        if incident.status in ("investigating", "identified"):
             for ident in incident.components:
                 impacts.setdefault(ident, []).append(incident.impact)
     components = []

@@ -5,9 +5,19 @@ from __future__ import annotations
 from standby.alerts import models as alerts_models
 from standby.channels import models as channels_models
 from standby.engine import models as engine_models
+from standby.incidents import models as incidents_models
+from standby.statuspage import models as statuspage_models
 from standby.store.base import Base
 from standby.web.auth import models as auth_models
 
 metadata = Base.metadata
 
-__all__ = ["alerts_models", "auth_models", "channels_models", "engine_models", "metadata"]
+__all__ = [
+    "alerts_models",
+    "auth_models",
+    "channels_models",
+    "engine_models",
+    "incidents_models",
+    "metadata",
+    "statuspage_models",
+]

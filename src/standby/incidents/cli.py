@@ -1,0 +1,267 @@
+"""`standby incident open|update|resolve|publish|list|show`.
+
+Commands use the plan `standby serve` runs (the newest good load recorded in the database) unless
+`--plan` names one; messages go into the outbox, and the running engine delivers them within a
+second. Mistakes (an unknown system, no --next, a resolved incident) print why and exit 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from standby.core.errors import StandbyError
+from standby.store.cli import DbOption
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from standby.incidents.updates import Delivery
+    from standby.plan.model import Plan
+
+incident_app = typer.Typer(help="Incidents: updates with next-update promises.", no_args_is_help=True)
+Id = Annotated[int, typer.Argument(help="The incident's number (see `standby incident list`).")]
+PlanOption = Annotated[
+    Path | None, typer.Option("--plan", help="The plan file; default: the one `standby serve` runs.")
+]
+By = Annotated[str | None, typer.Option("--by", help="Who you are (person id); default: the lead.")]
+Know = Annotated[str, typer.Option("--know", help="What we know.")]
+DontKnow = Annotated[str, typer.Option("--dont-know", help="What we don't know yet.")]
+Publish = Annotated[
+    bool, typer.Option("--publish", help="Also tell external audiences and the status page (your decision).")
+]
+
+
+@contextmanager
+def _session(db: str | None, plan_file: Path | None) -> Iterator[tuple[Session, Plan, datetime]]:
+    from sqlalchemy import select
+
+    from standby.core.clock import SystemClock
+    from standby.engine.models import PlanLoad
+    from standby.plan.load import load_plan
+    from standby.store import migrate
+    from standby.store.db import database_url, display_url, lock_for_write, make_engine, session_factory
+
+    url = database_url(db)
+    engine = make_engine(url)
+    try:
+        if migrate.current(engine) != migrate.head():
+            raise StandbyError(
+                f"{display_url(url)} has no up-to-date Standby schema: run `standby db upgrade`"
+            )
+        with session_factory(engine).begin() as session:
+            lock_for_write(session)
+            if plan_file is None:
+                query = select(PlanLoad.path).where(PlanLoad.valid).order_by(PlanLoad.id.desc()).limit(1)
+                found = session.scalars(query).first()
+                if found is None:
+                    raise StandbyError("no plan has run against this database yet: give --plan PLAN")
+                plan_file = Path(found)
+            plan, _ = load_plan(plan_file)
+            yield session, plan, SystemClock().now()
+    finally:
+        engine.dispose()
+
+
+def _person(plan: Plan, who: str | None, fallback: str | None) -> str:
+    from standby.plan.issues import suggest
+
+    who = who or fallback
+    if who is None:
+        raise StandbyError("say who you are with --by PERSON")
+    people = {p.id for p in plan.people}
+    if who not in people:
+        raise StandbyError(f"--by {who!r}: not a person in the plan{suggest(who, people)}")
+    return who
+
+
+def _next(text: str | None, now: datetime) -> datetime | None:
+    from standby.core.durations import parse_duration
+
+    if text is None:
+        return None
+    try:
+        return now + parse_duration(text)
+    except ValueError as exc:
+        raise StandbyError(f"--next: {exc}") from None
+
+
+@incident_app.command("open")
+def open_(
+    title: Annotated[str, typer.Option("--title", help="What is wrong, in a few words.")],
+    systems: Annotated[str, typer.Option("--systems", help="Affected systems: vendor:marketo[,endpoint:ID]")],
+    severity: Annotated[str | None, typer.Option("--severity", help="minor, major or critical.")] = None,
+    lead: Annotated[str | None, typer.Option("--lead", help="Person id; default: the owner.")] = None,
+    by: By = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """Open an incident by hand: the internal audiences hear at once."""
+    from standby.incidents import rules, service
+
+    with _session(db, plan) as (session, loaded, now):
+        found = rules.resolve_systems(loaded, systems.split(","))
+        actor = _person(loaded, by, lead or rules.default_lead(loaded, found))
+        done = service.open_incident(
+            session,
+            plan=loaded,
+            title=title,
+            systems=found,
+            severity=severity,
+            lead=lead,
+            actor=actor,
+            now=now,
+        )
+    print(done.message)
+
+
+@incident_app.command()
+def update(
+    incident_id: Id,
+    know: Know,
+    dont_know: DontKnow,
+    meanwhile: Annotated[
+        str | None, typer.Option("--meanwhile", help="What people can do meanwhile.")
+    ] = None,
+    next: Annotated[str | None, typer.Option("--next", help="Next update within, e.g. 30m.")] = None,
+    state: Annotated[
+        str | None, typer.Option("--state", help="investigating, identified, monitoring or resolved.")
+    ] = None,
+    publish: Publish = False,
+    preview: Annotated[
+        bool, typer.Option("--preview", help="Show what each audience gets; send nothing.")
+    ] = False,
+    by: By = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """Post an update: what we know, what we don't know yet, when the next update comes."""
+    from standby.incidents import service
+
+    with _session(db, plan) as (session, loaded, now):
+        incident = service.get(session, incident_id, unresolved=True)
+        actor = _person(loaded, by, incident.lead)
+        if preview:
+            shown = service.preview(
+                session,
+                plan=loaded,
+                incident_id=incident_id,
+                actor=actor,
+                now=now,
+                next_by=_next(next, now),
+                publish=publish,
+                know=know,
+                dont_know=dont_know,
+                meanwhile=meanwhile,
+                state=state,
+            )
+            _print_preview(shown)  # a preview writes nothing
+            return
+        done = service.update_incident(
+            session,
+            plan=loaded,
+            incident_id=incident_id,
+            actor=actor,
+            now=now,
+            next_by=_next(next, now),
+            publish=publish,
+            know=know,
+            dont_know=dont_know,
+            meanwhile=meanwhile,
+            state=state,
+        )
+    print(done.message)
+
+
+@incident_app.command()
+def resolve(
+    incident_id: Id,
+    know: Know,
+    publish: Publish = False,
+    by: By = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """Resolve the incident (a person decides it is over; recovery only moves it to monitoring)."""
+    from standby.incidents import service
+
+    with _session(db, plan) as (session, loaded, now):
+        actor = _person(loaded, by, service.get(session, incident_id).lead)
+        done = service.resolve_incident(
+            session, plan=loaded, incident_id=incident_id, know=know, actor=actor, now=now, publish=publish
+        )
+    print(done.message)
+
+
+@incident_app.command("publish")
+def publish_(incident_id: Id, by: By = None, db: DbOption = None, plan: PlanOption = None) -> None:
+    """Tell external audiences: the latest update now, and Standby's automatic ones from then on."""
+    from standby.incidents import service
+
+    with _session(db, plan) as (session, loaded, now):
+        actor = _person(loaded, by, service.get(session, incident_id).lead)
+        done = service.publish_incident(session, plan=loaded, incident_id=incident_id, actor=actor, now=now)
+    print(done.message)
+
+
+@incident_app.command("list")
+def list_(
+    all: Annotated[bool, typer.Option("--all", help="Also resolved ones (the latest 50).")] = False,
+    db: DbOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """Unresolved incidents, with the next promised update."""
+    from sqlalchemy import select
+
+    from standby.incidents.models import Incident
+    from standby.incidents.view import view
+
+    with _session(db, plan) as (session, loaded, now):
+        query = select(Incident).order_by(Incident.opened_at.desc(), Incident.id.desc())
+        query = query.limit(50) if all else query.where(Incident.state != "resolved")
+        found = [view(session, i, plan=loaded, now=now) for i in session.scalars(query)]
+    if not found:
+        print("No incidents." if all else "No open incidents.")
+    for shown in found:
+        print(f"#{shown.id}  {shown.severity}  {shown.state}  {shown.title}")
+        print(f"    lead {shown.lead}; next update: {shown.next_update}")
+
+
+@incident_app.command()
+def show(incident_id: Id, db: DbOption = None, plan: PlanOption = None) -> None:
+    """One incident: the promise in force, time to first word, and its timeline."""
+    from standby.incidents import service
+    from standby.incidents.view import view
+
+    with _session(db, plan) as (session, loaded, now):
+        shown = view(session, service.get(session, incident_id), plan=loaded, now=now)
+    print(f"#{shown.id}  {shown.title}")
+    print(f"    state:        {shown.state} ({shown.severity})")
+    print(f"    systems:      {', '.join(shown.systems)}")
+    print(f"    lead:         {shown.lead}; opened {shown.opened}")
+    print(f"    next update:  {shown.next_update}")
+    print(f"    first word:   inside {shown.first_internal}; outside {shown.first_public}")
+    print(f"    outside:      {shown.outside}")
+    print(f"\nTimeline ({shown.updates} updates):")
+    for entry in shown.timeline:
+        print(f"  {entry.at}  {entry.kind:<14} {entry.text}")
+
+
+def _print_preview(deliveries: list[Delivery]) -> None:
+    for d in deliveries:
+        whom = ", ".join(d.recipients) or "nobody reachable"
+        status = "WOULD BE SENT" if d.sent else "NOT SENT (external: needs --publish)"
+        print(f"=== {d.audience}{' (external)' if d.external else ''}: {status}; to {whom}")
+        if d.error:
+            print(f"    (the plan's template failed, the default is used: {d.error})")
+        print(f"Subject: {d.subject}\n\n{d.body}")
+    print("Preview only: nothing was sent.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(incident_app, name="incident")

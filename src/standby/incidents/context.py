@@ -1,0 +1,99 @@
+"""The plain values a template sees (strings, lists, booleans: nothing with methods worth calling),
+and Standby's own neutral words for automatic updates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from standby.alerts.messages import at
+from standby.incidents import rules
+from standby.incidents.audiences import name
+from standby.incidents.models import AUTHOR, Incident, IncidentUpdate
+from standby.plan.model import Plan
+
+LABELS = {
+    "investigating": "Investigating",
+    "identified": "Identified",
+    "monitoring": "Monitoring",
+    "resolved": "Resolved",
+}
+_KNOW = {
+    "investigating": "We are investigating problems with {x}.",
+    "identified": "We have found the cause of the problems with {x} and are working on a fix.",
+    "monitoring": "{x} is working again. We are watching it closely to make sure it stays that way.",
+    "resolved": "The problems with {x} are resolved.",
+}
+_DONT_KNOW = {
+    "investigating": "What is causing it, and how long it will last.",
+    "identified": "How long the fix will take.",
+    "monitoring": "Whether it is fixed for good.",
+    "resolved": "",
+}
+
+
+def neutral(plan: Plan, systems: list[str], state: str) -> tuple[str, str]:
+    """(what we know, what we don't know yet) in Standby's words, naming systems as outsiders may."""
+    names = rules.public_names(plan, systems)
+    joined = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    know = _KNOW[state].format(x=joined)
+    return know[0].upper() + know[1:], _DONT_KNOW[state]
+
+
+def public_title(plan: Plan, systems: list[str]) -> str:
+    return f"Problems with {', '.join(rules.public_names(plan, systems))}"
+
+
+def short_time(moment: datetime, tz: str, *, reference: datetime) -> str:
+    """`09:30 EDT` on the reference's day, else `Tue 3 Jun 09:30 EDT`."""
+    zone = ZoneInfo(tz)
+    local = moment.astimezone(zone)
+    if local.date() == reference.astimezone(zone).date():
+        return local.strftime("%H:%M %Z")
+    return f"{local:%a} {local.day} {local:%b %H:%M %Z}"
+
+
+def build(
+    plan: Plan,
+    incident: Incident,
+    update: IncidentUpdate,
+    *,
+    audience: str,
+    external: bool,
+    alerts: list[str],
+    outside: str,
+) -> dict[str, Any]:
+    tz = plan.timezone
+    page = plan.status_page
+    due = update.next_update_by
+    return {
+        "organization": plan.organization,
+        "audience": {"id": audience, "external": external},
+        "status_page_url": str(page.url) if page else None,
+        "incident": {
+            "id": incident.id,
+            "title": incident.title,
+            "public_title": public_title(plan, incident.systems),
+            "state": update.state,  # as of this update
+            "state_label": LABELS[update.state],
+            "severity": incident.severity,
+            "systems": rules.internal_names(plan, incident.systems),
+            "public_systems": rules.public_names(plan, incident.systems),
+            "lead": name(plan, incident.lead),
+            "started_at": at(incident.started_at, tz),
+            "alerts": list(alerts),
+        },
+        "update": {
+            "state": update.state,
+            "state_label": LABELS[update.state],
+            "what_we_know": update.what_we_know,
+            "what_we_dont_know": update.what_we_dont_know,
+            "what_you_can_do": update.what_you_can_do or "",
+            "next_update_by": short_time(due, tz, reference=update.created_at) if due else None,
+            "next_update_at": at(due, tz) if due else None,
+            "author": "Standby (automatic)" if update.author == AUTHOR else name(plan, update.author),
+            "automatic": update.automatic,
+            "outside": outside,
+        },
+    }

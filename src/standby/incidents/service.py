@@ -1,0 +1,257 @@
+"""What people do with incidents — open one by hand, post an update, preview it, publish it, resolve
+it — and `run_due`, the engine's once-a-tick call (deadlines.py, the status page). How incidents
+follow alerts is in lifecycle.py. Every function takes keyword arguments and returns plain results,
+for the CLI and the web alike; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from standby.alerts.models import Alert
+from standby.core.errors import StandbyError
+from standby.incidents import deadlines, rules
+from standby.incidents.audiences import external_audiences
+from standby.incidents.context import neutral
+from standby.incidents.lifecycle import IncidentNotFound as IncidentNotFound
+from standby.incidents.lifecycle import get as get
+from standby.incidents.lifecycle import on_alert_acknowledged as on_alert_acknowledged
+from standby.incidents.lifecycle import on_alert_change as on_alert_change
+from standby.incidents.lifecycle import open_new
+from standby.incidents.models import AUTHOR, SEVERITIES, Incident, IncidentAlert, IncidentUpdate
+from standby.incidents.updates import Delivery, deliveries, draft, open_to_public, playbook_of, post, send
+from standby.plan.model import Plan
+from standby.statuspage import pipeline
+
+
+@dataclass(frozen=True)
+class Posted:
+    incident_id: int
+    update_id: int
+    state: str
+    message: str  # one sentence for people: what happened, who was told, what was held back
+
+
+# -- from people -----------------------------------------------------------------------------------
+
+
+def open_incident(
+    session: Session,
+    *,
+    plan: Plan,
+    title: str,
+    systems: list[str],
+    actor: str,
+    now: datetime,
+    severity: str | None = None,
+    lead: str | None = None,
+) -> Posted:
+    """Open an incident by hand; Standby's first "investigating" update goes out at once."""
+    if not title.strip():
+        raise StandbyError("give the incident a title (--title)")
+    found = rules.resolve_systems(plan, systems)
+    playbook = rules.playbook_of(plan, found)
+    severity = severity or (playbook.severity if playbook else "major")
+    if severity not in SEVERITIES:
+        raise StandbyError(f"unknown severity {severity!r}; use one of {', '.join(SEVERITIES)}")
+    lead = lead or rules.default_lead(plan, found)
+    if lead is not None and lead not in {p.id for p in plan.people}:
+        raise StandbyError(f"--lead {lead!r} is not a person in the plan")
+    linked = select(IncidentAlert.alert_id)
+    query = select(Alert).where(Alert.asset.in_(found), Alert.state != "resolved", Alert.id.not_in(linked))
+    alerts = list(session.scalars(query.order_by(Alert.id)))
+    started = min((a.since for a in alerts), default=now)
+    incident, first = open_new(
+        session,
+        plan=plan,
+        title=title.strip(),
+        systems=found,
+        severity=severity,
+        lead=lead,
+        playbook=playbook,
+        opened_by=actor,
+        started_at=started,
+        alerts=alerts,
+        now=now,
+    )
+    return Posted(
+        incident.id,
+        first.id,
+        incident.state,
+        f"Opened incident #{incident.id}: {_told(plan, incident, first)}",
+    )
+
+
+def update_incident(
+    session: Session,
+    *,
+    plan: Plan,
+    incident_id: int,
+    know: str,
+    dont_know: str,
+    actor: str,
+    now: datetime,
+    next_by: datetime | None = None,
+    meanwhile: str | None = None,
+    state: str | None = None,
+    publish: bool = False,
+) -> Posted:
+    """Post a person's update. `publish=True` (an admin's explicit decision) also sends it outside."""
+    incident = get(session, incident_id, unresolved=True)
+    if state == "resolved":
+        return resolve_incident(
+            session,
+            plan=plan,
+            incident_id=incident_id,
+            know=know,
+            actor=actor,
+            now=now,
+            publish=publish,
+            dont_know=dont_know,
+        )
+    update = post(
+        session,
+        incident,
+        plan=plan,
+        state=state or incident.state,
+        know=know,
+        dont_know=dont_know,
+        meanwhile=meanwhile,
+        next_by=next_by or _default_next(plan, incident, now),
+        author=actor,
+        now=now,
+        publish_by=actor if publish else None,
+    )
+    return Posted(
+        incident.id,
+        update.id,
+        incident.state,
+        f"Posted update to incident #{incident.id}: {_told(plan, incident, update)}",
+    )
+
+
+def resolve_incident(
+    session: Session,
+    *,
+    plan: Plan,
+    incident_id: int,
+    know: str,
+    actor: str,
+    now: datetime,
+    publish: bool = False,
+    dont_know: str = "",
+) -> Posted:
+    """Resolve it. Unpublished, the status page and any outsiders already told get Standby's neutral
+    "resolved" instead of the person's words."""
+    incident = get(session, incident_id, unresolved=True)
+    update = post(
+        session,
+        incident,
+        plan=plan,
+        state="resolved",
+        know=know,
+        dont_know=dont_know,
+        meanwhile=None,
+        next_by=None,
+        author=actor,
+        now=now,
+        publish_by=actor if publish else None,
+    )
+    message = f"Resolved incident #{incident.id}: {_told(plan, incident, update)}"
+    if not publish and (incident.published or rules.on_page(plan, incident)):
+        know, _ = neutral(plan, incident.systems, "resolved")
+        post(
+            session,
+            incident,
+            plan=plan,
+            state="resolved",
+            know=know,
+            dont_know="",
+            meanwhile=None,
+            next_by=None,
+            author=AUTHOR,
+            now=now,
+            automatic=True,
+            public_only=True,
+        )
+        message += "; outside, Standby said only that it is resolved"
+    return Posted(incident.id, update.id, "resolved", message)
+
+
+def publish_incident(session: Session, *, plan: Plan, incident_id: int, actor: str, now: datetime) -> Posted:
+    """An admin's decision: external audiences hear the latest update now, and the public ones after it."""
+    incident = get(session, incident_id)
+    query = select(IncidentUpdate).where(
+        IncidentUpdate.incident_id == incident.id, ~IncidentUpdate.public_only
+    )
+    update = session.scalars(query.order_by(IncidentUpdate.id.desc())).first()
+    assert update is not None, "every incident has its first update"
+    if update.published_at is not None:
+        return Posted(incident.id, update.id, incident.state, f"Update #{update.id} was already published.")
+    open_to_public(session, incident, by=actor, now=now)
+    update.published_at, update.published_by = now, actor
+    send(session, incident, update, plan=plan, internal=False, external=True, now=now)
+    return Posted(
+        incident.id,
+        update.id,
+        incident.state,
+        f"Published update #{update.id}: {_told(plan, incident, update)}",
+    )
+
+
+def preview(
+    session: Session,
+    *,
+    plan: Plan,
+    incident_id: int,
+    know: str,
+    dont_know: str,
+    actor: str,
+    now: datetime,
+    next_by: datetime | None = None,
+    meanwhile: str | None = None,
+    state: str | None = None,
+    publish: bool = False,
+) -> list[Delivery]:
+    """Exactly what each audience would receive for this update, and whether it would be sent."""
+    incident = get(session, incident_id, unresolved=True)
+    state = state or incident.state
+    next_by = None if state == "resolved" else next_by or _default_next(plan, incident, now)
+    update = draft(
+        incident,
+        state=state,
+        know=know,
+        dont_know=dont_know,
+        meanwhile=meanwhile,
+        next_by=next_by,
+        author=actor,
+        now=now,
+    )
+    found = deliveries(session, incident, update, plan=plan, internal=True, external=publish)
+    return [delivery for _, delivery in found]
+
+
+def run_due(sessions: sessionmaker[Session], *, plan: Plan, now: datetime, worker: str) -> int:
+    """Reminders, missed promises, `external_after`, and the status page; returns what was done."""
+    done = deadlines.run_due(sessions, plan=plan, now=now)
+    return done + pipeline.publish_due(sessions, plan=plan, now=now)
+
+
+def _default_next(plan: Plan, incident: Incident, now: datetime) -> datetime:
+    return now + rules.update_every(playbook_of(plan, incident))
+
+
+def _told(plan: Plan, incident: Incident, update: IncidentUpdate) -> str:
+    inside = [a for a, r in update.renders.items() if not r["external"]]
+    outside = [a for a, r in update.renders.items() if r["external"]]
+    parts = [f"told {', '.join(inside)}" if inside else "no internal audience told"]
+    if outside:
+        parts.append(f"published to {', '.join(outside)}")
+    held = [a for a in external_audiences(plan, incident) if a not in outside]
+    if held and update.published_at is None:
+        parts.append(f"not sent to {', '.join(held)} (not published; add --publish to tell them)")
+    return "; ".join(parts)
