@@ -52,7 +52,14 @@ def open_database(url: str, *, upgrade: bool) -> Database:
     return database
 
 
-def _run(plan: Path, db: str | None, worker_id: str | None, listen: tuple[str, int] | None) -> None:
+def _run(
+    plan: Path,
+    db: str | None,
+    worker_id: str | None,
+    listen: tuple[str, int] | None,
+    *,
+    web_only: bool = False,
+) -> None:
     import asyncio
 
     from standby.engine.runner import Engine
@@ -64,7 +71,8 @@ def _run(plan: Path, db: str | None, worker_id: str | None, listen: tuple[str, i
     try:
         configure_logging()
         sessions = session_factory(database)
-        asyncio.run(run(Engine(plan, sessions, worker=worker_id), sessions, listen=sock))
+        engine = Engine(plan, sessions, worker=worker_id)
+        asyncio.run(run(engine, sessions, listen=sock, web_only=web_only))
     finally:
         if sock is not None:
             sock.close()
@@ -77,10 +85,19 @@ def serve(
     host: Annotated[str, typer.Option(help="Address the web app listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port of the web app (acknowledgement links).")] = 8400,
     worker_id: WorkerOption = None,
+    web_only: Annotated[
+        bool,
+        typer.Option("--web-only", help="Only the web app; checks run in another `standby serve --no-web`."),
+    ] = False,
+    no_web: Annotated[
+        bool, typer.Option("--no-web", help="Only the checks and the chains, no web app.")
+    ] = False,
 ) -> None:
     """Watch everything in the plan and run the chains of responsibility, with the web app, until
     stopped (Ctrl-C or SIGTERM). Migrates the database first."""
-    _run(plan, db, worker_id, (host, port))
+    if web_only and no_web:
+        raise StandbyError("--web-only and --no-web together would run nothing: choose one")
+    _run(plan, db, worker_id, None if no_web else (host, port), web_only=web_only)
 
 
 def worker(plan: PlanArgument, db: DbOption = None, worker_id: WorkerOption = None) -> None:

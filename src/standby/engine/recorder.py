@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -22,8 +23,9 @@ from standby.engine.evaluate import observe, state_key, states_for
 from standby.engine.hooks import StateChange
 from standby.engine.scheduler import Claim, finish, still_leased
 from standby.plan.model import Plan
+from standby.probes.context import ProbeContext
 from standby.probes.correlate import correlate
-from standby.probes.run import Job
+from standby.probes.run import Job, run_job
 from standby.store.db import lock_for_write
 
 log = logging.getLogger("standby.engine")
@@ -35,6 +37,14 @@ class Done:
     job: Job
     started: datetime
     findings: list[Finding]
+
+
+async def timed(job: Job, ctx: ProbeContext, limit: timedelta) -> list[Finding]:
+    """Run `job` within `limit`; each finding's details get the run's `duration_ms` (for /metrics)."""
+    began = time.perf_counter()
+    findings = await asyncio.wait_for(run_job(job, ctx), limit.total_seconds())
+    took = round((time.perf_counter() - began) * 1000)
+    return [replace(f, details={**f.details, "duration_ms": took}) for f in findings]
 
 
 def outcome(job: Job, task: asyncio.Task[list[Finding]], limit: timedelta) -> list[Finding]:

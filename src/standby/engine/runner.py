@@ -29,12 +29,12 @@ from standby.core.status import Finding
 from standby.engine import upkeep
 from standby.engine.hooks import DueWork, Hooks, StateChange
 from standby.engine.planfile import PlanFile, Reload
-from standby.engine.recorder import Done, outcome, record_runs
+from standby.engine.recorder import Done, outcome, record_runs, timed
 from standby.engine.reload import apply_reload
 from standby.engine.scheduler import Claim, claim_due, lease_for, release, run_limit
 from standby.plan.model import Plan
 from standby.probes.context import ProbeContext, make_context
-from standby.probes.run import Job, jobs_for, run_job
+from standby.probes.run import Job, jobs_for
 
 T = TypeVar("T")
 log = logging.getLogger("standby.engine")
@@ -207,11 +207,11 @@ class Engine:
                 self._foreign |= new
             await asyncio.to_thread(self._in_transaction, lambda s: release(s, unknown, worker=self.worker))
         assert self._ctx is not None
-        limit_s = run_limit(self.plan.settings).total_seconds()
+        cutoff = run_limit(self.plan.settings)
         for claim in claims:
             job = self._jobs.get(claim.key)
             if job is not None:
-                task = asyncio.create_task(asyncio.wait_for(run_job(job, self._ctx), limit_s))
+                task = asyncio.create_task(timed(job, self._ctx, cutoff))
                 self._runs.append(_Run(claim, job, now, self._ctx, task))
                 report.claimed += 1
         if claims:

@@ -15,7 +15,8 @@ import uvicorn
 from sqlalchemy.orm import Session, sessionmaker
 
 from standby.core.errors import StandbyError
-from standby.engine.runner import Engine
+from standby.engine.planfile import PlanFile
+from standby.engine.runner import TICK, Engine
 
 log = logging.getLogger("standby.engine")
 
@@ -49,15 +50,22 @@ def configure_logging() -> None:
     logging.getLogger("standby").setLevel(logging.INFO)
 
 
-async def run(engine: Engine, sessions: sessionmaker[Session], *, listen: socket.socket | None) -> None:
+async def run(
+    engine: Engine, sessions: sessionmaker[Session], *, listen: socket.socket | None, web_only: bool = False
+) -> None:
     """Start the engine (a bad plan raises PlanError here, before anything runs), then serve until a
-    signal; with `listen`, the web app answers on it meanwhile."""
-    await engine.start()
+    signal; with `listen`, the web app answers on it meanwhile. `web_only` runs no checks: the web app
+    follows the plan file, and another process (`--no-web`) does the work."""
+    if web_only:
+        engine.plan_file.load()
+    else:
+        await engine.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    tasks = [asyncio.create_task(engine.run_forever(stop), name="engine")]
+    work = _follow(engine.plan_file, stop) if web_only else engine.run_forever(stop)
+    tasks = [asyncio.create_task(work, name="plan" if web_only else "engine")]
     server: _Server | None = None
     if listen is not None:
         from standby.web.app import create_app
@@ -67,7 +75,8 @@ async def run(engine: Engine, sessions: sessionmaker[Session], *, listen: socket
         tasks.append(asyncio.create_task(server.serve(sockets=[listen]), name="web"))
         host, port = listen.getsockname()[:2]
         log.info("web app on http://%s:%s", host, port)
-    log.info("worker %s running %s", engine.worker, engine.plan_file.path)
+    if not web_only:
+        log.info("worker %s running %s", engine.worker, engine.plan_file.path)
     stopping = asyncio.create_task(stop.wait())
     await asyncio.wait([*tasks, stopping], return_when=asyncio.FIRST_COMPLETED)
     stop.set()  # whichever ended first (a signal, or a part that failed), the others stop too
@@ -79,4 +88,16 @@ async def run(engine: Engine, sessions: sessionmaker[Session], *, listen: socket
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
-    log.info("worker %s stopped", engine.worker)
+    log.info("%s stopped", "web app" if web_only else f"worker {engine.worker}")
+
+
+async def _follow(plan_file: PlanFile, stop: asyncio.Event) -> None:
+    """Keep the web app's plan current. Plan loads are recorded by the process that runs the checks."""
+    while not stop.is_set():
+        found = plan_file.refresh()
+        if found is not None and found.plan is None:
+            log.warning(
+                "%s: edit refused, showing the last good plan: %s", plan_file.path, "; ".join(found.messages)
+            )
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=TICK)
