@@ -1,80 +1,24 @@
-"""The dashboard under test: the whole app on a real uvicorn, over a store the real engine filled
-(tests/dashboard/seed.py), with an admin and a viewer who sign in through the login page."""
+"""Fixtures: a dashboard over a store the real engine filled (tests/dashboard/site.py)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from pydantic import AnyHttpUrl
 
-from standby.web.app import create_app
-from standby.web.auth import users
-from tests.dashboard.seed import Seeded, seeded
-from tests.web.server import serving
-
-PASSWORD = "correct horse battery staple"
-ADMIN = "dana@acme.example"  # Dana Reyes in the plan: she acts as herself
-VIEWER = "auditor@ops.example"
-
-
-class Dashboard:
-    def __init__(self, store: Seeded) -> None:
-        self.store = store
-        self.plan = store.plan
-        self.app = create_app(sessions=store.sessions, plan=lambda: self.plan, clock=store.clock)
-        self.base = ""
-        self.clients: list[httpx.Client] = []
-        with store.sessions.begin() as session:
-            for email, role in ((ADMIN, "admin"), (VIEWER, "viewer")):
-                users.add(session, email=email, role=role, password=PASSWORD, now=store.clock.now())
-
-    def serve(self, base: str) -> None:
-        self.base = base
-        # Plain http:// as on a LAN: the session cookie is not Secure, so a client sends it here.
-        settings = self.plan.settings.model_copy(update={"base_url": AnyHttpUrl(base)})
-        self.plan = self.plan.model_copy(update={"settings": settings})
-
-    def anonymous(self) -> httpx.Client:
-        client = httpx.Client(base_url=self.base, follow_redirects=False, timeout=10)
-        self.clients.append(client)
-        return client
-
-    def sign_in(self, email: str = ADMIN) -> httpx.Client:
-        """A client with a session of its own (closed when the dashboard goes)."""
-        client = self.anonymous()
-        reply = client.post("/login", data={"email": email, "password": PASSWORD, "next": "/"})
-        assert reply.status_code == 303, reply.text
-        return client
-
-
-def csrf_of(page: str) -> str:
-    """The CSRF token a page's forms carry."""
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "the page has no form with a CSRF token"
-    return found.group(1)
-
-
-def _dashboard(directory: Path, ticks: int = 12) -> Iterator[Dashboard]:
-    with seeded(directory, ticks=ticks) as store:
-        dashboard = Dashboard(store)
-        with serving(dashboard.app) as base:
-            dashboard.serve(base)
-            yield dashboard
-            for client in dashboard.clients:
-                client.close()
+from tests.dashboard.site import Dashboard, dashboard_site
 
 
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
     """Shared by a module's tests that only read."""
-    yield from _dashboard(tmp_path_factory.mktemp("dashboard"))
+    with dashboard_site(tmp_path_factory.mktemp("dashboard")) as found:
+        yield found
 
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[Dashboard]:
     """A dashboard of its own, for a test that acts (the engine ticks only twice: quicker)."""
-    yield from _dashboard(tmp_path, ticks=2)
+    with dashboard_site(tmp_path, ticks=2) as found:
+        yield found

@@ -23,6 +23,7 @@ from tests.peers.http import HttpPeer, Reply
 from tests.peers.internet import FakeInternet
 from tests.peers.smtp import SmtpPeer
 from tests.peers.tls import server_context, write_bundle
+from tests.peers.webhook import WebhookPeer
 
 HOME = "<html><body><h1>Acme</h1><p>Welcome</p></body></html>"
 
@@ -57,6 +58,8 @@ def seeded(directory: Path, *, ticks: int = 12) -> Iterator[Seeded]:
                 HttpPeer(tls=server_context(ca, "shop.acme.example", not_after=start + timedelta(days=9)))
             )
             shop.route("/", Reply(200, HOME))
+            hook = peers.enter_context(WebhookPeer())
+            hook.status = 500  # Lee's chat webhook is down: his messages wait for a retry
             net.add_domain("acme.example", days_left=200)
             net.add_domain("acme-shop.example", days_left=20)
             net.domains[-1]["confirm_by"] = "30d"  # past already: nobody confirmed, an alert escalates
@@ -75,7 +78,11 @@ def seeded(directory: Path, *, ticks: int = 12) -> Iterator[Seeded]:
             }
             certificate = {"host": "shop.acme.example", "port": shop.port, "address": "127.0.0.1",
                            "owner": "lee", "confirm_by": "5d"}  # fmt: skip
-            path = net.write_plan(settings=settings, certificates=[certificate], timezone="Europe/Berlin")
+            people = net.plan()["people"]
+            people[1]["notify"] = [hook.apprise_url.replace("json://", "json://lee:s3cret@")]
+            path = net.write_plan(
+                settings=settings, certificates=[certificate], people=people, timezone="Europe/Berlin"
+            )
             engine = Engine(path, sessions, clock=clock)
             asyncio.run(_run(engine, clock, ticks))
         yield Seeded(sessions, engine.plan, clock)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from standby.alerts.models import Alert, AlertEvent, Renewal
-from tests.dashboard.conftest import VIEWER, Dashboard, csrf_of
+from tests.dashboard.site import VIEWER, Dashboard, csrf_of
 
 
 def alert_about(fresh: Dashboard, asset: str, reason: str = "check") -> Alert:

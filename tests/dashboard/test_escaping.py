@@ -18,8 +18,8 @@ from standby.engine.models import CheckState, FindingRecord, PlanLoad
 from standby.plan.model import Plan
 from standby.store import migrate
 from standby.store.db import make_engine, session_factory
-from tests.dashboard.conftest import Dashboard
 from tests.dashboard.seed import Seeded
+from tests.dashboard.site import Dashboard
 from tests.web.server import serving
 
 SCRIPT = "<script>alert(1)</script>"

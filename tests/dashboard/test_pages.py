@@ -9,7 +9,7 @@ from html import unescape
 from sqlalchemy import select
 
 from standby.engine.models import PlanLoad
-from tests.dashboard.conftest import VIEWER, Dashboard
+from tests.dashboard.site import VIEWER, Dashboard
 
 
 def text(html: str) -> str:
@@ -72,7 +72,7 @@ def test_an_asset_page_shows_its_checks_alerts_chain_and_who_was_told(dashboard:
     assert "delegation ✓ ok" in words
     assert "Its alerts" in words and "renewal not confirmed" in words
     assert "at once : Dana Reyes (dana@acme.example)" in words
-    assert "after 30 min : Lee Park (lee@acme.example)" in words
+    assert "after 30 min : Lee Park (lee@acme.example, json://lee:****@127.0.0.1:" in words
     assert "step 1, round 1: told Dana Reyes by dana@acme.example" in words
     assert "Dana Reyes email dana@acme.example" in words and "✓ sent" in words  # the outbox's delivery
     assert "Renewal Expires" in words and "Confirmed not yet" in words
@@ -113,7 +113,7 @@ def test_a_viewer_reads_the_alerts_but_gets_no_buttons(dashboard: Dashboard) -> 
     assert "auditor@ops.example (viewer)" in text(page)
 
 
-def test_the_people_page_draws_the_reports_to_tree_with_channels_and_the_last_delivery(
+def test_the_people_page_draws_the_reports_to_tree_with_channels_and_the_last_deliveries(
     dashboard: Dashboard,
 ) -> None:
     client = dashboard.sign_in()
@@ -122,9 +122,16 @@ def test_the_people_page_draws_the_reports_to_tree_with_channels_and_the_last_de
     assert lee < dana and 'aria-label="Reports to Lee Park"' in page[lee:dana]  # Dana is under Lee
     words = text(page[dana:])
     assert "Reached by email: dana@acme.example" in words
-    assert re.search(r"Last message “\[\w+\] .+” sent by email to dana@acme.example at 20", words)
+    assert re.search(r"Last messages “\[\w+\] .+” sent by email to dana@acme.example at 20", words)
     assert "acme-mkto.example ✖ critical" in words and "demo-page ✖ critical" in words
-    assert "“[reminder] shop.acme.example" in text(page[lee:dana])  # Lee owns the certificate
+    lees = text(page[lee:dana])
+    assert "“[reminder] shop.acme.example" in lees  # Lee owns the certificate
+    assert "sent by email to lee@acme.example" in lees
+    assert re.search(
+        r"✖ “\[reminder\] [^”]+” waiting to go by apprise to json://lee:\*\*\*\*@127\.0\.0\.1", lees
+    )
+    assert "last error: Apprise could not deliver" in lees
+    assert "s3cret" not in page  # the webhook's password never shows
 
 
 def test_the_plan_page_shows_the_running_version_and_the_independence_audit(dashboard: Dashboard) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from standby.alerts.models import Alert, Renewal
 from standby.alerts.view import AlertView, view
-from standby.dashboard.assets import asset_href
+from standby.dashboard.assets import asset_href, status_rank
 
 STATES = ("open", "acknowledged", "resolved")
 RESOLVED_SHOWN = 50
@@ -49,13 +49,13 @@ def cards(session: Session, alerts: list[Alert], *, now: datetime) -> list[Alert
 
 
 def by_state(session: Session, *, now: datetime) -> dict[str, list[AlertCard]]:
-    """Open and acknowledged alerts oldest first (the longest waiting on top); the latest resolved."""
+    """Open and acknowledged alerts most severe first, then the longest going on; the latest resolved."""
     out = {}
     for state in STATES:
         query = select(Alert).where(Alert.state == state)
         if state == "resolved":
-            query = query.order_by(Alert.resolved_at.desc()).limit(RESOLVED_SHOWN)
+            found = list(session.scalars(query.order_by(Alert.resolved_at.desc()).limit(RESOLVED_SHOWN)))
         else:
-            query = query.order_by(Alert.opened_at, Alert.id)
-        out[state] = cards(session, list(session.scalars(query)), now=now)
+            found = sorted(session.scalars(query), key=lambda a: (-status_rank(a.severity), a.since, a.id))
+        out[state] = cards(session, found, now=now)
     return out

@@ -26,26 +26,29 @@ class PersonView:
     channels: list[str]
     problem: str | None  # why nobody can reach them, when no channel works
     owns: list[AssetRow]
-    last_delivery: str  # "sent by email dana@… at …", "failed: …", or ""
-    failed: bool
+    deliveries: list[tuple[str, bool]]  # the latest message per channel: what happened, whether it failed
     reports: list[PersonView]  # the people who report to this one
     note: str = ""  # where `reports_to` goes wrong
 
 
-def _last_deliveries(session: Session, plan: Plan) -> dict[str, Message]:
+def _last_deliveries(session: Session, plan: Plan) -> dict[str, list[Message]]:
+    """Each person's latest message on each of their channels (one may work while another fails)."""
     latest = (
-        select(Message.recipient, func.max(Message.id).label("id"))
+        select(func.max(Message.id).label("id"))
         .where(Message.recipient.in_([p.id for p in plan.people]))
-        .group_by(Message.recipient)
+        .group_by(Message.recipient, Message.channel, Message.address)
         .subquery()
     )
-    rows = session.scalars(select(Message).join(latest, Message.id == latest.c.id))
-    return {m.recipient or "": m for m in rows}
+    found: dict[str, list[Message]] = defaultdict(list)
+    for message in session.scalars(
+        select(Message).join(latest, Message.id == latest.c.id).order_by(Message.id)
+    ):
+        found[message.recipient or ""].append(message)
+    return found
 
 
-def _delivery(message: Message | None, tz: str) -> tuple[str, bool]:
-    if message is None:
-        return "", False
+def _delivery(message: Message, tz: str) -> tuple[str, bool]:
+    """What happened to the message, and whether that is a failure."""
     how = f"{message.channel} to {message.shown_address}"
     subject = f"“{message.subject}”"
     if message.state == "sent" and message.sent_at is not None:
@@ -73,7 +76,6 @@ def people_tree(session: Session, *, plan: Plan, now: datetime) -> list[PersonVi
     def build(person: Person) -> PersonView:
         placed.add(person.id)
         reached = contacts(plan, person)
-        text, failed = _delivery(last.get(person.id), plan.timezone)
         note = ""
         if person.reports_to and person.reports_to not in ids:
             note = f"reports to {person.reports_to!r}, who is not in the plan"
@@ -83,8 +85,7 @@ def people_tree(session: Session, *, plan: Plan, now: datetime) -> list[PersonVi
             channels=[f"{c['channel']}: {shown(c['channel'], c['address'])}" for c in reached["contacts"]],
             problem=reached["problem"],
             owns=owned.get(person.id, []),
-            last_delivery=text,
-            failed=failed,
+            deliveries=[_delivery(m, plan.timezone) for m in last.get(person.id, [])],
             reports=[build(p) for p in under[person.id] if p.id not in placed],
             note=note,
         )
