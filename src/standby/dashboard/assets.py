@@ -1,5 +1,5 @@
-"""Every asset of the running plan as the overview lists it: its damped status, days left, owner and
-open alerts; and the expiry dates the timeline draws. Plain values, built from the store and the plan."""
+"""Every asset of the running plan as the overview lists it: what its checks found last, days left,
+owner and open alerts; and the expiry dates the timeline draws. Plain values, from the store and plan."""
 
 from __future__ import annotations
 

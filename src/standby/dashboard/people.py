@@ -1,5 +1,5 @@
 """The people of the plan as a tree along `reports_to`: what each owns, how they are reached (Apprise
-URLs redacted), and how the last message to them went."""
+URLs redacted), and how the last message on each channel went."""
 
 from __future__ import annotations
 
