@@ -41,6 +41,7 @@ FEATURES = (
     "standby.web.metrics",
     "standby.web.calendar",
     "standby.alerts",
+    "standby.dashboard",
 )
 public.declare("/static/")
 _HEADERS = {
