@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -92,6 +93,19 @@ def test_serve_refuses_a_broken_plan_with_its_location(
     )
     err = capsys.readouterr().err
     assert f"{plan}:5:10 endpoints[0].url:" in err and "Traceback" not in err
+
+
+def test_serve_says_when_its_port_is_taken(
+    live_internet: FakeInternet, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        args = ["serve", str(live_internet.write_plan()), "--db", f"sqlite:///{tmp_path / 'x.db'}"]
+        assert main([*args, "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in err and "Traceback" not in err
 
 
 def test_worker_refuses_sqlite_because_only_one_process_may_use_it(

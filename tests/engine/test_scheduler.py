@@ -72,3 +72,22 @@ async def test_a_run_recorded_after_its_lease_was_taken_over_is_dropped(
         session.execute(update(Monitor).values(lease_owner="other"))
     report = await engine.tick()  # the runs finish; their findings are not this worker's to record
     assert report.ran == 0 and report.findings == 0
+
+
+async def test_a_run_a_second_late_keeps_its_phase_and_a_long_overdue_one_counts_from_its_start(
+    make: MakeEngine, clock: ManualClock
+) -> None:
+    engine = await make()
+
+    def page_due() -> object:
+        with engine.sessions() as session:
+            query = select(Monitor.next_run_at).where(Monitor.key == "endpoint:demo-page/http")
+            return session.scalars(query).one()
+
+    await engine.tick()  # T0: everything runs
+    clock.advance(timedelta(seconds=61))  # the page, due at +60 s, starts a second late
+    await engine.tick()
+    assert page_due() == T0 + timedelta(seconds=120)
+    clock.advance(timedelta(minutes=5))  # the engine was away: due at +120 s, it starts at +361 s
+    await engine.tick()
+    assert page_due() == T0 + timedelta(seconds=361 + 60)

@@ -38,7 +38,8 @@ from standby.probes.run import Job, jobs_for
 
 T = TypeVar("T")
 log = logging.getLogger("standby.engine")
-TICK = 1.0  # seconds between ticks when there is nothing more to do
+TICK = 1.0  # seconds between whole passes
+PUMP = 0.1  # seconds between recording and claiming while runs are in flight
 
 
 @dataclass
@@ -115,19 +116,32 @@ class Engine:
         await self._reload(found, self.clock.now())
 
     async def tick(self, *, wait: bool = True) -> TickReport:
+        """One whole pass. With `wait`, it waits for the runs it starts and records them too."""
+        report = await self.pump(wait=wait)
+        await self._chores(report, wait=wait)
+        return report
+
+    async def pump(self, *, wait: bool = False) -> TickReport:
+        """The monitors' part of a tick: reload a changed plan, record the runs that finished, claim and
+        start the due ones."""
         await self.start()
-        assert self._hooks is not None
         now = self.clock.now()
         report = TickReport()
         found = self.plan_file.refresh()
         if found is not None:
             report.plan = "loaded" if found.plan is not None else "refused"
             await self._reload(found, now)
+        await self._record(report)
         await self._claim(report, now)
         if wait:
             await asyncio.gather(*(r.task for r in self._runs), return_exceptions=True)
-        await self._record(report)
-        plan = self.plan
+            await self._record(report)
+        return report
+
+    async def _chores(self, report: TickReport, *, wait: bool) -> None:
+        """The rest of a tick: the due work of alerts (and other features), the outbox, pruning."""
+        assert self._hooks is not None
+        now, plan = self.clock.now(), self.plan
         report.escalations = await self._due("escalation", self._hooks.run_escalations, plan, now)
         report.renewals = await self._due("renewal", self._hooks.run_renewals, plan, now)
         report.messages = await self._deliver(wait)
@@ -135,17 +149,24 @@ class Engine:
             self._pruned_at = now
             retention = plan.settings.retention
             await asyncio.to_thread(upkeep.prune_history, self.sessions, now=now, retention=retention)
-        return report
 
     async def run_forever(self, stop: asyncio.Event) -> None:
-        """Tick until `stop` is set; a failing tick (database away) is logged and retried."""
+        """Tick about once a second until `stop` is set. While runs are in flight, pump ten times a
+        second, so finished runs are recorded (and their slots refilled) soon; a confirmed change
+        runs the alerts' chores at once. A failing pass (database away) is logged and retried."""
+        loop = asyncio.get_running_loop()
+        last_tick = -TICK
         try:
             while not stop.is_set():
-                delay = TICK
+                delay = PUMP
                 try:
-                    report = await self.tick(wait=False)
-                    if report.claimed and len(self._runs) >= self.capacity:
-                        delay = TICK / 10  # saturated: record and refill sooner
+                    if loop.time() - last_tick >= TICK:
+                        last_tick = loop.time()
+                        await self.tick(wait=False)
+                    elif (report := await self.pump()).changes:
+                        await self._chores(report, wait=False)
+                    if not self._runs:
+                        delay = max(PUMP, TICK - (loop.time() - last_tick))
                 except Exception:
                     log.exception("engine tick failed; trying again in %.0f s", 5 * TICK)
                     delay = 5 * TICK
@@ -230,7 +251,9 @@ class Engine:
             self._in_transaction,
             lambda s: record_runs(s, done, worker=self.worker, plan=plan, on_state_change=hook, now=now),
         )
-        report.ran, report.findings, report.changes = ran, findings, changes
+        report.ran += ran
+        report.findings += findings
+        report.changes += changes
         for ctx in list(self._retired):
             if not any(r.ctx is ctx for r in self._runs):
                 self._retired.remove(ctx)
