@@ -88,6 +88,17 @@ def test_an_admin_signs_in_sees_the_expiring_domain_and_the_timeline_and_acknowl
             expect(page.locator("h1")).to_be_visible()
             shoot(page, name)
 
+        page.set_viewport_size({"width": 360, "height": 740})  # the narrowest phones: nothing spills over
+        for path in (
+            "/",
+            "/assets/domain:acme-shop.example",
+            "/assets/endpoint:home",
+            "/alerts",
+            "/people",
+            "/plan",
+        ):
+            page.goto(f"{site.base}{path}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(f"{site.base}/")
         expect(page.locator("table.assets tbody tr").first).to_be_visible()
