@@ -18,7 +18,7 @@ from standby.alerts.models import Alert, AlertEvent, Escalation, Renewal
 from standby.alerts.renewals import HOW
 from standby.channels.models import Message
 from standby.dashboard.alert_cards import AlertCard, cards
-from standby.dashboard.assets import AssetRow, live_alerts, make_row
+from standby.dashboard.assets import AssetRow, live_first, make_row
 from standby.dashboard.chain_view import ChainView, chain_view, duration_text
 from standby.dashboard.sparkline import describe, sparkline
 from standby.engine.history import findings_of
@@ -150,7 +150,7 @@ def asset_page(session: Session, asset: str, *, plan: Plan, now: datetime) -> As
     if job is None and not states and not alerts:
         return None
     kind, target, owner = (job.kind, job.target, job.owner) if job else _from(states, alerts)
-    live_ones = live_alerts(session).get(asset, [])
+    live_ones = live_first(alerts)
     row = make_row(asset, kind, target, owner, states, plan=plan, alerts=live_ones, now=now)
     live = live_ones[0] if live_ones else None
     if live is not None:
@@ -160,11 +160,10 @@ def asset_page(session: Session, asset: str, *, plan: Plan, now: datetime) -> As
         chain = chain_view(snapshot(plan, asset=asset, owner=owner), "The chain an alert would follow")
     shown_alerts = alerts[:10]
     events = _events(session, [a.id for a in shown_alerts], tz)
-    cycle = session.scalars(
-        select(Renewal).where(Renewal.asset == asset).order_by(Renewal.expires_at.desc())
-    ).first()
-    cycles = session.scalars(select(Renewal.id).where(Renewal.asset == asset))
-    topics = [f"alert:{a.id}" for a in shown_alerts] + [f"renewal:{i}" for i in cycles]
+    cycles = list(
+        session.scalars(select(Renewal).where(Renewal.asset == asset).order_by(Renewal.expires_at.desc()))
+    )
+    topics = [f"alert:{a.id}" for a in shown_alerts] + [f"renewal:{c.id}" for c in cycles]
     names = {p.id: p.name or p.id for p in plan.people}
     latencies = _latencies(session, asset) if kind == "endpoint" else []
     return AssetPage(
@@ -177,7 +176,7 @@ def asset_page(session: Session, asset: str, *, plan: Plan, now: datetime) -> As
         chain=chain,
         alerts=[AlertHistory(a, events.get(a.id, [])) for a in shown_alerts],
         messages=_messages(session, topics, names, tz),
-        renewal=_renewal(cycle, tz) if cycle else None,
+        renewal=_renewal(cycles[0], tz) if cycles else None,
     )
 
 

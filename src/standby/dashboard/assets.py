@@ -75,14 +75,17 @@ def states_by_asset(session: Session) -> dict[str, list[CheckState]]:
 
 
 def live_alerts(session: Session) -> dict[str, list[Alert]]:
-    """Each asset's open and acknowledged alerts: open ones first, the most severe first."""
+    """Each asset's open and acknowledged alerts (see `live_first`)."""
     found: dict[str, list[Alert]] = defaultdict(list)
-    query = select(Alert).where(Alert.state.in_(("open", "acknowledged"))).order_by(Alert.id)
-    for alert in session.scalars(query):
+    for alert in session.scalars(select(Alert).where(Alert.state.in_(("open", "acknowledged")))):
         found[alert.asset].append(alert)
-    for held in found.values():
-        held.sort(key=lambda a: (a.state != "open", -status_rank(a.severity)))
-    return found
+    return {asset: live_first(held) for asset, held in found.items()}
+
+
+def live_first(alerts: list[Alert]) -> list[Alert]:
+    """The open and acknowledged ones of `alerts`: open ones first, then the most severe, the oldest."""
+    live = [a for a in alerts if a.state in ("open", "acknowledged")]
+    return sorted(live, key=lambda a: (a.state != "open", -status_rank(a.severity), a.id))
 
 
 def make_row(
