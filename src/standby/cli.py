@@ -17,6 +17,7 @@ from standby.alerts.cli import register as register_alerts
 from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
 from standby.engine.cli import register as register_engine
+from standby.incidents.cli import register as register_incidents
 from standby.plan.cli import register as register_plan
 from standby.statuspage.cli import register as register_status_page
 from standby.store.cli import register as register_store
@@ -34,6 +35,7 @@ register_plan(app)
 register_check(app)
 register_store(app)
 register_alerts(app)
+register_incidents(app)
 register_status_page(app)
 register_engine(app)
 register_auth(app)

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from standby.alerts import escalation
 from standby.channels.apprise_sender import AppriseSender
 from standby.channels.email import EmailSender
-from standby.channels.outbox import deliver
 from standby.channels.sender import Sender
 from standby.core.clock import ManualClock
 from standby.incidents import service
@@ -77,7 +76,9 @@ def plan_data(smtp_url: str, hook_url: str, site: Path) -> dict[str, Any]:
 
 
 class World(AlertWorld):
-    def __init__(self, sessions: sessionmaker[Session], smtp: SmtpPeer, hook: WebhookPeer, site: Path) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], smtp: SmtpPeer, hook: WebhookPeer, site: Path
+    ) -> None:
         self.sessions, self.smtp, self.hook, self.site = sessions, smtp, hook, site
         self.clock = ManualClock(T0)
         self.data = plan_data(smtp.url, hook.apprise_url, site)
@@ -87,7 +88,9 @@ class World(AlertWorld):
         self.senders: dict[str, Sender] = {"email": email, "apprise": AppriseSender()}
 
     def fail(self, status: str = "critical", asset: str = MARKETO) -> None:
-        self.check(status, asset=asset, check="statuspage", summary=f"{asset} is {status}: Marketo Engage down")
+        self.check(
+            status, asset=asset, check="statuspage", summary=f"{asset} is {status}: Marketo Engage down"
+        )
 
     def at(self, minutes: float) -> int:
         self.clock.set(T0 + timedelta(minutes=minutes))
@@ -99,16 +102,20 @@ class World(AlertWorld):
 
     def incident(self, incident_id: int | None = None) -> Incident:
         with self.sessions() as session:
-            found = session.get(Incident, incident_id) if incident_id else session.scalars(
-                select(Incident).order_by(Incident.id.desc())
-            ).first()
+            found = (
+                session.get(Incident, incident_id)
+                if incident_id
+                else session.scalars(select(Incident).order_by(Incident.id.desc())).first()
+            )
             assert found is not None
             return found
 
     def updates(self, incident_id: int | None = None) -> list[IncidentUpdate]:
         ident = incident_id or self.incident().id
         with self.sessions() as session:
-            query = select(IncidentUpdate).where(IncidentUpdate.incident_id == ident).order_by(IncidentUpdate.id)
+            query = (
+                select(IncidentUpdate).where(IncidentUpdate.incident_id == ident).order_by(IncidentUpdate.id)
+            )
             return list(session.scalars(query))
 
     def timeline(self, incident_id: int | None = None) -> list[tuple[str, str]]:
@@ -116,6 +123,14 @@ class World(AlertWorld):
         with self.sessions() as session:
             query = select(IncidentEvent).where(IncidentEvent.incident_id == ident).order_by(IncidentEvent.id)
             return [(e.kind, e.text) for e in session.scalars(query)]
+
+    def told(self, to: str) -> list[str]:
+        """The incident messages (not the alert's pages) `to` received, by subject."""
+        return [
+            s
+            for s in self.mail(to)
+            if not s.startswith(("[critical]", "[warning]", "[unknown]", "[resolved]"))
+        ]
 
     def kinds(self) -> list[str]:
         return [kind for kind, _ in self.timeline()]

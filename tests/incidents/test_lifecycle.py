@@ -11,7 +11,11 @@ def test_a_failing_vendor_opens_an_incident_and_the_internal_audience_hears_at_o
     world.fail()
     world.at(0)
     incident = world.incident()
-    assert (incident.title, incident.state, incident.severity) == ("Problems with Marketo", "investigating", "major")
+    assert (incident.title, incident.state, incident.severity) == (
+        "Problems with Marketo",
+        "investigating",
+        "major",
+    )
     assert incident.lead == "dana" and incident.systems == [MARKETO]
     assert incident.first_internal_at == world.now and incident.next_update_due_at is not None
     assert {"dana@acme.example", "sam@acme.example"} <= world.recipients()
@@ -83,4 +87,7 @@ def test_an_acknowledgement_of_the_alert_goes_on_the_incidents_timeline(world: W
     world.fail()
     with world.sessions.begin() as session:
         acknowledge(session, alert_id=world.alert().id, person="dana", now=world.now, via="command line")
-    assert ("acknowledged", f"Dana Reyes acknowledged alert #{world.alert().id} ({MARKETO})") in world.timeline()
+    assert (
+        "acknowledged",
+        f"Dana Reyes acknowledged alert #{world.alert().id} ({MARKETO})",
+    ) in world.timeline()

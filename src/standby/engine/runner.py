@@ -32,6 +32,7 @@ from standby.engine.planfile import PlanFile, Reload
 from standby.engine.recorder import Done, outcome, record_runs, timed
 from standby.engine.reload import apply_reload
 from standby.engine.scheduler import Claim, claim_due, lease_for, release, run_limit
+from standby.incidents import service as incidents
 from standby.plan.model import Plan
 from standby.probes.context import ProbeContext, make_context
 from standby.probes.run import Job, jobs_for
@@ -144,6 +145,7 @@ class Engine:
         now, plan = self.clock.now(), self.plan
         report.escalations = await self._due("escalation", self._hooks.run_escalations, plan, now)
         report.renewals = await self._due("renewal", self._hooks.run_renewals, plan, now)
+        await self._due("incident", incidents.run_due, plan, now)  # deadlines, external_after, status page
         report.messages = await self._deliver(wait)
         if self._pruned_at is None or now - self._pruned_at >= upkeep.PRUNE_EVERY:
             self._pruned_at = now

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from standby.plan.model import Plan
 
 incident_app = typer.Typer(help="Incidents: updates with next-update promises.", no_args_is_help=True)
-Id = Annotated[int, typer.Argument(help="The incident's number (see `standby incident list`).")]
+Id = Annotated[int, typer.Argument(metavar="ID", help="The incident's number (see `standby incident list`).")]
 PlanOption = Annotated[
     Path | None, typer.Option("--plan", help="The plan file; default: the one `standby serve` runs.")
 ]

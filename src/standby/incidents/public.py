@@ -50,7 +50,7 @@ def page_incidents(session: Session, *, plan: Plan, now: datetime) -> list[tuple
         if not shown:
             continue
         entries = tuple(_entry(u) for u in shown)
-        latest = max(entries, key=lambda e: (e.created_at, e.id))
+        latest = max(entries, key=lambda e: (e.created_at, e.id))  # ids sort as the updates were made
         resolved = latest.status == "resolved"
         impact = cast(Impact, incident.severity)  # minor | major | critical
         out.append(
@@ -81,7 +81,8 @@ def _entry(update: IncidentUpdate) -> PageUpdate:
         lines.append(f"What you can do meanwhile: {update.what_you_can_do}")
     status = cast(IncidentStatus, update.state)
     return PageUpdate(
-        id=stable_id(f"incident-update:{update.id}:{update.created_at.isoformat()}"),
+        # Sortable by when it was made (the page breaks ties between same-second updates by id).
+        id=f"{update.id:08x}{stable_id(f'incident-update:{update.id}:{update.created_at.isoformat()}')[:4]}",
         status=status,
         body="\n\n".join(lines),
         created_at=update.published_at or update.created_at,

@@ -241,8 +241,10 @@ def run_due(sessions: sessionmaker[Session], *, plan: Plan, now: datetime, worke
     return done + pipeline.publish_due(sessions, plan=plan, now=now)
 
 
-def _default_next(plan: Plan, incident: Incident, now: datetime) -> datetime:
-    return now + rules.update_every(playbook_of(plan, incident))
+def _default_next(plan: Plan, incident: Incident, now: datetime) -> datetime | None:
+    """The playbook's rhythm when it has one; else the person must promise a time."""
+    playbook = playbook_of(plan, incident)
+    return now + playbook.update_every if playbook and playbook.update_every else None
 
 
 def _told(plan: Plan, incident: Incident, update: IncidentUpdate) -> str:

@@ -78,7 +78,9 @@ def post(
     if state != incident.state:
         event(session, incident, "state", f"{incident.state} → {state}", now=now, person=author)
         incident.state = state
-    incident.next_update_due_at = next_by
+    broken = incident.next_update_due_at is not None and incident.next_update_due_at <= now
+    if not (automatic and broken):  # Standby's own words never excuse a broken promise: a person must post
+        incident.next_update_due_at = next_by
     if state == "resolved":
         incident.resolved_at = now
     if not automatic:

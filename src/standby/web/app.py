@@ -41,6 +41,7 @@ FEATURES = (
     "standby.web.metrics",
     "standby.web.calendar",
     "standby.alerts",
+    "standby.statuspage.routes",  # a module: the page's own templates stay out of the web loader
     "standby.dashboard",
 )
 public.declare("/static/")
