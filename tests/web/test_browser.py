@@ -1,12 +1,14 @@
 """The web app in a real browser: Debian's Chromium, driven by Playwright, against the whole app on
 uvicorn over a store the real engine filled from the fake internet. An admin signs in, finds the
 expiring domain on the overview and its row in the expiry timeline, opens its page, acknowledges its
-alert; every page renders without a console error (a CSP violation is one). The screenshots go to
-docs/screenshots/ for docs/web.md."""
+alert; every page renders without a console error (a CSP violation is one). Screenshots go to the
+test's temporary folder; `STANDBY_SCREENSHOTS=docs/screenshots` refreshes the ones docs/web.md shows."""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,12 +21,16 @@ FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def shoot(page: Page, name: str, *, full: bool = True) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full, animations="disabled")
+def shooter(tmp_path: Path) -> Callable[..., None]:
+    folder = Path(os.environ.get("STANDBY_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def shoot(page: Page, name: str, *, full: bool = True) -> None:
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=full, animations="disabled")
+
+    return shoot
 
 
 def test_an_admin_signs_in_sees_the_expiring_domain_and_the_timeline_and_acknowledges_its_alert(
@@ -35,6 +41,7 @@ def test_an_admin_signs_in_sees_the_expiring_domain_and_the_timeline_and_acknowl
             f"{CHROMIUM} is missing: `.ci/run` installs Debian's chromium package (apt-get install chromium)"
         )
     problems: list[str] = []
+    shoot = shooter(tmp_path)
 
     def console(message: ConsoleMessage) -> None:
         if message.type == "error":
