@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,10 @@ class Site:
         with self.sessions.begin() as session:
             scope = "calendar" if calendar else "api"
             return apitokens.create(session, name=name, role=role, scope=scope, now=self.clock.now())
+
+    @cached_property
+    def viewer_token(self) -> str:
+        return self.token("viewer", role="viewer")
 
     def client(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}

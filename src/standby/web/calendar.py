@@ -18,7 +18,7 @@ from fastapi import APIRouter, Query, Request, Response
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
-from standby.alerts.messages import at, label
+from standby.alerts.messages import at, duration, label
 from standby.alerts.renewals import Watched, watched
 from standby.core.expiry import iso
 from standby.engine.models import CheckState
@@ -66,15 +66,8 @@ def _events(item: Watched, expires: datetime, state: CheckState, *, plan: Plan, 
     )
     dates = [("expires", expires, f"{name} expires", about)]
     for before in sorted(set(item.remind_at), reverse=True):
-        days = int(before.total_seconds() // 86400)
-        dates.append(
-            (
-                f"remind-{int(before.total_seconds())}",
-                expires - before,
-                f"{name} expires in {days} days",
-                about,
-            )
-        )
+        what = f"remind-{int(before.total_seconds())}"
+        dates.append((what, expires - before, f"{name} expires in {duration(before)}", about))
     if item.confirm_by is not None:
         command = f"standby confirm {item.asset.split(':', 1)[1]} --by YOU --how renewed"
         confirm = (

@@ -97,9 +97,7 @@ class StoreCollector(Collector):
 
     def _delivery(self, session: Session) -> list[Metric]:
         depth = GaugeMetricFamily("standby_outbox_messages", "outbox messages by state", labels=["state"])
-        counts = dict(
-            session.execute(select(Message.state, func.count()).group_by(Message.state)).tuples().all()
-        )
+        counts = dict(session.execute(select(Message.state, func.count()).group_by(Message.state)).all())
         for state in STATES:
             depth.add_metric([state], counts.get(state, 0))
         failures = CounterMetricFamily(
@@ -130,7 +128,7 @@ class StoreCollector(Collector):
     def _alerts(self, session: Session) -> Metric:
         family = GaugeMetricFamily("standby_alerts", "unresolved alerts", labels=["state", "severity"])
         query = select(Alert.state, Alert.severity).where(Alert.state != "resolved")
-        for (state, severity), n in sorted(Counter(session.execute(query).tuples()).items()):
+        for (state, severity), n in sorted(Counter(session.execute(query).all()).items()):
             family.add_metric([state, severity], n)
         return family
 

@@ -20,7 +20,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from standby.web.auth import caller, public
-from standby.web.auth.refuse import refuse
+from standby.web.auth.refuse import refuse, wants_html
 
 log = logging.getLogger(__name__)
 SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -66,10 +66,6 @@ class AuthMiddleware:
 
 def _routed(request: Request) -> bool:
     return any(route.matches(request.scope)[0] is not Match.NONE for route in request.app.routes)
-
-
-def wants_html(request: Request) -> bool:
-    return "text/html" in request.headers.get("accept", "")
 
 
 def _sign_in_first(request: Request) -> Response:
