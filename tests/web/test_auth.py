@@ -120,3 +120,13 @@ def test_a_viewer_reads_but_may_not_act(site: Site) -> None:
         "/api/v1/alerts/1/acknowledge", headers={"X-CSRF-Token": csrf(client), "Accept": "text/html"}
     )
     assert page.status_code == 403 and "<h1>Not allowed</h1>" in page.text
+
+
+def test_signing_in_again_replaces_the_browsers_session(site: Site) -> None:
+    site.add_user("dana@acme.example")
+    client = site.sign_in("dana@acme.example")
+    first = client.cookies[COOKIE]
+    client.post("/login", data={"email": "dana@acme.example", "password": PASSWORD})
+    assert client.cookies[COOKIE] != first
+    with site.sessions() as session:
+        assert session.scalars(select(WebSession.digest)).all() == [digest(client.cookies[COOKIE])]

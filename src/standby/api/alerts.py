@@ -18,13 +18,15 @@ from standby.web.app import context
 from standby.web.auth.deps import actor, require_admin
 
 router = APIRouter(tags=["alerts"])
+_COLUMNS = [name for name in AlertOut.model_fields if name not in ("status", "not_delivered")]
 _MISSING: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "no such alert"}}
 
 
 def _out(session: Session, alert: Alert, request: Request) -> AlertOut:
     shown = view(session, alert, now=context(request).clock.now())
-    fields = {name: getattr(alert, name) for name in AlertOut.model_fields if hasattr(alert, name)}
-    return AlertOut(**fields, status=shown.status, not_delivered=shown.failures)
+    return AlertOut.model_validate(
+        {"status": shown.status, "not_delivered": shown.failures} | {c: getattr(alert, c) for c in _COLUMNS}
+    )
 
 
 @router.get("/alerts", summary="Alerts, newest first")

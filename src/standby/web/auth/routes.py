@@ -78,6 +78,9 @@ def login(
         throttle.record(session, email=email, address=address, ok=user is not None, now=now)
         if user is None:
             return _form(request, status=401, error="Wrong email or password.", email=email, target=next)
+        previous = request.cookies.get(sessions.COOKIE)
+        if previous:  # signing in again replaces the browser's session, never adds to it
+            sessions.end(session, previous)
         cookie = sessions.start(session, user, now=now)
     response = RedirectResponse(_next(next), status_code=303)
     sessions.set_cookie(response, cookie, secure=secure_cookies(request))
