@@ -4,12 +4,13 @@ Python's internals or flood the outbox, and falls back to the default with a not
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from standby.incidents import service
-from standby.incidents.templates import EXTERNAL_BODY, INTERNAL_BODY
+from standby.incidents.templates import EXTERNAL_BODY, EXTERNAL_SUBJECT, INTERNAL_BODY, INTERNAL_SUBJECT
 from tests.incidents.conftest import World
 
 HOSTILE = [
@@ -96,3 +97,9 @@ def test_the_default_templates_keep_internal_names_inside() -> None:
     ):
         assert internal in INTERNAL_BODY
         assert internal not in EXTERNAL_BODY
+
+
+def test_the_docs_show_the_default_templates_as_they_are() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "incidents.md").read_text()
+    for template in (INTERNAL_SUBJECT, INTERNAL_BODY, EXTERNAL_SUBJECT, EXTERNAL_BODY):
+        assert template in docs

@@ -21,9 +21,11 @@ INTERNAL_BODY = """\
 
 What we know:
 {{ update.what_we_know }}
+{% if update.what_we_dont_know %}
 
 What we don't know yet:
 {{ update.what_we_dont_know }}
+{% endif %}
 {% if update.what_you_can_do %}
 
 What you can do meanwhile:
@@ -60,9 +62,10 @@ What you can do meanwhile: {{ update.what_you_can_do }}
 {% endif %}
 
 {% if update.next_update_by %}
-We will update you by {{ update.next_update_by }}.{% if status_page_url %} The latest is always at \
-{{ status_page_url }}{% endif %}
-
+We will update you by {{ update.next_update_by }}.
+{% if status_page_url %}
+The latest is always at {{ status_page_url }}
+{% endif %}
 {% else %}
 Thank you for your patience.
 {% endif %}

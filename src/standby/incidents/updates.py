@@ -91,7 +91,7 @@ def post(
     if public:
         update.published_at, update.published_by = now, publish_by or AUTHOR
     who = "Standby" if automatic else name(plan, author)
-    due = f"; next update by {context.short_time(next_by, plan.timezone, reference=now)}" if next_by else ""
+    due = f" (next update by {context.short_time(next_by, plan.timezone, reference=now)})" if next_by else ""
     event(session, incident, "update", f"{who} posted update ({state}): {know}{due}", now=now, person=author)
     send(session, incident, update, plan=plan, internal=not public_only, external=public, now=now)
     return update
@@ -164,6 +164,8 @@ def deliveries(
         outside = "this playbook has no external audience"
     elif external or update.published_at is not None:
         outside = f"sent to {', '.join(outsiders)} too"
+    elif update.state == "resolved" and incident.published:
+        outside = f"{', '.join(outsiders)} hear only that it is resolved, in Standby's words (not published)"
     else:
         outside = f"not sent to {', '.join(outsiders)}: outside the company they hear only what is published"
     out = []
