@@ -30,6 +30,9 @@ from standby.store.db import lock_for_write
 
 
 def run_due(sessions: sessionmaker[Session], *, plan: Plan, now: datetime) -> int:
+    with sessions() as session:  # most ticks have no open incident: look before taking the write lock
+        if session.scalar(select(Incident.id).where(Incident.state != "resolved").limit(1)) is None:
+            return 0
     done = 0
     with sessions.begin() as session:
         lock_for_write(session)

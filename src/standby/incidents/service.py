@@ -36,9 +36,6 @@ class Posted:
     message: str  # one sentence for people: what happened, who was told, what was held back
 
 
-# -- from people -----------------------------------------------------------------------------------
-
-
 def open_incident(
     session: Session,
     *,

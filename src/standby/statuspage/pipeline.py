@@ -44,13 +44,19 @@ def publish_due(sessions: sessionmaker[Session], *, plan: Plan, now: datetime) -
     """Rebuild the page; store and publish it if it changed. Returns 1 when it changed, else 0."""
     if plan.status_page is None:
         return 0
+    targets = plan.status_page.publish
+    with sessions() as session:  # most ticks change nothing: look before taking the write lock
+        stored = {f.path: f for f in session.scalars(select(StatusPageFile))}
+        files, shown = build(session, plan=plan, now=now, previous=_previous(stored))
+        fresh = all(p in stored and stored[p].digest == digest(c) for p, c in files.items())
+        if fresh and not _due(session, targets, files, now=now, claim=False):
+            return 0
     with sessions.begin() as session:
         lock_for_write(session)
         stored = {f.path: f for f in session.scalars(select(StatusPageFile))}
-        files, shown = build(session, plan=plan, now=now, previous=_previous(stored))
         changed = _store(session, stored, files, now=now)
         public.mark_shown(session, shown, now=now)
-        due = _due(session, plan.status_page.publish, files, now=now)
+        due = _due(session, targets, files, now=now, claim=True)
     if due:
         _start(sessions, files, due, now=now)
     return int(changed)
@@ -141,21 +147,24 @@ def _backoff(failures: int) -> timedelta:
 
 
 def _due(
-    session: Session, targets: list[PublishTarget], files: Mapping[str, bytes], *, now: datetime
+    session: Session, targets: list[PublishTarget], files: Mapping[str, bytes], *, now: datetime, claim: bool
 ) -> list[tuple[PublishTarget, dict[str, str]]]:
-    """The targets that lack the current files and may be tried now, with the digests they hold."""
+    """The targets that lack the current files and may be tried now, with the digests they hold;
+    with `claim`, they are marked as being tried."""
     rows = {r.key: r for r in session.scalars(select(StatusPageTarget))}
     site, due = _site(files), []
     for target in targets:
         row = rows.get(_key(target))
         if row is None:
             row = StatusPageTarget(key=_key(target), shown=shown_url(target.url), digests={}, failures=0)
-            session.add(row)
+            if claim:
+                session.add(row)
         if all(row.digests.get(p) == digest(c) for p, c in files.items()):
             continue
         waited = row.attempted_at is None or now >= row.attempted_at + _backoff(row.failures)
         if row.attempted != site or waited:
-            row.attempted, row.attempted_at = site, now
+            if claim:
+                row.attempted, row.attempted_at = site, now
             due.append((target, dict(row.digests)))
     return due
 
