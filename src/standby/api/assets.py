@@ -14,25 +14,18 @@ from standby.alerts.models import Alert
 from standby.api.schemas import AlertRef, AssetName, AssetOut, CheckOut, Problem, StatusName
 from standby.core.expiry import days_left
 from standby.core.status import Status
+from standby.engine.inventory import PENDING, expires_at, known_assets, rank, states_by_asset
 from standby.engine.models import CheckState
 from standby.plan.model import Plan
-from standby.probes.run import jobs_for
 from standby.web.app import context
 
 router = APIRouter(tags=["assets"])
 _NEVER = 1 << 30
-
-
 _STATUSES = frozenset(s.value for s in Status)
 
 
-def _urgency(status: str) -> int:
-    return Status(status).urgency + 1 if status in _STATUSES else 0  # pending sorts below ok
-
-
 def _check(state: CheckState, now: datetime) -> CheckOut:
-    raw = state.details.get("expires_at")
-    expires = datetime.fromisoformat(str(raw)) if raw else None
+    expires = expires_at(state)
     return CheckOut(
         check=state.check,
         status=_status(state.status),
@@ -50,25 +43,18 @@ def _status(value: str) -> StatusName:
 
 
 def all_assets(session: Session, *, plan: Plan, now: datetime, only: str | None = None) -> list[AssetOut]:
-    states: dict[str, list[CheckState]] = defaultdict(list)
-    query = select(CheckState).order_by(CheckState.asset, CheckState.check)
-    for state in session.scalars(query if only is None else query.where(CheckState.asset == only)):
-        states[state.asset].append(state)
+    states = states_by_asset(session, only=only)
     alerts: dict[str, list[AlertRef]] = defaultdict(list)
     query_alerts = select(Alert).where(Alert.state != "resolved").order_by(Alert.id)
     for alert in session.scalars(query_alerts if only is None else query_alerts.where(Alert.asset == only)):
         alerts[alert.asset].append(AlertRef.model_validate(alert, from_attributes=True))
-    known: dict[str, tuple[str, str, str | None]] = {}
-    for job in jobs_for(plan):
-        if only is None or job.asset == only:
-            known.setdefault(job.asset, (job.kind, job.target, job.owner))
-    for asset, found in states.items():  # in the store, not in this plan (just removed, or another worker's)
-        known.setdefault(asset, (found[0].kind, found[0].target, found[0].owner))
     names = {p.id: p.name or p.id for p in plan.people}
     out = []
-    for asset, (kind, target, owner) in known.items():
+    for asset, (kind, target, owner) in (
+        (name, (a.kind, a.target, a.owner)) for name, a in known_assets(plan, states, only=only).items()
+    ):
         checks = [_check(s, now) for s in states.get(asset, [])]
-        worst = max(checks, key=lambda c: _urgency(c.status), default=None)
+        worst = max(checks, key=lambda c: rank(c.status), default=None)
         soonest = min((c for c in checks if c.expires_at), key=lambda c: c.expires_at or now, default=None)
         out.append(
             AssetOut(
@@ -77,14 +63,14 @@ def all_assets(session: Session, *, plan: Plan, now: datetime, only: str | None 
                 target=target,
                 owner=owner,
                 owner_name=names.get(owner, owner) if owner else None,
-                status=worst.status if worst else "pending",
+                status=worst.status if worst else PENDING,
                 expires_at=soonest.expires_at if soonest else None,
                 days_left=soonest.days_left if soonest else None,
                 checks=checks,
                 alerts=alerts.get(asset, []),
             )
         )
-    out.sort(key=lambda a: (-_urgency(a.status), a.days_left if a.days_left is not None else _NEVER, a.asset))
+    out.sort(key=lambda a: (-rank(a.status), a.days_left if a.days_left is not None else _NEVER, a.asset))
     return out
 
 

@@ -22,9 +22,9 @@ from standby.dashboard.assets import AssetRow, live_first, make_row
 from standby.dashboard.chain_view import ChainView, chain_view, duration_text
 from standby.dashboard.sparkline import describe, sparkline
 from standby.engine.history import findings_of
+from standby.engine.inventory import Asset, known_assets, states_by_asset
 from standby.engine.models import CheckState, FindingRecord
 from standby.plan.model import Plan
-from standby.probes.run import jobs_for
 
 HISTORY = 50  # findings listed
 SPARK = 60  # http findings drawn
@@ -144,20 +144,22 @@ def _messages(session: Session, topics: list[str], names: dict[str, str], tz: st
 def asset_page(session: Session, asset: str, *, plan: Plan, now: datetime) -> AssetPage | None:
     """None when neither the plan nor the store knows `asset`."""
     tz = plan.timezone
-    states = list(session.scalars(select(CheckState).where(CheckState.asset == asset)))
-    job = next((j for j in jobs_for(plan) if j.asset == asset), None)
+    by_asset = states_by_asset(session, only=asset)
+    states = by_asset.get(asset, [])
     alerts = list(session.scalars(select(Alert).where(Alert.asset == asset).order_by(Alert.id.desc())))
-    if job is None and not states and not alerts:
+    known = known_assets(plan, by_asset, only=asset).get(asset)
+    if known is None and alerts:  # only its alerts remain
+        known = Asset(alerts[0].kind, alerts[0].asset, alerts[0].owner)
+    if known is None:
         return None
-    kind, target, owner = (job.kind, job.target, job.owner) if job else _from(states, alerts)
     live_ones = live_first(alerts)
-    row = make_row(asset, kind, target, owner, states, plan=plan, alerts=live_ones, now=now)
+    row = make_row(asset, known, states, plan=plan, alerts=live_ones, now=now)
     live = live_ones[0] if live_ones else None
     if live is not None:
         escalation = session.scalars(select(Escalation).where(Escalation.alert_id == live.id)).one()
         chain = chain_view(chain_of(escalation), f"The chain of alert #{live.id} (as it started)")
     else:
-        chain = chain_view(snapshot(plan, asset=asset, owner=owner), "The chain an alert would follow")
+        chain = chain_view(snapshot(plan, asset=asset, owner=known.owner), "The chain an alert would follow")
     shown_alerts = alerts[:10]
     events = _events(session, [a.id for a in shown_alerts], tz)
     cycles = list(
@@ -165,7 +167,7 @@ def asset_page(session: Session, asset: str, *, plan: Plan, now: datetime) -> As
     )
     topics = [f"alert:{a.id}" for a in shown_alerts] + [f"renewal:{c.id}" for c in cycles]
     names = {p.id: p.name or p.id for p in plan.people}
-    latencies = _latencies(session, asset) if kind == "endpoint" else []
+    latencies = _latencies(session, asset) if known.kind == "endpoint" else []
     return AssetPage(
         row=row,
         cards=cards(session, live_ones, now=now),
@@ -178,12 +180,6 @@ def asset_page(session: Session, asset: str, *, plan: Plan, now: datetime) -> As
         messages=_messages(session, topics, names, tz),
         renewal=_renewal(cycles[0], tz) if cycles else None,
     )
-
-
-def _from(states: list[CheckState], alerts: list[Alert]) -> tuple[str, str, str | None]:
-    if states:
-        return states[0].kind, states[0].target, states[0].owner
-    return alerts[0].kind, alerts[0].asset, alerts[0].owner
 
 
 def _events(session: Session, alert_ids: list[int], tz: str) -> dict[int, list[Told]]:

@@ -18,20 +18,16 @@ from standby.alerts.messages import label
 from standby.alerts.models import Alert, Renewal
 from standby.core.expiry import days_left
 from standby.dashboard.timeline import Expiry, timeline
+from standby.engine.inventory import PENDING, Asset, expires_at, known_assets, states_by_asset
+from standby.engine.inventory import rank as status_rank
+
+__all__ = ["PENDING", "AssetRow", "asset_href", "make_row", "overview", "status_rank"]
 from standby.engine.models import CheckState
 from standby.plan.model import Plan
-from standby.probes.run import jobs_for
-
-PENDING = "pending"  # in the plan, not checked yet
-_RANK = {"critical": 4, "unknown": 3, "warning": 2, PENDING: 1, "ok": 0}
 
 
 def asset_href(asset: str) -> str:
     return "/assets/" + quote(asset, safe=":")
-
-
-def status_rank(status: str) -> int:
-    return _RANK.get(status, _RANK["unknown"])
 
 
 def person_names(plan: Plan) -> dict[str, str]:
@@ -62,18 +58,6 @@ class Overview:
     counts: dict[str, int]  # status -> how many assets
 
 
-def _expiry(state: CheckState) -> datetime | None:
-    raw = state.details.get("expires_at")
-    return datetime.fromisoformat(str(raw)) if raw else None
-
-
-def states_by_asset(session: Session) -> dict[str, list[CheckState]]:
-    found: dict[str, list[CheckState]] = defaultdict(list)
-    for state in session.scalars(select(CheckState).order_by(CheckState.asset, CheckState.check)):
-        found[state.asset].append(state)
-    return found
-
-
 def live_alerts(session: Session) -> dict[str, list[Alert]]:
     """Each asset's open and acknowledged alerts (see `live_first`)."""
     found: dict[str, list[Alert]] = defaultdict(list)
@@ -89,10 +73,8 @@ def live_first(alerts: list[Alert]) -> list[Alert]:
 
 
 def make_row(
-    asset: str,
-    kind: str,
-    target: str,
-    owner: str | None,
+    name: str,
+    asset: Asset,
     states: list[CheckState],
     *,
     plan: Plan,
@@ -101,15 +83,16 @@ def make_row(
 ) -> AssetRow:
     worst = max(states, key=lambda s: status_rank(s.observed), default=None)
     settled = max((s.status for s in states), key=status_rank, default="")
-    expiries = [e for e in map(_expiry, states) if e is not None]
+    expiries = [e for e in map(expires_at, states) if e is not None]
     soonest = min(expiries, default=None)
     tz = ZoneInfo(plan.timezone)
+    owner = asset.owner
     return AssetRow(
-        asset=asset,
-        label=label(asset),
-        kind=kind,
-        target=target,
-        href=asset_href(asset),
+        asset=name,
+        label=label(name),
+        kind=asset.kind,
+        target=asset.target,
+        href=asset_href(name),
         status=worst.observed if worst else PENDING,
         summary=worst.summary if worst else "Not checked yet: `standby serve` checks it soon.",
         settled=settled if worst and settled != worst.observed else "",
@@ -122,14 +105,9 @@ def make_row(
 
 def overview(session: Session, *, plan: Plan, now: datetime) -> Overview:
     states, alerts = states_by_asset(session), live_alerts(session)
-    known: dict[str, tuple[str, str, str | None]] = {}
-    for job in jobs_for(plan):
-        known.setdefault(job.asset, (job.kind, job.target, job.owner))
-    for asset, found in states.items():  # checked, but not in this plan (another worker's, or just removed)
-        known.setdefault(asset, (found[0].kind, found[0].target, found[0].owner))
     rows = [
-        make_row(asset, *where, states.get(asset, []), plan=plan, alerts=alerts.get(asset, []), now=now)
-        for asset, where in known.items()
+        make_row(name, asset, states.get(name, []), plan=plan, alerts=alerts.get(name, []), now=now)
+        for name, asset in known_assets(plan, states).items()
     ]
     rows.sort(
         key=lambda r: (-status_rank(r.status), r.days_left if r.days_left is not None else 1 << 30, r.label)
@@ -155,7 +133,7 @@ def expiries(
     out = []
     for asset, found in states.items():
         for state in found:
-            expires = _expiry(state)
+            expires = expires_at(state)
             if expires is None:
                 continue
             by = confirm.get(asset)
