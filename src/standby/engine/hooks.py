@@ -42,8 +42,3 @@ class Hooks:
 
     def replace_state_change(self, on_state_change: StateChange) -> Hooks:
         return Hooks(on_state_change, self.run_escalations, self.run_renewals)
-
-
-def nothing_due(sessions: sessionmaker[Session], *, plan: Plan, now: datetime, worker: str) -> int:
-    """For engine tests that leave escalations and renewals out."""
-    return 0
