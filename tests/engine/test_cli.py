@@ -83,6 +83,33 @@ def test_serve_migrates_probes_answers_healthz_and_stops_cleanly_on_sigterm(
     assert "Traceback" not in stderr
 
 
+def test_a_worker_on_postgresql_probes_and_stops_cleanly_on_sigterm(
+    live_internet: FakeInternet, postgres_url: str
+) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "standby",
+        "worker",
+        str(live_internet.write_plan()),
+        "--db",
+        postgres_url,
+    ]
+    process = subprocess.Popen([*command, "--worker-id", "w2"], stderr=subprocess.PIPE, text=True)
+    try:
+        eventually(
+            lambda: process.poll() is None and any(r.path == "/demo" for r in live_internet.web.requests)
+        )
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, stderr
+    assert "worker w2 running" in stderr and "worker w2 stopped" in stderr and "web app" not in stderr
+
+
 def test_serve_refuses_a_broken_plan_with_its_location(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
