@@ -130,3 +130,23 @@ async def test_a_removed_monitor_is_deactivated_and_its_bad_checks_are_resolved(
     await engine.tick()
     assert monitors(engine.sessions)["endpoint:demo-page/http"] == (True, 60)
     assert requests_to(internet, "/demo") == requests + 1
+
+
+async def test_a_plan_file_that_vanishes_is_reported_once_and_the_last_good_plan_keeps_running(
+    make: MakeEngine, internet: FakeInternet, clock: ManualClock
+) -> None:
+    engine = await make()
+    await engine.tick()
+    path = internet.directory / "plan.yaml"
+    text = path.read_text()
+    path.unlink()  # an editor's save that replaces the file, caught halfway; a bad deploy
+    clock.advance(MINUTE)
+    report = await engine.tick()
+    assert report.plan == "refused" and report.ran == 2
+    clock.advance(MINUTE)
+    assert (await engine.tick()).plan is None
+    with engine.sessions() as session:
+        refused = session.scalars(select(PlanLoad).where(PlanLoad.valid.is_(False))).one()
+    assert refused.messages == [f"{path} cannot read it: No such file or directory"]
+    path.write_text(text)
+    assert (await engine.tick()).plan == "loaded"

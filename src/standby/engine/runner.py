@@ -109,11 +109,11 @@ class Engine:
         """Load the plan (PlanError if it is bad: there is nothing to fall back on) and sync it."""
         if self._hooks is not None:
             return
+        found = self.plan_file.load()
         hooks = Hooks.real()
         if self._on_state_change is not None:
             hooks = hooks.replace_state_change(self._on_state_change)
         self._hooks = hooks
-        found = self.plan_file.load()
         await self._reload(found, self.clock.now())
 
     async def tick(self, *, wait: bool = True) -> TickReport:
