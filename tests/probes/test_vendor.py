@@ -169,17 +169,22 @@ async def test_it_probes_each_vendor_endpoint_with_the_http_rules(
             {"url": token_url, "expect": {"status": [200, 401]}},
             {"url": api.url("/rest/v1/leads.json")},
         ]
-        statuspage, token, leads = await check_vendor(vendor(page, endpoints=endpoints), ctx)
+        statuspage, probes = await check_vendor(vendor(page, endpoints=endpoints), ctx)
+        [only_token] = await check_vendor(vendor(endpoints=endpoints[:1]), ctx)
     assert statuspage.check == "statuspage" and statuspage.status is Status.OK
-    assert (token.asset, token.kind, token.check, token.target) == (
+    assert (probes.asset, probes.kind, probes.check, probes.target) == (
         "vendor:marketo",
         "vendor",
         "http",
-        token_url,
+        "2 endpoints",
     )
-    assert token.status is Status.OK and token.summary.startswith("Marketo: ")
-    assert leads.status is Status.CRITICAL
-    assert leads.summary.endswith("answers 502, expected a 2xx status")
+    assert probes.status is Status.CRITICAL  # the worst endpoint counts
+    assert probes.summary.startswith("Marketo: 1 of 2 endpoints failing: ")
+    assert probes.summary.endswith("answers 502, expected a 2xx status")
+    token, leads = probes.details["endpoints"]
+    assert (token["url"], token["status"], leads["status"]) == (token_url, "ok", "critical")
+    assert only_token.status is Status.OK and only_token.target == token_url
+    assert only_token.summary.startswith("Marketo: ")
 
 
 async def test_a_vendor_with_nothing_to_check_is_unknown(ctx: ProbeContext) -> None:

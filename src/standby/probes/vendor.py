@@ -5,7 +5,8 @@ The status page is Atlassian Statuspage v2 (`{statuspage}/api/v2/summary.json`).
 maintenance warning); with them only the named components count (case-insensitive), and a name the
 page does not list is `unknown`, saying which names exist. Active incidents are named in the summary
 either way. A page we cannot read (timeout, non-200, malformed JSON) is `unknown`: the vendor may be
-fine, we just cannot tell. Each vendor endpoint is one more finding (check "http", shared rules).
+fine, we just cannot tell. The vendor's endpoints make one more finding (check "http", shared rules,
+the worst of them counts, each one's result in `details["endpoints"]`).
 """
 
 from __future__ import annotations
@@ -156,17 +157,33 @@ async def _statuspage(vendor: Vendor, ctx: ProbeContext) -> Finding:
     )
 
 
-async def _endpoint(vendor: Vendor, endpoint: VendorEndpoint, ctx: ProbeContext) -> Finding:
-    status, summary, details = await probe(endpoint, ctx)
-    summary = f"{vendor.name or vendor.id}: {summary}"
+async def _endpoints(vendor: Vendor, endpoints: list[VendorEndpoint], ctx: ProbeContext) -> Finding:
+    """All of the vendor's endpoints as ONE finding: one (asset, check) is one damped state and one
+    alert in `standby serve`, so several endpoints must not take turns at it."""
+    results = await asyncio.gather(*(probe(e, ctx) for e in endpoints))
+    name = vendor.name or vendor.id
+    rows = [
+        {"url": str(e.url), "status": status.value, "summary": summary, **details}
+        for e, (status, summary, details) in zip(endpoints, results, strict=True)
+    ]
+    status = worst(status for status, _, _ in results)
+    failing = [summary for s, summary, _ in results if s is not Status.OK]
+    if len(results) == 1:
+        summary = f"{name}: {results[0][1]}"
+    elif failing:
+        summary = f"{name}: {len(failing)} of {len(results)} endpoints failing: " + "; ".join(failing)
+    else:
+        summary = f"{name}: all {len(results)} endpoints answer as expected"
+    target = str(endpoints[0].url) if len(endpoints) == 1 else f"{len(endpoints)} endpoints"
     return Finding(
-        f"vendor:{vendor.id}", "vendor", str(endpoint.url), "http", status, summary, vendor.owner, details
+        f"vendor:{vendor.id}", "vendor", target, "http", status, summary, vendor.owner, {"endpoints": rows}
     )
 
 
 async def check_vendor(vendor: Vendor, ctx: ProbeContext) -> list[Finding]:
     checks = [_statuspage(vendor, ctx)] if vendor.statuspage is not None else []
-    checks += [_endpoint(vendor, e, ctx) for e in vendor.endpoints]
+    if vendor.endpoints:
+        checks.append(_endpoints(vendor, vendor.endpoints, ctx))
     findings = list(await asyncio.gather(*checks))
     if not findings:
         asset, name = f"vendor:{vendor.id}", vendor.name or vendor.id
