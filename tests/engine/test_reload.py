@@ -150,3 +150,22 @@ async def test_a_plan_file_that_vanishes_is_reported_once_and_the_last_good_plan
     assert refused.messages == [f"{path} cannot read it: No such file or directory"]
     path.write_text(text)
     assert (await engine.tick()).plan == "loaded"
+
+
+async def test_a_check_a_monitor_no_longer_makes_is_resolved_and_forgotten(
+    make: MakeEngine, internet: FakeInternet, clock: ManualClock
+) -> None:
+    changes = Changes()
+    vendor = internet.plan()["vendors"][0]
+    probes = {**vendor, "endpoints": [{"url": f"http://api.marketo.example:{internet.web.port}/token"}]}
+    edit_plan(internet, vendors=[probes])  # the vendor's own API probe answers 404: critical
+    engine = await make(on_state_change=changes)
+    await ticks(engine, clock, count=2, every=MINUTE)
+    assert ("vendor:marketo", "http", "ok", "critical") in changes.seen
+
+    edit_plan(internet, vendors=[vendor])  # same monitor, without the endpoint probes
+    await engine.tick()
+    assert changes.seen[-1] == ("vendor:marketo", "http", "critical", "ok")
+    with engine.sessions() as session:
+        checks = session.scalars(select(CheckState.check).where(CheckState.asset == "vendor:marketo")).all()
+    assert checks == ["statuspage"]

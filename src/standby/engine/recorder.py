@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from standby.core.durations import format_duration
@@ -21,6 +22,8 @@ from standby.core.status import Finding, Status
 from standby.engine import history
 from standby.engine.evaluate import observe, state_key, states_for
 from standby.engine.hooks import StateChange
+from standby.engine.models import CheckState
+from standby.engine.retire import retire
 from standby.engine.scheduler import Claim, finish, still_leased
 from standby.plan.model import Plan
 from standby.probes.context import ProbeContext
@@ -65,6 +68,21 @@ def outcome(job: Job, task: asyncio.Task[list[Finding]], limit: timedelta) -> li
     return [Finding(job.asset, job.kind, job.target, "probe", Status.UNKNOWN, summary, job.owner)]
 
 
+def _retire_dropped_checks(
+    session: Session, runs: list[Done], *, plan: Plan, on_state_change: StateChange, now: datetime
+) -> None:
+    """A monitor that stopped making a check (`dnssec: true` turned off) retires that check's state.
+    A run that only reports Standby's own failure ("probe") proves nothing and retires nothing."""
+    made = {run.job.key: {f.check for f in run.findings} for run in runs}
+    made = {key: checks for key, checks in made.items() if checks != {"probe"}}
+    if not made:
+        return
+    states = session.scalars(select(CheckState).where(CheckState.monitor.in_(made)))
+    dropped = [s for s in states if s.monitor is not None and s.check not in made[s.monitor]]
+    retire(session, dropped, why="is no longer part of this check", plan=plan,
+           on_state_change=on_state_change, now=now)  # fmt: skip
+
+
 def record_runs(
     session: Session,
     done: list[Done],
@@ -98,6 +116,7 @@ def record_runs(
         if previous is not None:
             changed.append((state, previous))
     history.record(session, ((f, run.started) for f, run in seen))
+    _retire_dropped_checks(session, kept, plan=plan, on_state_change=on_state_change, now=now)
     session.flush()
     for state, previous in changed:
         log.info(
