@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from standby.alerts.models import Alert, Renewal
 from standby.alerts.view import AlertView, view
 from standby.dashboard.assets import asset_href, status_rank
+from standby.incidents.links import Link, of_alerts
 
 STATES = ("open", "acknowledged", "resolved")
 RESOLVED_SHOWN = 50
@@ -23,6 +24,7 @@ class AlertCard:
     asset_href: str
     can_ack: bool  # still open
     can_confirm: bool  # a confirmation alert whose renewal nobody has confirmed yet
+    incident: Link | None  # the incident it belongs to
 
     @property
     def alert(self) -> Alert:
@@ -37,12 +39,14 @@ def cards(session: Session, alerts: list[Alert], *, now: datetime) -> list[Alert
             )
         )
     )
+    incidents = of_alerts(session, [a.id for a in alerts])
     return [
         AlertCard(
             shown=view(session, alert, now=now),
             asset_href=asset_href(alert.asset),
             can_ack=alert.state == "open",
             can_confirm=alert.state != "resolved" and alert.id in waiting,
+            incident=incidents.get(alert.id),
         )
         for alert in alerts
     ]

@@ -24,6 +24,7 @@ from standby.dashboard.sparkline import describe, sparkline
 from standby.engine.history import findings_of
 from standby.engine.inventory import Asset, known_assets, states_by_asset
 from standby.engine.models import CheckState, FindingRecord
+from standby.incidents.links import Link, of_asset
 from standby.plan.model import Plan
 
 HISTORY = 50  # findings listed
@@ -83,6 +84,7 @@ class AssetPage:
     alerts: list[AlertHistory]
     messages: list[Delivery]
     renewal: RenewalView | None
+    incidents: list[Link]  # the latest about it, unresolved first
 
 
 def _value(value: object) -> str:
@@ -179,6 +181,7 @@ def asset_page(session: Session, asset: str, *, plan: Plan, now: datetime) -> As
         alerts=[AlertHistory(a, events.get(a.id, [])) for a in shown_alerts],
         messages=_messages(session, topics, names, tz),
         renewal=_renewal(cycles[0], tz) if cycles else None,
+        incidents=of_asset(session, asset),
     )
 
 

@@ -43,6 +43,7 @@ FEATURES = (
     "standby.alerts",
     "standby.statuspage.routes",  # a module: the page's own templates stay out of the web loader
     "standby.dashboard",
+    "standby.incidents",
 )
 public.declare("/static/")
 _HEADERS = {
