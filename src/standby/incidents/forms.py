@@ -62,7 +62,8 @@ def open_form(values: Mapping[str, str], systems: list[str]) -> OpenForm:
 
 def _texts(form: type, values: Mapping[str, str]) -> dict[str, str]:
     texts = {f.name for f in fields(form) if isinstance(f.default, str)}
-    return {k: v for k, v in values.items() if k in texts}
+    # NUL is never part of what a person means, and PostgreSQL refuses to store it.
+    return {k: v.replace("\x00", "") for k, v in values.items() if k in texts}
 
 
 def need(text: str, message: str) -> str:
@@ -102,7 +103,10 @@ def next_time(text: str, *, now: datetime, tz: str) -> datetime:
         raise FormError(
             f"{text!r} is neither a duration (30m, 1h) nor a time (10:30, or 2025-06-03 10:30)"
         ) from None
-    return _future(now + delta, text, now=now, tz=tz)
+    try:
+        return _future(now + delta, text, now=now, tz=tz)
+    except OverflowError:
+        raise FormError(f"{text!r} is further away than any promise can be; write e.g. 30m") from None
 
 
 def _future(moment: datetime, text: str, *, now: datetime, tz: str) -> datetime:

@@ -11,6 +11,7 @@ whose banner says who was told.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -21,6 +22,7 @@ from standby.core.errors import StandbyError
 from standby.incidents import forms, rules, service
 from standby.incidents.models import SEVERITIES, Incident
 from standby.incidents.pages import incident_page, listing
+from standby.plan.model import Plan
 from standby.store.db import lock_for_write
 from standby.web.app import context, page
 from standby.web.auth.deps import actor, current_user, require_admin
@@ -106,47 +108,29 @@ def incident(request: Request, incident_id: int, posted: int | None = None) -> R
 @router.post("/incidents/{incident_id}/update", dependencies=ADMIN)
 def update(request: Request, incident_id: int, form: Form) -> Response:
     found = forms.update_form(_texts(form))
-    ctx = context(request)
-    plan, now = ctx.plan(), ctx.clock.now()
 
-    def act(session: Any, run: Callable[..., Any]) -> Any:
-        return run(
-            session,
-            plan=plan,
-            incident_id=incident_id,
-            know=forms.need(found.know, "Say what we know: even “nothing new yet” helps."),
-            dont_know=found.dont_know,
-            meanwhile=found.meanwhile or None,
-            next_by=forms.next_time(found.next, now=now, tz=plan.timezone),
-            state=found.state or None,
-            publish=found.publish,
-            actor=actor(request),
-            now=now,
-        )
+    def arguments(plan: Plan, now: datetime) -> dict[str, Any]:
+        return {
+            "know": forms.need(found.know, "Say what we know: even “nothing new yet” helps."),
+            "dont_know": found.dont_know,
+            "meanwhile": found.meanwhile or None,
+            "next_by": forms.next_time(found.next, now=now, tz=plan.timezone),
+            "state": found.state or None,
+        }
 
-    return _act(request, incident_id, "update", found, act, service.preview, service.update_incident)
+    return _act(request, incident_id, "update", found, arguments, service.update_incident)
 
 
 @router.post("/incidents/{incident_id}/resolve", dependencies=ADMIN)
 def resolve(request: Request, incident_id: int, form: Form) -> Response:
     found = forms.resolve_form(_texts(form))
-    ctx = context(request)
-    plan, now = ctx.plan(), ctx.clock.now()
 
-    def act(session: Any, run: Callable[..., Any]) -> Any:
-        extra = {"state": "resolved", "dont_know": ""} if run is service.preview else {}
-        return run(
-            session,
-            plan=plan,
-            incident_id=incident_id,
-            know=forms.need(found.know, "Write a final note: what happened, and what was done about it."),
-            publish=found.publish,
-            actor=actor(request),
-            now=now,
-            **extra,
-        )
+    def arguments(plan: Plan, now: datetime) -> dict[str, Any]:
+        know = forms.need(found.know, "Write a final note: what happened, and what was done.")
+        return {"know": know, "dont_know": ""}
 
-    return _act(request, incident_id, "resolve", found, act, service.preview, service.resolve_incident)
+    resolving = service.resolve_incident
+    return _act(request, incident_id, "resolve", found, arguments, resolving, preview={"state": "resolved"})
 
 
 @router.post("/incidents/{incident_id}/publish", dependencies=ADMIN)
@@ -170,21 +154,25 @@ def _act(
     incident_id: int,
     where: str,
     found: forms.UpdateForm | forms.ResolveForm,
-    act: Callable[[Any, Callable[..., Any]], Any],
-    previewing: Callable[..., Any],
-    posting: Callable[..., Any],
+    arguments: Callable[[Plan, datetime], dict[str, Any]],
+    posting: Callable[..., service.Posted],
+    *,
+    preview: dict[str, str] | None = None,
 ) -> Response:
     """Preview (stores and sends nothing) or post; a mistake shows the form again with the text kept."""
     ctx = context(request)
+    plan, now = ctx.plan(), ctx.clock.now()
     kept: dict[str, Any] = {where: found, "where": where}
     try:
+        given = arguments(plan, now) | {"publish": found.publish, "actor": actor(request)}
+        given |= {"plan": plan, "incident_id": incident_id, "now": now}
         if found.action == "preview":
             with ctx.sessions() as session:
-                shown = act(session, previewing)
+                shown = service.preview(session, **given | (preview or {}))
             return _show(request, incident_id, preview=shown, **kept)
         with ctx.sessions() as session, session.begin():
             lock_for_write(session)
-            done = act(session, posting)
+            done = posting(session, **given)
     except service.IncidentNotFound:
         return _missing(request, incident_id)
     except StandbyError as exc:
