@@ -24,7 +24,6 @@ from standby.incidents.view import IncidentView, view
 from standby.plan.model import Plan
 
 RESOLVED_SHOWN = 20
-TONE = {"investigating": "critical", "identified": "warning", "monitoring": "pending", "resolved": "ok"}
 
 
 @dataclass(frozen=True)
