@@ -1,5 +1,7 @@
-"""Several workers on one PostgreSQL database share the monitors: each due monitor is probed once per
-interval, whoever claims it; a worker that dies with claims is replaced once its leases run out."""
+"""Several workers on one PostgreSQL database share the work: each due monitor is probed once per
+interval, whoever claims it; a worker that dies with claims is replaced once its leases run out; and
+the chain of responsibility pages each step exactly once whichever worker runs it, even when one dies
+holding a step."""
 
 from __future__ import annotations
 
@@ -10,15 +12,19 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from standby.alerts import escalation
 from standby.core.clock import ManualClock
 from standby.engine.models import Monitor
 from standby.engine.scheduler import claim_due, lease_for
 from standby.store import migrate
 from standby.store.db import make_engine, session_factory
 from tests.engine.conftest import MakeEngine, edit_plan, requests_to
+from tests.peers.http import Reply
 from tests.peers.internet import FakeInternet
+from tests.peers.smtp import SmtpPeer
 
 PAGES = 20
+MINUTE = timedelta(minutes=1)
 
 
 async def test_two_workers_probe_each_due_monitor_once_per_interval(
@@ -60,3 +66,35 @@ async def test_a_killed_workers_monitors_are_taken_over_after_its_lease(
     with sessions() as session:
         owners = set(session.scalars(select(Monitor.lease_owner)))
     assert owners == {None}
+
+
+async def test_two_workers_page_through_one_chain_and_a_worker_killed_mid_escalation_loses_and_doubles_nothing(
+    make: MakeEngine, internet: FakeInternet, clock: ManualClock, postgres_url: str
+) -> None:
+    with SmtpPeer() as smtp:
+        email = {"smtp": smtp.url, "from": "standby@acme.example", "starttls": False}
+        edit_plan(internet, settings={**internet.plan()["settings"], "email": email})
+        first, second = make_engine(postgres_url), make_engine(postgres_url)  # one pool per "process"
+        migrate.upgrade(first)
+        try:
+            a = await make(worker="a", sessions=session_factory(first), on_state_change=None)
+            b = await make(worker="b", sessions=session_factory(second), on_state_change=None)
+            internet.web.route("/demo", Reply(503, "Service Unavailable"), host="go.acme.example")
+            for _ in range(31):  # both workers at once, every minute: the owner is paged at minute 1
+                await asyncio.gather(a.tick(), b.tick())
+                clock.advance(MINUTE)
+            assert inbox(smtp) == ["dana@acme.example"]
+            # Minute 31: the manager's step is due; worker b takes it and is killed holding it.
+            held = escalation._claim(session_factory(second), now=clock.now(), worker="b", limit=10)
+            assert len(held) == 1
+            for _ in range(4):  # b is gone; a carries on alone and waits out b's lease on the step
+                await a.tick()
+                clock.advance(MINUTE)
+        finally:
+            first.dispose()
+            second.dispose()
+        assert inbox(smtp) == ["dana@acme.example", "lee@acme.example"]  # every step once, none twice
+
+
+def inbox(smtp: SmtpPeer) -> list[str]:
+    return [str(m["To"]) for m in smtp.messages]
