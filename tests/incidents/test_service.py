@@ -104,7 +104,7 @@ def test_a_published_update_reaches_external_audiences_in_calm_words(world: Worl
     incident = world.incident()
     assert incident.published and incident.first_public_at == world.now
     assert world.updates()[-1].published_by == "dana"
-    assert ("published", "opened to external audiences by dana") in world.timeline()
+    assert ("published", "opened to external audiences by Dana Reyes") in world.timeline()
 
 
 def test_the_next_update_is_required_and_must_be_in_the_future(world: World) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from standby.alerts.chain import Contact, Recipient, contacts
-from standby.incidents.models import Incident
+from standby.incidents.models import AUTHOR, Incident
 from standby.plan.model import Plan, Playbook
 
 LEAD = "lead"
@@ -54,8 +54,11 @@ def person(plan: Plan, ident: str | None) -> Recipient | None:
 
 
 def name(plan: Plan, ident: str | None) -> str:
+    """A person's name for people to read; Standby itself for its own automatic actions."""
     if ident is None:
         return "nobody"
+    if ident == AUTHOR:
+        return "Standby (automatically)"
     found = next((p for p in plan.people if p.id == ident), None)
     return (found.name or found.id) if found else ident
 

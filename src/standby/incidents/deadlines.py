@@ -58,7 +58,7 @@ def _external_after(session: Session, incident: Incident, *, plan: Plan, now: da
         "Standby's neutral notice goes to external audiences",
         now=now,
     )
-    open_to_public(session, incident, by=AUTHOR, now=now)
+    open_to_public(session, incident, plan=plan, by=AUTHOR, now=now)
     know, dont_know = neutral(plan, incident.systems, incident.state)
     post(
         session,

@@ -189,7 +189,7 @@ def publish_incident(session: Session, *, plan: Plan, incident_id: int, actor: s
     assert update is not None, "every incident has its first update"
     if update.published_at is not None:
         return Posted(incident.id, update.id, incident.state, f"Update #{update.id} was already published.")
-    open_to_public(session, incident, by=actor, now=now)
+    open_to_public(session, incident, plan=plan, by=actor, now=now)
     update.published_at, update.published_by = now, actor
     send(session, incident, update, plan=plan, internal=False, external=True, now=now)
     return Posted(

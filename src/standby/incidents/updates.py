@@ -86,7 +86,7 @@ def post(
     if not automatic:
         incident.last_update_at = now
     if publish_by is not None:
-        open_to_public(session, incident, by=publish_by, now=now)
+        open_to_public(session, incident, plan=plan, by=publish_by, now=now)
     public = incident.published and (publish_by is not None or automatic)
     if public:
         update.published_at, update.published_by = now, publish_by or AUTHOR
@@ -137,12 +137,12 @@ def draft(
     )
 
 
-def open_to_public(session: Session, incident: Incident, *, by: str, now: datetime) -> None:
+def open_to_public(session: Session, incident: Incident, *, plan: Plan, by: str, now: datetime) -> None:
     """From now on external audiences hear the incident's public updates."""
     if incident.published:
         return
     incident.published, incident.external_open_at = True, now
-    who = "Standby (external_after)" if by == AUTHOR else by
+    who = "Standby (external_after)" if by == AUTHOR else name(plan, by)
     event(session, incident, "published", f"opened to external audiences by {who}", now=now, person=by)
 
 
