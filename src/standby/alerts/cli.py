@@ -33,16 +33,11 @@ class How(StrEnum):
 
 @contextmanager
 def _database(db: str | None) -> Iterator[sessionmaker[Session]]:
-    from standby.store import migrate
-    from standby.store.db import database_url, display_url, make_engine, session_factory
+    from standby.store.db import database_url, session_factory
+    from standby.store.open import open_database
 
-    url = database_url(db)
-    engine = make_engine(url)
+    engine = open_database(database_url(db), upgrade=False)
     try:
-        if migrate.current(engine) != migrate.head():
-            raise StandbyError(
-                f"{display_url(url)} has no up-to-date Standby schema: run `standby db upgrade`"
-            )
         yield session_factory(engine)
     finally:
         engine.dispose()

@@ -16,7 +16,7 @@ from standby.core.errors import StandbyError
 from standby.store.cli import DbOption
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine as Database
+    pass
 
 PlanArgument = Annotated[Path, typer.Argument(help="The plan file; edits are picked up while running.")]
 WorkerOption = Annotated[
@@ -27,29 +27,6 @@ WorkerOption = Annotated[
 class Format(StrEnum):
     table = "table"
     json = "json"
-
-
-def open_database(url: str, *, upgrade: bool) -> Database:
-    """Connect (and migrate, or check the schema is there); every failure is a StandbyError."""
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-
-    from standby.store import migrate
-    from standby.store.db import display_url, make_engine
-
-    try:
-        database = make_engine(url)
-    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-        raise StandbyError(f"--db {url!r} is not a database URL Standby can use ({exc})") from None
-    try:
-        if upgrade:
-            migrate.upgrade(database)
-        elif migrate.current(database) is None:
-            raise StandbyError(f"{display_url(url)} has no Standby data yet; run `standby serve` on it first")
-    except SQLAlchemyError as exc:
-        database.dispose()
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise StandbyError(f"cannot use the database {display_url(url)}: {reason}") from None
-    return database
 
 
 def _run(
@@ -65,6 +42,7 @@ def _run(
     from standby.engine.runner import Engine
     from standby.engine.serve import bind, configure_logging, run
     from standby.store.db import database_url, session_factory
+    from standby.store.open import open_database
 
     database = open_database(database_url(db), upgrade=True)
     sock = bind(*listen) if listen is not None else None
@@ -131,6 +109,7 @@ def history(
     """What Standby found about one asset, newest first."""
     from standby.engine.render import print_history
     from standby.store.db import database_url, session_factory
+    from standby.store.open import open_database
 
     database = open_database(database_url(db), upgrade=False)
     try:

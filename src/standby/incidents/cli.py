@@ -44,16 +44,11 @@ def _session(db: str | None, plan_file: Path | None) -> Iterator[tuple[Session, 
     from standby.core.clock import SystemClock
     from standby.engine.models import PlanLoad
     from standby.plan.load import load_plan
-    from standby.store import migrate
-    from standby.store.db import database_url, display_url, lock_for_write, make_engine, session_factory
+    from standby.store.db import database_url, lock_for_write, session_factory
+    from standby.store.open import open_database
 
-    url = database_url(db)
-    engine = make_engine(url)
+    engine = open_database(database_url(db), upgrade=False)
     try:
-        if migrate.current(engine) != migrate.head():
-            raise StandbyError(
-                f"{display_url(url)} has no up-to-date Standby schema: run `standby db upgrade`"
-            )
         with session_factory(engine).begin() as session:
             lock_for_write(session)
             if plan_file is None:

@@ -36,8 +36,8 @@ RoleOption = Annotated[Role, typer.Option("--role", help="admin acts (acknowledg
 
 @contextmanager
 def _transaction(db: str | None) -> Iterator[Session]:
-    from standby.engine.cli import open_database
     from standby.store.db import database_url, session_factory
+    from standby.store.open import open_database
 
     database = open_database(database_url(db), upgrade=True)
     try:
