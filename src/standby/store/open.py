@@ -23,8 +23,8 @@ def open_database(url: str, *, upgrade: bool) -> Engine:
             current = migrate.current(database)
             if current is None:
                 raise StandbyError(
-                    f"{display_url(url)} has no Standby data yet; run `standby serve` on it "
-                    "(or `standby db upgrade`) first"
+                    f"{display_url(url)} has no Standby data yet; run `standby db upgrade` on it "
+                    "(`standby serve` does) first"
                 )
             if current != migrate.head():
                 raise StandbyError(
