@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -141,35 +141,15 @@ def update(
     with _session(db, plan) as (session, loaded, now):
         incident = service.get(session, incident_id, unresolved=True)
         actor = _person(loaded, by, incident.lead)
+        fields: dict[str, Any] = {
+            "plan": loaded, "incident_id": incident_id, "actor": actor, "now": now,
+            "next_by": _next(next, now), "publish": publish, "know": know, "dont_know": dont_know,
+            "meanwhile": meanwhile, "state": state,
+        }  # fmt: skip
         if preview:
-            shown = service.preview(
-                session,
-                plan=loaded,
-                incident_id=incident_id,
-                actor=actor,
-                now=now,
-                next_by=_next(next, now),
-                publish=publish,
-                know=know,
-                dont_know=dont_know,
-                meanwhile=meanwhile,
-                state=state,
-            )
-            _print_preview(shown)  # a preview writes nothing
+            _print_preview(service.preview(session, **fields))  # a preview writes nothing
             return
-        done = service.update_incident(
-            session,
-            plan=loaded,
-            incident_id=incident_id,
-            actor=actor,
-            now=now,
-            next_by=_next(next, now),
-            publish=publish,
-            know=know,
-            dont_know=dont_know,
-            meanwhile=meanwhile,
-            state=state,
-        )
+        done = service.update_incident(session, **fields)
     print(done.message)
 
 
