@@ -10,10 +10,9 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session, sessionmaker
 
-from standby.check.render import STYLES
 from standby.core.errors import StandbyError
 from standby.core.expiry import iso
-from standby.core.status import Status
+from standby.core.status import STYLES, Status
 from standby.engine.history import findings_of, known_assets
 from standby.engine.models import FindingRecord
 from standby.plan.issues import suggest
