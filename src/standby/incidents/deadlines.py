@@ -22,9 +22,10 @@ from standby.core.timetext import at, words
 from standby.incidents import rules
 from standby.incidents.audiences import name, targets
 from standby.incidents.context import neutral, short_time
+from standby.incidents.lifecycle import automatic
 from standby.incidents.models import AUTHOR, Incident
 from standby.incidents.timeline import event
-from standby.incidents.updates import open_to_public, post
+from standby.incidents.updates import open_to_public
 from standby.plan.model import Plan
 from standby.store.db import lock_for_write
 
@@ -62,19 +63,7 @@ def _external_after(session: Session, incident: Incident, *, plan: Plan, now: da
     )
     open_to_public(session, incident, plan=plan, by=AUTHOR, now=now)
     know, dont_know = neutral(plan, incident.systems, incident.state)
-    post(
-        session,
-        incident,
-        plan=plan,
-        state=incident.state,
-        know=know,
-        dont_know=dont_know,
-        meanwhile=None,
-        next_by=rules.carried_promise(incident.next_update_due_at, playbook, now),
-        author=AUTHOR,
-        now=now,
-        automatic=True,
-    )
+    automatic(session, incident, plan=plan, state=incident.state, know=know, dont_know=dont_know, now=now)
     return 1
 
 
