@@ -4,10 +4,11 @@ the tick jobs (escalation steps, renewal reminders...), deliver the outbox — a
 about once a second until told to stop. Which subscribers and jobs, in which order, is the wiring's
 choice (standby/app/subscribers.py): the engine imports no feature.
 
-Probes run on the event loop through one long-lived ProbeContext (its memo outlives ticks). Database
-work runs in threads: it blocks, and the web app shares the loop. In `run_forever` probes and delivery
-run in the background and a tick records whatever has finished, so one slow endpoint never holds up
-the others; `tick()` alone waits for everything it started, which is what tests want.
+Probes run in probe processes (engine/pool.py) or on the engine's own event loop (engine/probing.py),
+each with one long-lived ProbeContext (its memo outlives ticks). Database work runs in threads: it
+blocks, and the web app shares the loop. In `run_forever` probes and delivery run in the background
+and a tick records whatever has finished, so one slow endpoint never holds up the others; `tick()`
+alone waits for everything it started, which is what tests want.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -27,15 +28,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from standby.channels.sender import Sender
 from standby.core.clock import Clock, SystemClock
-from standby.core.status import Finding
 from standby.engine import upkeep
 from standby.engine.planfile import PlanFile, Reload
-from standby.engine.recorder import Done, outcome, record_runs, timed
+from standby.engine.pool import ProbePool
+from standby.engine.probing import LocalProbes, Probes
+from standby.engine.recorder import Done, proves_checks, record_runs
 from standby.engine.reload import apply_reload
-from standby.engine.scheduler import Claim, claim_due, lease_for, release, run_limit
+from standby.engine.runs import Ran
+from standby.engine.scheduler import Claim, claim_due, lease_for, release, respread
 from standby.engine.subscribers import StateChange, TickJob, in_order
 from standby.plan.model import Plan
-from standby.probes.context import ProbeContext, make_context
 from standby.probes.run import Job, jobs_for
 
 T = TypeVar("T")
@@ -60,9 +62,7 @@ class TickReport:
 class _Run:
     claim: Claim
     job: Job
-    started: datetime
-    ctx: ProbeContext
-    task: asyncio.Task[list[Finding]]
+    future: asyncio.Future[Ran]
 
 
 def default_worker() -> str:
@@ -80,7 +80,11 @@ class Engine:
         clock: Clock | None = None,
         worker: str | None = None,
         capacity: int | None = None,
+        probes: int = 0,
+        ahead: timedelta = timedelta(0),
     ) -> None:
+        """`probes`: probe processes (0: probe on this event loop); `ahead`: how far ahead of their
+        slots monitors are claimed, so that each run starts at its slot (real clock only)."""
         self.plan_file = PlanFile(plan)
         self.sessions = sessions
         self.clock = clock or SystemClock()
@@ -88,10 +92,11 @@ class Engine:
         self._on_state_change = in_order(subscribers)
         self._tick_jobs = tuple(jobs)
         self._capacity = capacity
+        self._ahead = ahead
+        self._probes: Probes = ProbePool(probes, self.clock) if probes else LocalProbes(self.clock)
         self._started = False
         self._jobs: dict[str, Job] = {}
-        self._ctx: ProbeContext | None = None
-        self._retired: list[ProbeContext] = []
+        self._recheck: set[str] = set()  # monitors whose next run shows the checks a new plan makes
         self._senders: dict[str, Sender] = {}
         self._runs: list[_Run] = []
         self._delivery: asyncio.Task[int] | None = None
@@ -113,7 +118,11 @@ class Engine:
             return
         found = self.plan_file.load()
         self._started = True
-        await self._reload(found, self.clock.now())
+        now = self.clock.now()
+        await self._reload(found, now)
+        moved = await asyncio.to_thread(self._in_transaction, lambda s: respread(s, now=now))
+        if moved:
+            log.info("%d monitors missed their runs while no engine ran; they run at their places", moved)
 
     async def tick(self, *, wait: bool = True) -> TickReport:
         """One whole pass. With `wait`, it waits for the runs it starts and records them too."""
@@ -134,7 +143,7 @@ class Engine:
         await self._record(report)
         await self._claim(report, now)
         if wait:
-            await asyncio.gather(*(r.task for r in self._runs), return_exceptions=True)
+            await asyncio.gather(*(r.future for r in self._runs), return_exceptions=True)
             await self._record(report)
         return report
 
@@ -177,17 +186,15 @@ class Engine:
     async def close(self) -> None:
         """Stop: cancel probes in flight and give their leases back; let a delivery in progress end."""
         for run in self._runs:
-            run.task.cancel()
-        await asyncio.gather(*(r.task for r in self._runs), return_exceptions=True)
+            run.future.cancel()
+        await self._probes.aclose()
+        await asyncio.gather(*(r.future for r in self._runs), return_exceptions=True)
         if self._runs:
             claims = [r.claim for r in self._runs]
             self._runs = []
             await asyncio.to_thread(self._in_transaction, lambda s: release(s, claims, worker=self.worker))
         if self._delivery is not None:
             await asyncio.gather(self._delivery, return_exceptions=True)
-        for ctx in [*self._retired, *([self._ctx] if self._ctx else [])]:
-            await ctx.net.aclose()
-        self._retired, self._ctx = [], None
 
     # -- the steps of a tick -------------------------------------------------------------------
 
@@ -203,20 +210,19 @@ class Engine:
         if found.plan is None:
             return
         self._jobs = {job.key: job for job in jobs}
-        self._senders = upkeep.senders_for(found.plan.settings, first=self._ctx is None)
-        fresh = make_context(found.plan, self.clock)
-        old = self._ctx
-        if old is not None:
-            self._retired.append(old)
-            if old.settings == fresh.settings:
-                fresh = replace(old, net=fresh.net)  # keeps the memo: the registry answers stay good
-        self._ctx = fresh
+        self._recheck = set(self._jobs)
+        self._senders = upkeep.senders_for(found.plan.settings, first=not self._senders)
+        await self._probes.load(found.plan)
 
     async def _claim(self, report: TickReport, now: datetime) -> None:
-        lease, limit = lease_for(self.plan.settings), self.capacity - len(self._runs)
+        """Claim what is due (or due within `ahead`) and hand each run to the probes with its slot. Runs
+        waiting for their slot do not count against the capacity; runs under way do."""
+        under_way = sum(1 for r in self._runs if r.claim.due <= now)
+        lease, limit = lease_for(self.plan.settings), self.capacity - under_way
+        ahead = self._ahead
         claims = await asyncio.to_thread(
             self._in_transaction,
-            lambda s: claim_due(s, worker=self.worker, now=now, limit=limit, lease=lease),
+            lambda s: claim_due(s, worker=self.worker, now=now, limit=limit, lease=lease, ahead=ahead),
         )
         unknown = [c for c in claims if c.key not in self._jobs]
         if unknown:  # another worker runs a different plan version; leave these to it
@@ -225,36 +231,31 @@ class Engine:
                 log.warning("monitors not in this worker's plan, left to others: %s", ", ".join(sorted(new)))
                 self._foreign |= new
             await asyncio.to_thread(self._in_transaction, lambda s: release(s, unknown, worker=self.worker))
-        assert self._ctx is not None
-        cutoff = run_limit(self.plan.settings)
         for claim in claims:
             job = self._jobs.get(claim.key)
             if job is not None:
-                task = asyncio.create_task(timed(job, self._ctx, cutoff))
-                self._runs.append(_Run(claim, job, now, self._ctx, task))
+                self._runs.append(_Run(claim, job, self._probes.submit(job, claim.due)))
                 report.claimed += 1
         if claims:
-            report.lag = now - min(c.due for c in claims)
+            report.lag = max(timedelta(0), now - min(c.due for c in claims))
 
     async def _record(self, report: TickReport) -> None:
-        finished = [r for r in self._runs if r.task.done()]
+        finished = [r for r in self._runs if r.future.done() and not r.future.cancelled()]
         if not finished:
             return
-        self._runs = [r for r in self._runs if not r.task.done()]
-        limit = run_limit(self.plan.settings)
-        done = [Done(r.claim, r.job, r.started, outcome(r.job, r.task, limit)) for r in finished]
-        hook, plan, now = self._on_state_change, self.plan, self.clock.now()
+        self._runs = [r for r in self._runs if not r.future.done()]
+        done = [Done(r.claim, r.job, *r.future.result()) for r in finished]
+        hook, plan, now, recheck = self._on_state_change, self.plan, self.clock.now(), self._recheck
         ran, findings, changes = await asyncio.to_thread(
             self._in_transaction,
-            lambda s: record_runs(s, done, worker=self.worker, plan=plan, on_state_change=hook, now=now),
+            lambda s: record_runs(
+                s, done, worker=self.worker, plan=plan, on_state_change=hook, now=now, recheck=recheck
+            ),
         )
+        self._recheck -= {d.job.key for d in done if proves_checks(d)}
         report.ran += ran
         report.findings += findings
         report.changes += changes
-        for ctx in list(self._retired):
-            if not any(r.ctx is ctx for r in self._runs):
-                self._retired.remove(ctx)
-                await ctx.net.aclose()
 
     async def _due(self, job: TickJob, plan: Plan, now: datetime) -> int:
         try:

@@ -5,6 +5,9 @@ A claim is a committed lease (`lease_owner`, `lease_until`): PostgreSQL workers 
 takes the write lock. A worker that dies holding a lease stops renewing nothing — the lease simply runs
 out, and the monitor, still due, is claimed by the next worker that looks. A run is cut off well before
 its lease ends (`run_limit`), so a slow probe cannot outlive its claim and be run twice.
+
+Every statement here is one per batch, not one per monitor: at thousands of runs a second, the
+per-row round trips were most of the cost of recording.
 """
 
 from __future__ import annotations
@@ -12,18 +15,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from standby.engine.models import Monitor
+from standby.engine.phase import first_run, next_run, phase_of
 from standby.plan.model import Settings
 from standby.store.db import lock_for_write
 
 RECORD_MARGIN = timedelta(seconds=30)  # time to record the findings after the probe is cut off
-# A run that starts within this of its due time keeps its phase (next = due + interval), so the tick's
-# granularity does not stretch intervals. A later one (a backlog, the engine was down) counts from its
-# start: that spreads a burst of monitors due together (a new plan) instead of keeping them in a herd.
+# A monitor found more than this overdue when an engine starts missed its run while none was running:
+# it takes its next place (engine/phase.py `first_run`) instead of all of them running in one burst.
 ON_TIME = timedelta(seconds=2)
+_BULK = {"synchronize_session": False}  # no ORM objects of these rows are loaded in the session
 
 
 def run_limit(settings: Settings) -> timedelta:
@@ -43,46 +47,97 @@ class Claim:
     id: int
     key: str
     due: datetime
+    phase_ms: int | None = None
+    interval_seconds: int = 60
+
+    def next_due(self, started: datetime) -> datetime:
+        interval = timedelta(seconds=self.interval_seconds)
+        phase = self.phase_ms if self.phase_ms is not None else phase_of(self.due, interval)
+        return next_run(phase, interval, started)
 
 
-def claim_due(session: Session, *, worker: str, now: datetime, limit: int, lease: timedelta) -> list[Claim]:
-    """Lease up to `limit` due monitors (oldest due first) to `worker`. The caller commits."""
+def _free(now: datetime) -> ColumnElement[bool]:
+    return or_(Monitor.lease_until.is_(None), Monitor.lease_until <= now)
+
+
+def claim_due(
+    session: Session,
+    *,
+    worker: str,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    ahead: timedelta = timedelta(0),
+) -> list[Claim]:
+    """Lease up to `limit` monitors due by `now + ahead` (oldest due first) to `worker`. The caller
+    commits. Claiming ahead lets a run start at its very slot, whatever the process is busy with."""
     if limit <= 0:
         return []
     lock_for_write(session)
-    free = or_(Monitor.lease_until.is_(None), Monitor.lease_until <= now)
     query = (
-        select(Monitor)
-        .where(Monitor.active.is_(True), Monitor.next_run_at <= now, free)
+        select(Monitor.id, Monitor.key, Monitor.next_run_at, Monitor.phase_ms, Monitor.interval_seconds)
+        .where(Monitor.active.is_(True), Monitor.next_run_at <= now + ahead, _free(now))
         .order_by(Monitor.next_run_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    claims = []
-    for monitor in session.scalars(query):
-        monitor.lease_owner, monitor.lease_until = worker, now + lease
-        claims.append(Claim(monitor.id, monitor.key, monitor.next_run_at))
-    session.flush()
+    claims = [Claim(*row) for row in session.execute(query)]
+    if claims:
+        ids = [c.id for c in claims]
+        leased = {"lease_owner": worker, "lease_until": now + lease}
+        session.execute(update(Monitor).where(Monitor.id.in_(ids)).values(leased), execution_options=_BULK)
     return claims
 
 
-def still_leased(session: Session, claims: list[Claim], *, worker: str) -> dict[int, Monitor]:
-    """The claimed monitors whose lease `worker` still holds, by id. A lost lease (it ran out and
+def still_leased(session: Session, claims: list[Claim], *, worker: str) -> set[int]:
+    """The ids of the claimed monitors whose lease `worker` still holds. A lost lease (it ran out and
     another worker claimed the monitor) means that run must not be recorded: the other one will be."""
-    ids = [c.id for c in claims]
-    query = select(Monitor).where(Monitor.id.in_(ids), Monitor.lease_owner == worker).with_for_update()
-    return {m.id: m for m in session.scalars(query)}
+    query = (
+        select(Monitor.id)
+        .where(Monitor.id.in_([c.id for c in claims]), Monitor.lease_owner == worker)
+        .with_for_update()
+    )
+    return set(session.scalars(query))
 
 
-def finish(monitor: Monitor, claim: Claim, *, started: datetime) -> None:
-    """Schedule the next run one interval on, and release the lease."""
-    monitor.last_run_at = started
-    base = claim.due if started - claim.due <= ON_TIME else started
-    monitor.next_run_at = base + timedelta(seconds=monitor.interval_seconds)
-    monitor.lease_owner = monitor.lease_until = None
+def finish(session: Session, runs: list[tuple[Claim, datetime]]) -> None:
+    """Schedule each run's next slot (engine/phase.py `next_run`) and release its lease."""
+    if runs:
+        rows = [
+            {"id": c.id, "last_run_at": started, "next_run_at": c.next_due(started),
+             "lease_owner": None, "lease_until": None}
+            for c, started in runs
+        ]  # fmt: skip
+        session.execute(update(Monitor), rows)
 
 
 def release(session: Session, claims: list[Claim], *, worker: str) -> None:
     """Give leases back without running (stopping, or a job this worker's plan does not have)."""
-    for monitor in still_leased(session, claims, worker=worker).values():
-        monitor.lease_owner = monitor.lease_until = None
+    if claims:
+        ids = [c.id for c in claims]
+        session.execute(
+            update(Monitor)
+            .where(Monitor.id.in_(ids), Monitor.lease_owner == worker)
+            .values(lease_owner=None, lease_until=None),
+            execution_options=_BULK,
+        )
+
+
+def respread(session: Session, *, now: datetime) -> int:
+    """At start: the free monitors more than ON_TIME overdue missed their runs while no engine ran;
+    each takes its first look again (within its interval or FIRST_LOOK, at its phase's place) rather
+    than all running at once. Returns how many moved."""
+    lock_for_write(session)
+    query = (
+        select(Monitor.id, Monitor.phase_ms, Monitor.interval_seconds, Monitor.next_run_at)
+        .where(Monitor.active.is_(True), Monitor.next_run_at < now - ON_TIME, _free(now))
+        .with_for_update(skip_locked=True)
+    )
+    rows = []
+    for id_, phase, seconds, due in session.execute(query):
+        interval = timedelta(seconds=seconds)
+        place = phase if phase is not None else phase_of(due, interval)
+        rows.append({"id": id_, "next_run_at": first_run(place, interval, now)})
+    if rows:
+        session.execute(update(Monitor), rows)
+    return len(rows)
