@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -54,5 +55,5 @@ def test_a_long_interval_has_its_first_look_within_a_minute_at_the_same_place() 
     firsts = [first_run(p, hour, T0) for p in phases]
     assert firsts[0] == T0 and max(firsts) < T0 + FIRST_LOOK
     assert firsts == sorted(firsts)  # the same even order as their slots
-    gaps = {round((b - a).total_seconds(), 3) for a, b in zip(firsts, firsts[1:], strict=False)}
+    gaps = {round((b - a).total_seconds(), 3) for a, b in itertools.pairwise(firsts)}
     assert gaps == {1.0}

@@ -49,7 +49,9 @@ async def test_two_workers_probe_each_due_monitor_once_per_interval(
         first.dispose()
         second.dispose()
     # Each page once in each of its slots (its phase in the minute, then every minute) up to +3 min.
-    slots = {key: len(range(phase, 180_001, 60_000)) for key, phase in phases.items() if key.endswith("/http")}
+    slots = {
+        key: len(range(phase, 180_001, 60_000)) for key, phase in phases.items() if key.endswith("/http")
+    }
     assert {requests_to(internet, f"/page-{i}") for i in range(PAGES)} <= {3, 4}
     assert [requests_to(internet, f"/page-{i}") for i in range(PAGES)] == [
         slots[f"endpoint:page-{i}/http"] for i in range(PAGES)

@@ -3,6 +3,7 @@ pauses, so no second sees more than 1.5 times the mean number of checks started.
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -75,7 +76,7 @@ async def test_restarts_and_reloads_keep_every_phase_and_new_monitors_fill_the_g
     after = schedule(sqlite_sessions)
     assert {k: after[k] for k in before} == before  # the old ones did not move
     phases = sorted(int(phase) for phase, _ in after.values())  # type: ignore[call-overload]
-    gaps = [b - a for a, b in zip(phases, phases[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(phases)]
     assert max(gaps) <= 2 * 60_000 / len(phases)  # the new ones went into the gaps
 
 

@@ -11,7 +11,7 @@ import asyncio
 import ipaddress
 import socket
 import ssl
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,13 +21,14 @@ import dns.asyncresolver
 import dns.exception
 import dns.nameserver
 import dns.resolver
-import httpcore
 import httpx
 
 from standby import __version__
+from standby.core.http import HttpAnswer, HttpClient
 from standby.core.tls import trust_context
 
 USER_AGENT = f"standby/{__version__} (+https://github.com/standby-monitor/standby)"
+MAX_BODY = 1 << 20  # bytes of a body read: enough for any page or API answer, bounded for a runaway one
 
 
 @dataclass(frozen=True)
@@ -133,21 +134,28 @@ class Network:
                 last = exc
         raise ConnectionError(f"cannot connect to {host}:{port}: {describe(last)}")
 
-    def http(self, *, follow_redirects: bool = False, verify: bool = True) -> httpx.AsyncClient:
-        """A new HTTP client that resolves and trusts the way the plan says; the caller closes it.
+    @cached_property
+    def _http(self) -> HttpClient:
+        return HttpClient(self.addresses, self.ssl_context, self.timeout, USER_AGENT)
 
-        One per request, on purpose: a kept-alive connection would hide a moved delegation from a web
-        check, and httpcore's pool scans every connection for every queued request (quadratic in the
-        concurrency: 3x slower on bench/check_throughput.py than a client per request)."""
-        return httpx.AsyncClient(
-            transport=_Transport(self, verify),
-            timeout=httpx.Timeout(self.timeout),
-            follow_redirects=follow_redirects,
-            headers={"User-Agent": USER_AGENT},
+    async def fetch(
+        self,
+        url: str,
+        *,
+        method: str = "GET",
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+        limit: int = MAX_BODY,
+    ) -> HttpAnswer:
+        """One HTTP request on a fresh connection (core/http.py), its body read up to `limit` bytes.
+        Raises httpx.HTTPError subclasses; the caller holds the `slot`."""
+        return await self._http.fetch(
+            url, method=method, headers=headers, follow_redirects=follow_redirects, limit=limit
         )
 
     async def aclose(self) -> None:
-        """Nothing to close today: every HTTP client belongs to the call that made it."""
+        """Close the HTTP session (its connections are closed after each request already)."""
+        await self._http.aclose()
 
 
 def describe(exc: BaseException | None) -> str:
@@ -158,60 +166,3 @@ def describe(exc: BaseException | None) -> str:
         return "timed out"
     text = str(exc).strip()
     return text or type(exc).__name__
-
-
-class _ResolvingBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's default backend, but connecting to the address our resolvers and pins give."""
-
-    def __init__(self, network: Network) -> None:
-        self._network = network
-        self._inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        try:
-            addresses = await self._network.addresses(host)
-        except ResolveError as exc:
-            raise httpcore.ConnectError(str(exc)) from exc
-        last: Exception | None = None
-        for address in addresses:
-            try:
-                return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-        raise httpcore.ConnectError(f"cannot connect to {host}:{port}: {describe(last)}")
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:  # pragma: no cover - never used
-        return await self._inner.connect_unix_socket(path, timeout, socket_options)
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-class _Transport(httpx.AsyncHTTPTransport):
-    # httpx has no public hook for name resolution; its transport builds an httpcore pool, which does
-    # accept a network backend, so we rebuild that pool with ours (same settings, our resolver).
-    def __init__(self, network: Network, verify: bool) -> None:
-        context = network.ssl_context if verify else ssl._create_unverified_context()  # noqa: S323
-        super().__init__(verify=context)
-        limit = network.config.concurrency
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=context,
-            max_connections=limit,
-            max_keepalive_connections=limit,
-            keepalive_expiry=5.0,
-            http1=True,
-            http2=False,
-            network_backend=_ResolvingBackend(network),
-        )

@@ -104,7 +104,9 @@ def _place(placed: list[Monitor], staying: list[Monitor], *, now: datetime) -> N
             monitor.phase_ms = phase
             last = monitor.last_run_at
             after_last = next_run(phase, interval, last) if last is not None else None
-            monitor.next_run_at = after_last if after_last and after_last >= now else first_run(phase, interval, now)
+            if after_last is None or after_last < now:
+                after_last = first_run(phase, interval, now)
+            monitor.next_run_at = after_last
 
 
 def _class_of(monitor: Monitor) -> tuple[str, int]:
