@@ -8,6 +8,7 @@ from html import unescape
 
 from sqlalchemy import select
 
+from standby.engine import load
 from standby.engine.models import PlanLoad
 from tests.dashboard.site import VIEWER, Dashboard
 
@@ -164,3 +165,16 @@ def test_the_plan_page_says_when_the_latest_edit_was_refused_and_why(fresh: Dash
     assert "The latest edit was refused" in words and "the last good plan keeps running" in words
     assert "unknown person 'dnaa' (did you mean 'dana'?)" in words
     assert "The plan file is valid" not in words
+
+
+def test_the_overview_warns_before_the_engine_falls_behind(fresh: Dashboard) -> None:
+    client = fresh.sign_in()
+    assert "engine-warning" not in client.get("/").text
+    with fresh.store.sessions.begin() as session:
+        demand = load.health(session, fresh.store.clock.now()).demand
+        load.report(session, {"worker": "w1", "seen_at": fresh.store.clock.now(), "probe_processes": 2,
+                              "checks_per_second": demand, "start_delay_p99": 0.01, "cpu_per_check_ms": 0.5,
+                              "capacity": demand / 0.9})  # fmt: skip
+    warning = text(client.get("/").text)
+    assert "The engine is at 90% of its capacity" in warning
+    assert "past 100 % checks start late. Add probe processes or a worker, or lengthen intervals." in warning

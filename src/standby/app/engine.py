@@ -3,6 +3,7 @@ tick jobs (subscribers.py)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +26,8 @@ class Engine(runner.Engine):
         clock: Clock | None = None,
         worker: str | None = None,
         capacity: int | None = None,
+        probes: int = 0,
+        ahead: timedelta = timedelta(0),
         on_state_change: StateChange | None = None,
     ) -> None:
         subscribers = STATE_CHANGES if on_state_change is None else (on_state_change,)
@@ -36,4 +39,6 @@ class Engine(runner.Engine):
             clock=clock,
             worker=worker,
             capacity=capacity,
+            probes=probes,
+            ahead=ahead,
         )

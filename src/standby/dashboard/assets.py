@@ -19,6 +19,7 @@ from standby.core.expiry import days_left
 from standby.dashboard.timeline import Expiry, timeline
 from standby.engine.inventory import PENDING, Asset, expires_at, known_assets, states_by_asset
 from standby.engine.inventory import rank as status_rank
+from standby.engine.load import health
 
 __all__ = ["PENDING", "AssetRow", "asset_href", "make_row", "overview", "status_rank"]
 from standby.engine.models import CheckState
@@ -56,6 +57,7 @@ class Overview:
     expiries: list[Expiry]
     chart: Markup  # the expiry timeline
     counts: dict[str, int]  # status -> how many assets
+    engine_warning: str | None  # the engine is falling behind, or about to (engine/load.py)
 
 
 def live_alerts(session: Session) -> dict[str, list[Alert]]:
@@ -116,7 +118,8 @@ def overview(session: Session, *, plan: Plan, now: datetime) -> Overview:
     for row in rows:
         counts[row.status] += 1
     dates = expiries(session, states, plan=plan, now=now)
-    return Overview(rows, dates, timeline(dates, today=today(plan, now)), dict(counts))
+    chart = timeline(dates, today=today(plan, now))
+    return Overview(rows, dates, chart, dict(counts), health(session, now).warning)
 
 
 def expiries(

@@ -74,7 +74,8 @@ class FindingRecord(Base):
 
 class EngineWorker(Base):
     """What each engine process last measured of itself (engine/load.py), for /metrics and the
-    dashboard: how many checks it starts, how late, at what cost, and how many it could."""
+    dashboard: how many checks it starts, how late, at what cost, and how many it could. None: too
+    few runs lately to tell."""
 
     __tablename__ = "engine_worker"
 
@@ -84,8 +85,8 @@ class EngineWorker(Base):
     probe_processes: Mapped[int]  # 0: probes run in the engine's own process
     checks_per_second: Mapped[float]  # runs started, over the last window
     start_delay_p99: Mapped[float]  # seconds after their slot that runs started (99th percentile)
-    cpu_per_check_ms: Mapped[float]  # CPU of the engine and its probe processes, per run
-    capacity: Mapped[float]  # runs per second it could start on time (an estimate from its CPU)
+    cpu_per_check_ms: Mapped[float | None]  # CPU of the engine and its probe processes, per run
+    capacity: Mapped[float | None]  # runs per second it could start on time (estimated from its CPU)
 
 
 class PlanLoad(Base):

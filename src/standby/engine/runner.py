@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from standby.channels.sender import Sender
 from standby.core.clock import Clock, SystemClock
-from standby.engine import upkeep
+from standby.engine import load, upkeep
 from standby.engine.planfile import PlanFile, Reload
 from standby.engine.pool import ProbePool
 from standby.engine.probing import LocalProbes, Probes
@@ -94,6 +94,8 @@ class Engine:
         self._capacity = capacity
         self._ahead = ahead
         self._probes: Probes = ProbePool(probes, self.clock) if probes else LocalProbes(self.clock)
+        self._meter = load.Meter(probes)
+        self._beat = -float("inf")  # loop time of the last heartbeat
         self._started = False
         self._jobs: dict[str, Job] = {}
         self._recheck: set[str] = set()  # monitors whose next run shows the checks a new plan makes
@@ -121,6 +123,7 @@ class Engine:
         now = self.clock.now()
         await self._reload(found, now)
         moved = await asyncio.to_thread(self._in_transaction, lambda s: respread(s, now=now))
+        self._meter.sample(self._probes.cpu_seconds())
         if moved:
             log.info("%d monitors missed their runs while no engine ran; they run at their places", moved)
 
@@ -153,6 +156,7 @@ class Engine:
         for job in self._tick_jobs:
             report.jobs[job.name] = await self._due(job, plan, now)
         report.messages = await self._deliver(wait)
+        await self._heartbeat(now)
         if self._pruned_at is None or now - self._pruned_at >= upkeep.PRUNE_EVERY:
             self._pruned_at = now
             retention = plan.settings.retention
@@ -195,6 +199,8 @@ class Engine:
             await asyncio.to_thread(self._in_transaction, lambda s: release(s, claims, worker=self.worker))
         if self._delivery is not None:
             await asyncio.gather(self._delivery, return_exceptions=True)
+        if self._started:
+            await asyncio.to_thread(self._in_transaction, lambda s: load.forget(s, self.worker))
 
     # -- the steps of a tick -------------------------------------------------------------------
 
@@ -245,6 +251,8 @@ class Engine:
             return
         self._runs = [r for r in self._runs if not r.future.done()]
         done = [Done(r.claim, r.job, *r.future.result()) for r in finished]
+        for d in done:
+            self._meter.started(d.claim.due, d.started)
         hook, plan, now, recheck = self._on_state_change, self.plan, self.clock.now(), self._recheck
         ran, findings, changes = await asyncio.to_thread(
             self._in_transaction,
@@ -256,6 +264,19 @@ class Engine:
         report.ran += ran
         report.findings += findings
         report.changes += changes
+
+    async def _heartbeat(self, now: datetime) -> None:
+        """Every HEARTBEAT, write what this worker measured of itself (engine/load.py)."""
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._beat < load.HEARTBEAT.total_seconds():
+            return
+        self._beat = loop.time()
+        self._meter.sample(self._probes.cpu_seconds())
+        row = self._meter.row(self.worker, now)
+        try:
+            await asyncio.to_thread(self._in_transaction, lambda s: load.report(s, row))
+        except Exception:  # the figures are for people; the checks go on without them
+            log.exception("recording this worker's load failed; trying again in %s", load.HEARTBEAT)
 
     async def _due(self, job: TickJob, plan: Plan, now: datetime) -> int:
         try:

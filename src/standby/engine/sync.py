@@ -62,7 +62,7 @@ def sync_monitors(session: Session, plan: Plan, jobs: list[Job], *, now: datetim
     existing = {m.key: m for m in rows}
     placed: list[Monitor] = []  # those that need a phase: new, back in the plan, at another interval
     for job in jobs:
-        seconds = int(interval_for(job, own).total_seconds())
+        seconds = max(1, int(interval_for(job, own).total_seconds()))
         monitor = existing.pop(job.key, None)
         if monitor is None:
             monitor = _new(job, seconds, now)

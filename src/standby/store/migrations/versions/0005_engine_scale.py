@@ -27,8 +27,8 @@ def upgrade() -> None:
         sa.Column("probe_processes", sa.Integer(), nullable=False),
         sa.Column("checks_per_second", sa.Double(), nullable=False),
         sa.Column("start_delay_p99", sa.Double(), nullable=False),
-        sa.Column("cpu_per_check_ms", sa.Double(), nullable=False),
-        sa.Column("capacity", sa.Double(), nullable=False),
+        sa.Column("cpu_per_check_ms", sa.Double(), nullable=True),
+        sa.Column("capacity", sa.Double(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_engine_worker")),
         sa.UniqueConstraint("worker", name=op.f("uq_engine_worker_worker")),
     )
