@@ -49,12 +49,20 @@ def frame(message: Any) -> bytes:
 
 
 class _Child:
-    def __init__(self, index: int, process: asyncio.subprocess.Process) -> None:
-        self.index, self.process = index, process
+    """One probe process's place in the pool; its process is replaced if it dies."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.process: asyncio.subprocess.Process | None = None  # None while (re)starting
         self.runs: dict[int, tuple[asyncio.Future[Ran], Job]] = {}
-        self.outgoing: list[tuple[int, str, float]] = []
-        self.cpu = 0.0  # its CPU seconds, as it last said
+        self.outgoing: list[tuple[int, str, float]] = []  # submitted, not yet sent
+        self.cpu = 0.0  # its process's CPU seconds, as it last said
         self.reader: asyncio.Task[None] | None = None
+
+    def write(self, data: bytes) -> None:
+        stdin = self.process.stdin if self.process is not None else None
+        if stdin is not None and not stdin.is_closing():
+            stdin.write(data)
 
 
 class ProbePool:
@@ -62,20 +70,20 @@ class ProbePool:
         assert processes >= 1
         self.processes = processes
         self.clock = clock
-        self._children: list[_Child] = []
+        self._children = [_Child(i) for i in range(processes)]
         self._plan: bytes | None = None  # the pickled plan every child runs
         self._ids = itertools.count()
         self._flush: asyncio.Handle | None = None
         self._stopping = False
-        self._dead_cpu = 0.0  # CPU of children that have ended
+        self._dead_cpu = 0.0  # CPU of processes that have ended
 
     async def load(self, plan: Plan) -> None:
-        self._plan = frame(("plan", plan))
-        if not self._children:
-            self._children = [await self._spawn(i) for i in range(self.processes)]
+        first, self._plan = self._plan is None, frame(("plan", plan))
+        if first:
+            await asyncio.gather(*(self._start(child) for child in self._children))
             return
         for child in self._children:
-            self._write(child, self._plan)
+            child.write(self._plan)
 
     def submit(self, job: Job, due: datetime) -> asyncio.Future[Ran]:
         child = self._children[zlib.crc32(job.key.encode()) % len(self._children)]
@@ -92,17 +100,17 @@ class ProbePool:
 
     async def aclose(self) -> None:
         self._stopping = True
-        children, self._children = self._children, []
-        for child in children:
-            assert child.process.stdin is not None
-            child.process.stdin.close()
-        for child in children:
-            try:
-                await asyncio.wait_for(child.process.wait(), STOP_WAIT)
-            except TimeoutError:
-                log.warning("probe process %d did not stop in %.0f s; killing it", child.index, STOP_WAIT)
-                child.process.kill()
-                await child.process.wait()
+        for child in self._children:
+            if child.process is not None and child.process.stdin is not None:
+                child.process.stdin.close()
+        for child in self._children:
+            if child.process is not None:
+                try:
+                    await asyncio.wait_for(child.process.wait(), STOP_WAIT)
+                except TimeoutError:
+                    log.warning("probe process %d did not stop in %.0f s; killing it", child.index, STOP_WAIT)
+                    child.process.kill()
+                    await child.process.wait()
             if child.reader is not None:
                 await asyncio.gather(child.reader, return_exceptions=True)
             for future, _ in child.runs.values():
@@ -110,33 +118,30 @@ class ProbePool:
 
     # -- the children ------------------------------------------------------------------------
 
-    async def _spawn(self, index: int) -> _Child:
+    async def _start(self, child: _Child) -> None:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "standby.engine.probe_process",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         )  # fmt: skip
-        child = _Child(index, process)
-        assert self._plan is not None
-        self._write(child, self._plan)
-        child.reader = asyncio.create_task(self._read(child), name=f"probe process {index}")
-        return child
-
-    def _write(self, child: _Child, data: bytes) -> None:
-        stdin = child.process.stdin
-        assert stdin is not None
-        if not stdin.is_closing():
-            stdin.write(data)
+        assert self._plan is not None and process.stdin is not None and process.stdout is not None
+        process.stdin.write(self._plan)
+        # Runs wait until it has started and read the plan (a second or two: its imports).
+        if await read_frame(process.stdout) is None:
+            raise RuntimeError(f"probe process {child.index} exited at start (status {await process.wait()})")
+        child.process = process
+        child.reader = asyncio.create_task(self._read(child, process), name=f"probe process {child.index}")
+        self._send_runs()
 
     def _send_runs(self) -> None:
         self._flush = None
         for child in self._children:
-            if child.outgoing:
-                self._write(child, frame(("run", child.outgoing)))
+            if child.outgoing and child.process is not None:
+                child.write(frame(("run", child.outgoing)))
                 child.outgoing = []
 
-    async def _read(self, child: _Child) -> None:
-        assert child.process.stdout is not None
-        while (message := await read_frame(child.process.stdout)) is not None:
+    async def _read(self, child: _Child, process: asyncio.subprocess.Process) -> None:
+        assert process.stdout is not None
+        while (message := await read_frame(process.stdout)) is not None:
             _, results, child.cpu = message
             for run, started, findings in results:
                 held = child.runs.pop(run, None)
@@ -146,18 +151,20 @@ class ProbePool:
                 if findings is None:
                     findings = unknown(job, f"Standby's probe process lacked {job.key}; please report it")
                 future.set_result((datetime.fromtimestamp(started, UTC), findings))
-        code = await child.process.wait()
-        self._dead_cpu += child.cpu
+        code = await process.wait()
+        child.process, self._dead_cpu, child.cpu = None, self._dead_cpu + child.cpu, 0.0
         if self._stopping:
             return
         log.error("probe process %d stopped (exit status %s); starting another", child.index, code)
+        waiting = {run for run, _, _ in child.outgoing}  # not sent yet: the next process runs them
         now = self.clock.now()
-        for future, job in child.runs.values():
-            if not future.done():
+        for run, (future, job) in list(child.runs.items()):
+            if run not in waiting:
+                del child.runs[run]
                 summary = (
                     f"Standby's probe process stopped (exit status {code}) while checking {job.target}; "
                     "it will be tried again at the next interval"
                 )
-                future.set_result((now, unknown(job, summary)))
-        replacement = await self._spawn(child.index)
-        self._children = [replacement if c is child else c for c in self._children]
+                if not future.done():
+                    future.set_result((now, unknown(job, summary)))
+        await self._start(child)

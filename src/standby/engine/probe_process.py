@@ -2,8 +2,9 @@
 
 It reads messages on stdin — ("plan", Plan) and ("run", [(run id, job key, slot as Unix time)]) — runs
 each job at its slot with the plan's context, and writes back ("done", [(run id, started, findings)],
-its CPU seconds) in batches. Its stdout carries only those messages (anything printed goes to stderr);
-when stdin closes it cancels what is in flight and exits.
+its CPU seconds) in batches, after a first ("ready", …) once it has the plan. Its stdout carries only
+those messages (anything printed goes to stderr); when stdin closes it cancels what is in flight and
+exits.
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ class _Process:
     def handle(self, message: tuple[str, object]) -> None:
         kind, payload = message
         if kind == "plan":
+            first = self.plan.plan is None
             self.plan.load(payload)  # type: ignore[arg-type]
+            if first:
+                self.out.write(frame(("ready", [], time.process_time())))
             return
         for run, key, due in payload:  # type: ignore[attr-defined]
             task = asyncio.create_task(self._run(run, key, due))
