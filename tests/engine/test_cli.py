@@ -27,7 +27,9 @@ from tests.peers.internet import FakeInternet
 from tests.peers.smtp import free_port
 
 
-def eventually(check: Callable[[], bool], *, within: float = 20.0) -> None:
+def eventually(check: Callable[[], bool], *, within: float = 90.0) -> None:
+    """Poll `check` until it holds. The bound is generous: `standby serve` and its probe processes
+    each import the whole program first, which takes seconds on a loaded machine."""
     deadline = time.monotonic() + within
     while not check():
         assert time.monotonic() < deadline, "timed out"

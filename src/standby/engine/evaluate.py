@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from standby.core.status import Finding
@@ -59,7 +59,15 @@ def state_key(asset: str, check: str) -> str:
 
 
 _STATE = (CheckState.id, CheckState.key, CheckState.status, CheckState.observed, CheckState.streak,
-          CheckState.streak_since)  # fmt: skip
+          CheckState.streak_since, CheckState.since)  # fmt: skip
+_READ = select(*_STATE).where(CheckState.key.in_(bindparam("keys", expanding=True)))
+_WRITTEN = ("monitor", "asset", "kind", "check", "target", "owner", "summary", "details", "observed",
+            "observed_at", "status", "streak", "streak_since", "since")  # fmt: skip
+_WRITE = (
+    update(CheckState)
+    .where(CheckState.id == bindparam("b_id"))
+    .values({name: bindparam(f"b_{name}") for name in _WRITTEN})
+)
 
 
 def observe_all(
@@ -75,8 +83,8 @@ def observe_all(
     first time gets a new state (ok since `now`). Returns (state, previous status) for each confirmed
     change, the states loaded into the session for the subscribers."""
     keys = {state_key(f.asset, f.check) for f, _, _ in seen}
-    query = select(*_STATE).where(CheckState.key.in_(keys))
-    rows: dict[str, dict[str, Any]] = {row.key: dict(row._mapping) for row in session.execute(query)}
+    found = session.connection().execute(_READ, {"keys": list(keys)})
+    rows: dict[str, dict[str, Any]] = {row.key: dict(row._mapping) for row in found}
     previous: dict[str, str] = {}
     for finding, monitor, at in seen:
         key = state_key(finding.asset, finding.check)
@@ -98,12 +106,16 @@ def observe_all(
             details=dict(finding.details), observed=finding.status.value, observed_at=at,
             status=step.status, streak=step.streak, streak_since=None if step.changed else step.streak_since,
         )  # fmt: skip
-    known = [row for row in rows.values() if row["id"] is not None]
+    known = [
+        {"b_id": row["id"], **{f"b_{name}": row[name] for name in _WRITTEN}}
+        for row in rows.values()
+        if row["id"] is not None
+    ]
     new = [{k: v for k, v in row.items() if k != "id"} for row in rows.values() if row["id"] is None]
     if known:
-        session.execute(update(CheckState), known)
+        session.connection().execute(_WRITE, known)
     if new:
-        session.execute(insert(CheckState), new)
+        session.connection().execute(insert(CheckState), new)
     changed = {key: was for key, was in previous.items() if rows[key]["status"] != was}
     if not changed:
         return []

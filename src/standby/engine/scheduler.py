@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from standby.engine.models import Monitor
@@ -27,7 +27,18 @@ RECORD_MARGIN = timedelta(seconds=30)  # time to record the findings after the p
 # A monitor found more than this overdue when an engine starts missed its run while none was running:
 # it takes its next place (engine/phase.py `first_run`) instead of all of them running in one burst.
 ON_TIME = timedelta(seconds=2)
-_BULK = {"synchronize_session": False}  # no ORM objects of these rows are loaded in the session
+# Core statements, compiled once and cached: at a thousand runs a second the ORM's per-statement work
+# (coercing every value of an IN list, bulk-update bookkeeping) cost more than SQLite itself.
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_LEASE = update(Monitor).where(Monitor.id.in_(_IDS))
+_FINISH = (
+    update(Monitor)
+    .where(Monitor.id == bindparam("b_id"))
+    .values(
+        last_run_at=bindparam("b_last"), next_run_at=bindparam("b_next"), lease_owner=None, lease_until=None
+    )
+)
+_MOVE = update(Monitor).where(Monitor.id == bindparam("b_id")).values(next_run_at=bindparam("b_next"))
 
 
 def run_limit(settings: Settings) -> timedelta:
@@ -83,44 +94,33 @@ def claim_due(
     )
     claims = [Claim(*row) for row in session.execute(query)]
     if claims:
-        ids = [c.id for c in claims]
-        leased = {"lease_owner": worker, "lease_until": now + lease}
-        session.execute(update(Monitor).where(Monitor.id.in_(ids)).values(leased), execution_options=_BULK)
+        leased = _LEASE.values(lease_owner=worker, lease_until=now + lease)
+        session.connection().execute(leased, {"ids": [c.id for c in claims]})
     return claims
 
 
 def still_leased(session: Session, claims: list[Claim], *, worker: str) -> set[int]:
     """The ids of the claimed monitors whose lease `worker` still holds. A lost lease (it ran out and
     another worker claimed the monitor) means that run must not be recorded: the other one will be."""
-    query = (
-        select(Monitor.id)
-        .where(Monitor.id.in_([c.id for c in claims]), Monitor.lease_owner == worker)
-        .with_for_update()
+    query = select(Monitor.id).where(Monitor.id.in_(_IDS), Monitor.lease_owner == bindparam("w"))
+    found = session.connection().execute(
+        query.with_for_update(), {"ids": [c.id for c in claims], "w": worker}
     )
-    return set(session.scalars(query))
+    return set(found.scalars())
 
 
 def finish(session: Session, runs: list[tuple[Claim, datetime]]) -> None:
     """Schedule each run's next slot (engine/phase.py `next_run`) and release its lease."""
     if runs:
-        rows = [
-            {"id": c.id, "last_run_at": started, "next_run_at": c.next_due(started),
-             "lease_owner": None, "lease_until": None}
-            for c, started in runs
-        ]  # fmt: skip
-        session.execute(update(Monitor), rows)
+        rows = [{"b_id": c.id, "b_last": started, "b_next": c.next_due(started)} for c, started in runs]
+        session.connection().execute(_FINISH, rows)
 
 
 def release(session: Session, claims: list[Claim], *, worker: str) -> None:
     """Give leases back without running (stopping, or a job this worker's plan does not have)."""
     if claims:
-        ids = [c.id for c in claims]
-        session.execute(
-            update(Monitor)
-            .where(Monitor.id.in_(ids), Monitor.lease_owner == worker)
-            .values(lease_owner=None, lease_until=None),
-            execution_options=_BULK,
-        )
+        given_back = _LEASE.where(Monitor.lease_owner == worker).values(lease_owner=None, lease_until=None)
+        session.connection().execute(given_back, {"ids": [c.id for c in claims]})
 
 
 def respread(session: Session, *, now: datetime) -> int:
@@ -137,7 +137,7 @@ def respread(session: Session, *, now: datetime) -> int:
     for id_, phase, seconds, due in session.execute(query):
         interval = timedelta(seconds=seconds)
         place = phase if phase is not None else phase_of(due, interval)
-        rows.append({"id": id_, "next_run_at": first_run(place, interval, now)})
+        rows.append({"b_id": id_, "b_next": first_run(place, interval, now)})
     if rows:
-        session.execute(update(Monitor), rows)
+        session.connection().execute(_MOVE, rows)
     return len(rows)
