@@ -99,9 +99,7 @@ def expected_availability(sample: Sample) -> str | None:
 
 
 def availability(record: RegistrationRecord) -> str:
-    if record.rate_limited:
-        return "throttled"
-    return "free" if record.not_found else "registered"
+    return record.availability.value
 
 
 def compared(sample: Sample, field: str) -> bool:

@@ -253,4 +253,5 @@ def test_a_reply_with_nothing_in_it_is_neither_found_nor_throttled() -> None:
     [("signedDelegation", True), ("yes", True), ("Unsigned delegation", False), ("no", False), ("", None)],
 )
 def test_it_reads_dnssec(value: str, signed: bool | None) -> None:
-    assert _parse(f"Domain Name: example.com\nDNSSEC: {value}\n", domain="example.com").dnssec is signed
+    text = f"Domain Name: example.com\nRegistrar: Example Registrar\nDNSSEC: {value}\n"
+    assert _parse(text, domain="example.com").dnssec is signed

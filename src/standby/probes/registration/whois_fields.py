@@ -35,6 +35,13 @@ EXPIRES = (
     "exp date",
     "expiry",
     "relevant dates expiry date",  # Nominet
+    "expiration",  # `Expiration:........ 2020-01-01`
+    "expires at",  # Register.bg
+    "expired",  # .ly: the date it expires (or did)
+    "valid date",  # SK-NIC `Valid-date`
+    "domain currently expires",  # .ws
+    "renewal",  # IEDR `renewal:`
+    "date renewal",  # .co.ca
 )
 REGISTRAR_EXPIRES = ("registrar registration expiration date",)
 
@@ -89,10 +96,25 @@ REGISTRAR = (
     "authorised registrar",
     "current registar",
     "authorized agency",
+    "sponsoring registrar organization",
+    "registered by",
+)
+
+# A name in the answer other than the registry's own: evidence that someone holds the name.
+REGISTRANT = (
+    "registrant",
+    "registrant name",
+    "registrant organization",
+    "registrant organisation",
+    "owner",
+    "holder",
+    "titular",
 )
 
 STATUS = ("domain status", "status", "eppstatus", "state", "registration status", "estatus del dominio")
 
+# Keys and headings under which name servers are listed; `whois_nameservers.is_nameserver_key` also
+# knows the numbered and qualified spellings (`NS 1`, `Primary Server Hostname`, `Name Server (DB)`).
 NAMESERVERS = (
     "name server",
     "name servers",
@@ -109,10 +131,17 @@ NAMESERVERS = (
     "nameservers hostname",
     "domain name servers",
     "name servers information",
+    "name server information",
+    "name servers in the listed order",
+    "nameservers in the listed order",
+    "dns servers",
+    "dns server",
+    "dns",
+    "ns",
+    "current nameservers",
+    "servidores de nombre",
+    "dns name",
 )
-
-# RNIDS lists its name servers as `DNS:`, but DK Hostmaster names the domain itself so.
-NAMESERVERS_FALLBACK = ("dns",)
 
 DNSSEC = ("dnssec", "domain signed", "signing key")
 
@@ -138,6 +167,7 @@ KNOWN = frozenset(
     + CREATED
     + CHANGED
     + REGISTRAR
+    + REGISTRANT
     + STATUS
     + NAMESERVERS
     + DNSSEC

@@ -1,13 +1,16 @@
 """Split a WHOIS answer into (key, value) pairs, whatever the registry's layout.
 
-Layouts seen in the corpus: `Key: value`, `key.......: value`, `Key<TAB>value`, JPRS `[Key]  value`,
-a key alone on its line with its values indented below (Nominet, EURid, SIDN, EDUCAUSE), the same
-without indentation up to a blank line (SWITCH), and sentences such as `Record expires on 2020-05-23`.
-Keys come back normalized (`normalize_key`) so one spelling in the field table covers its variants.
+Layouts seen in the corpus: `Key: value`, `key.......: value`, `Key:........ value`, `Key<TAB>value`,
+JPRS `[Key]  value`, a key alone on its line with its values indented below (Nominet, EURid, SIDN,
+EDUCAUSE), the same without indentation up to a blank line (SWITCH), YAML-style lists (`  - ns1.`),
+`** Domain Servers:` headings, and sentences such as `Record expires on 2020-05-23`. A colon inside
+an IPv6 address (`ns1.example.com 2001:db8::1`) is no key separator. Keys come back normalized
+(`normalize_key`) so one spelling in the field table covers its variants.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -20,6 +23,7 @@ class Field(NamedTuple):
     key: str  # normalized
     value: str
     block: int  # paragraph number: RIPE-style answers put one object (domain, contact...) in each
+    line: str = ""  # the answer's line, as written (stripped)
 
 
 _BRACKET = re.compile(r"^\s*(?:[a-z]\.\s*)?\[([^\]]{1,40})\]\s*(.*)$", re.I)
@@ -29,10 +33,12 @@ _COMMENT = ("%", "#", ">>>")
 
 
 def normalize_key(key: str) -> str:
-    """`Registry Expiry Date` / `paid-till` / `ns_name_01` / `expires....` → `registry expiry date`,
-    `paid till`, `ns name`, `expires`."""
+    """`Registry Expiry Date` / `paid-till` / `ns_name_01` / `expires....` / `** Domain Servers` /
+    `Name Server (DB)` / `NS 1` → `registry expiry date`, `paid till`, `ns name`, `expires`,
+    `domain servers`, `name server`, `ns`."""
     key = re.sub(r"[_-]", " ", key.lower())
-    key = re.sub(r"[.\s]+$", "", key)
+    key = re.sub(r"\([^)]*\)", " ", key)
+    key = re.sub(r"^[\s*>.]+|[.\s]+$", "", key)
     return re.sub(r" \d+$", "", " ".join(key.split()))
 
 
@@ -72,18 +78,19 @@ def read_fields(text: str, *, known: Collection[str], phrases: Collection[str]) 
         blank = False
         if stripped.startswith(_COMMENT):
             continue
+        stripped = re.sub(r"^- (?=\S)", "", stripped)  # a YAML list item
         expanded = line.expandtabs(8)
         indent = len(expanded) - len(expanded.lstrip())
         pair = _pair(stripped, known, phrases)
         if section and section.holds(indent, pair):
             members = _member(section, stripped, _pair(stripped, known, phrases, tabs=False), indent)
-            fields.extend(Field(key, value, block) for key, value in members)
+            fields.extend(Field(key, value, block, stripped) for key, value in members)
             section.has_values = True
         elif pair is None:
             key = normalize_key(stripped)
             section = _Section(key, indent) if key in known else None
         elif pair[1]:
-            fields.append(Field(*pair, block))
+            fields.append(Field(*pair, block, stripped))
             section = _Section(pair[0], indent, has_values=True, values_only=True)
         else:
             section = _Section(pair[0], indent)
@@ -92,8 +99,31 @@ def read_fields(text: str, *, known: Collection[str], phrases: Collection[str]) 
 
 def _pair(line: str, known: Collection[str], phrases: Collection[str], *, tabs: bool = True) -> Pair | None:
     if found := _BRACKET.match(line):
-        return normalize_key(found.group(1)), found.group(2).strip()
+        return normalize_key(found.group(1)), _value(found.group(2))
+    pair = _split(line, known, phrases, tabs=tabs)
+    return (pair[0], _value(pair[1])) if pair else None
+
+
+def _value(text: str) -> str:
+    """Without dotted leaders (`Domain:.............google.tn`, `Expiration:........ 2020-01-01`)."""
+    return re.sub(r"^(?:\.{2,}|(?:\. ){2,})\s*", "", text.strip()).strip()
+
+
+def _ipv6_at(line: str, index: int) -> bool:
+    """The colon at `index` belongs to an IPv6 address (`ns1.example.com 2001:db8::53`)."""
+    start = max(line.rfind(" ", 0, index), line.rfind("\t", 0, index)) + 1
+    end = len(line) if (space := re.search(r"[\s,)\]]", line[index:])) is None else index + space.start()
+    try:
+        return ipaddress.ip_address(line[start:end].strip("([")).version == 6
+    except ValueError:
+        return False
+
+
+def _split(line: str, known: Collection[str], phrases: Collection[str], *, tabs: bool) -> Pair | None:
     colon = _COLON.match(line)
+    if colon and (_ipv6_at(line, line.find(":", colon.end(1))) or re.search(r"\d\s*:\s*\d{2}\b", line)
+                  and re.search(r"\d$", colon.group(1))):  # fmt: skip
+        colon = None  # an address or a time of day (`Record expires on 2021-11-09 00:00:00`), not a key
     key = normalize_key(colon.group(1)) if colon else ""
     if colon and key in known:
         return key, colon.group(2).strip()
