@@ -32,7 +32,8 @@ import tzdata
 
 OLD_RELEASES = ("2014e", "2016j")  # before 2014f (AEST) and before 2017a (numeric abbreviations)
 DATA_FILES = ("africa", "antarctica", "asia", "australasia", "europe", "northamerica", "southamerica")
-FIRST, LAST, STEP = datetime(1985, 1, 1, 12, tzinfo=UTC), datetime(2037, 12, 31, tzinfo=UTC), timedelta(days=7)
+FIRST, LAST = datetime(1985, 1, 1, 12, tzinfo=UTC), datetime(2037, 12, 31, tzinfo=UTC)
+STEP = timedelta(days=7)
 OUT = Path(__file__).parents[1] / "src/standby/probes/registration/data/zone_abbreviations.json"
 
 Uses = dict[str, dict[datetime, tuple[str | None, int]]]  # zone → sample instant → (abbreviation, minutes)
@@ -65,11 +66,12 @@ def old_release(repo: Path, tag: str, uses: Uses) -> str:
         source = Path(tmp) / "src"
         source.mkdir()
         for name in DATA_FILES:
-            blob = subprocess.run(["git", "--git-dir", str(repo), "show", f"{tag}:{name}"], check=True,
-                                  capture_output=True).stdout  # fmt: skip
+            command = ["git", "--git-dir", str(repo), "show", f"{tag}:{name}"]
+            blob = subprocess.run(command, check=True, capture_output=True).stdout  # noqa: S603
             (source / name).write_bytes(blob)
         compiled = Path(tmp) / "zones"
-        subprocess.run(["zic", "-d", str(compiled), *(str(source / n) for n in DATA_FILES)], check=True)
+        command = ["zic", "-d", str(compiled), *(str(source / n) for n in DATA_FILES)]
+        subprocess.run(command, check=True)  # noqa: S603
         for path in sorted(p for p in compiled.rglob("*") if p.is_file()):
             with path.open("rb") as handle:
                 uses[str(path.relative_to(compiled))] = sample(zoneinfo.ZoneInfo.from_file(handle))
@@ -108,7 +110,8 @@ def main() -> None:
     args = parser.parse_args()
     releases: list[Uses] = [{} for _ in range(len(OLD_RELEASES) + 1)]
     sources = [current_release(releases[0])]
-    sources += [old_release(args.tz_repo, tag, uses) for tag, uses in zip(OLD_RELEASES[::-1], releases[1:])]
+    for tag, uses in zip(OLD_RELEASES[::-1], releases[1:], strict=True):
+        sources.append(old_release(args.tz_repo, tag, uses))
     seen = merge(releases)
     fixed: dict[str, int] = {}
     by_period: dict[str, list[list[object]]] = {}

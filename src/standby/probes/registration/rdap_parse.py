@@ -42,8 +42,7 @@ def parse_rdap(data: object, *, server: str) -> RegistrationRecord:
         source="rdap",
         server=server,
         domain=name.lower().rstrip("."),
-        evidence=f"RDAP domain object {name!r}"
-        + (f", expiration {events['expiration']:%Y-%m-%d}" if "expiration" in events else ""),  # fmt: skip
+        evidence=_evidence(name, events),
         expires_at=events.get("expiration"),
         registrar_expires_at=events.get("registrar expiration")
         or registrar_events.get("registrar expiration"),
@@ -58,6 +57,11 @@ def parse_rdap(data: object, *, server: str) -> RegistrationRecord:
         dnssec=_delegation_signed(data.get("secureDNS", data.get("secureDns"))),
         referral=_registrar_link(data.get("links")),
     )
+
+
+def _evidence(name: str, events: dict[str, datetime]) -> str:
+    expiry = events.get("expiration")
+    return f"RDAP domain object {name!r}" + (f", expiration {expiry:%Y-%m-%d}" if expiry else "")
 
 
 def parse_rdap_time(value: object, *, server: str) -> datetime:

@@ -121,8 +121,8 @@ def _ipv6_at(line: str, index: int) -> bool:
 
 def _split(line: str, known: Collection[str], phrases: Collection[str], *, tabs: bool) -> Pair | None:
     colon = _COLON.match(line)
-    if colon and (_ipv6_at(line, line.find(":", colon.end(1))) or re.search(r"\d\s*:\s*\d{2}\b", line)
-                  and re.search(r"\d$", colon.group(1))):  # fmt: skip
+    time_of_day = bool(colon and re.search(r"\d$", colon.group(1)) and re.match(r"\d{2}\b", colon.group(2)))
+    if colon and (time_of_day or _ipv6_at(line, line.find(":", colon.end(1)))):
         colon = None  # an address or a time of day (`Record expires on 2021-11-09 00:00:00`), not a key
     key = normalize_key(colon.group(1)) if colon else ""
     if colon and key in known:

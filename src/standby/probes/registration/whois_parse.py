@@ -83,27 +83,25 @@ def _is_date_key(key: str) -> bool:
 
 
 def _evidence(fields: list[Field], domain: str, order: Order | None) -> list[Field]:
-    """The pairs that show the name is registered: dates, a registrar or registrant, name servers,
-    a status that is not itself "available"."""
-    out = []
-    for field in fields:
-        value = field.value.strip()
-        if not value or _NO_NAME.match(value):
-            continue
-        if _is_date_key(field.key):
-            if read_date(value, order):
-                out.append(field)
-        elif is_nameserver_key(field.key):
-            if nameserver_records([value], domain):
-                out.append(field)
-        elif field.key in f.REGISTRAR or field.key in f.REGISTRANT:
-            out.append(field)
-        elif field.key in f.STATUS and not is_free_status(value):
-            out.append(field)
-    # The expiry first, then other dates and name servers: the evidence a reader trusts most.
+    """The pairs that show the name is registered, the most trusted first: the expiry, other dates,
+    name servers, then a registrar or registrant, or a status that is not itself "available"."""
+    out = [field for field in fields if _shows_registration(field, domain, order)]
     out.sort(key=lambda field: (field.key not in f.EXPIRES, not _is_date_key(field.key),
                                 not is_nameserver_key(field.key)))  # fmt: skip
     return out
+
+
+def _shows_registration(field: Field, domain: str, order: Order | None) -> bool:
+    value = field.value.strip()
+    if not value or _NO_NAME.match(value):
+        return False
+    if _is_date_key(field.key):
+        return bool(read_date(value, order))
+    if is_nameserver_key(field.key):
+        return bool(nameserver_records([value], domain))
+    if field.key in f.STATUS:
+        return not is_free_status(value)
+    return field.key in f.REGISTRAR or field.key in f.REGISTRANT
 
 
 def _first(fields: list[Field], keys: tuple[str, ...]) -> str | None:
