@@ -13,8 +13,9 @@ In this order:
 3. **Registered** when the name's own record carries evidence: a date, a registrar, a name server, a
    registrant, or a status that is not itself a "free" word. Never from the mere absence of a "not
    found" phrase.
-4. **Unknown** otherwise: an empty answer, an error ("Invalid input", "only accepts .bo queries"), a
-   notice with nothing in it.
+4. **Unknown** otherwise, with the line that says why when there is one: a name that cannot be
+   registered ("Status: NOT ALLOWED", "Reserved by ICM Registry"), an error ("Invalid input", "only
+   accepts .bo queries"); or none: an empty answer, a notice with nothing in it.
 """
 
 from __future__ import annotations
@@ -102,6 +103,13 @@ _VERDICT_KEYS = re.compile(
 # Keys whose value is some other fact: a free phrase there (`Registrant Email: not found`) is no verdict.
 _OTHER_FACT = re.compile(r"registra|owner|holder|contact|e ?mail|phone|fax|url|address|server|dnssec|date")
 
+# The name cannot be registered (reserved, blocked, not allowed): neither free nor registered.
+_NOT_REGISTRABLE = re.compile(
+    r"^(?:not allowed|unassignable|reserved|blocked|not available|premium)\b"
+    r"|\b(?:is )?reserved by\b|\bnot available or is reserved\b|^domain not available\b"
+    r"|\bdomain you requested is prohibited\b",  # CNNIC
+    re.I,
+)
 _INVALID = re.compile(
     r"\binvalid (?:input|query|request|domain|characters?)\b|\bis not valid\b|\bnot a valid\b"
     r"|\bsolo acepta\b|\baccepts only\b|\bonly accepts\b|\bsyntax error\b|\bmalformed\b",
@@ -130,8 +138,12 @@ def decide(text: str, fields: Iterable[Field], evidence: Iterable[Field], *, str
         return Availability.REGISTERED, shown.line
     if free:
         return Availability.FREE, free
-    invalid = next((line for line in lines if len(line) <= _PROSE and _INVALID.search(line)), None)
-    return Availability.UNKNOWN, invalid
+    verdicts = [(field.value, field.line) for field in fields if _VERDICT_KEYS.match(field.key)]
+    candidates = [*verdicts, *((line, line) for line in lines if len(line) <= _PROSE)]
+    for pattern in (_NOT_REGISTRABLE, _INVALID):
+        if said := next((line for text, line in candidates if pattern.search(text)), None):
+            return Availability.UNKNOWN, said
+    return Availability.UNKNOWN, None
 
 
 def _free_line(lines: list[str], fields: list[Field]) -> str | None:
@@ -149,6 +161,7 @@ def _free_line(lines: list[str], fields: list[Field]) -> str | None:
     return None
 
 
-def is_free_status(value: str) -> bool:
-    """A status value that says the name is not registered ("AVAILABLE", "No Object Found")."""
-    return bool(_FREE_WORD.match(value) or _FREE.search(value))
+def is_unregistered_status(value: str) -> bool:
+    """A status value that says the name is not registered ("AVAILABLE", "No Object Found") or cannot
+    be ("NOT ALLOWED", "UNASSIGNABLE", "RESERVED")."""
+    return bool(_FREE_WORD.match(value) or _FREE.search(value) or _NOT_REGISTRABLE.search(value))

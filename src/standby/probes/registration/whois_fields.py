@@ -66,6 +66,7 @@ CREATED = (
     "domain name commencement date",
     "registration",
     "relevant dates registered on",  # Nominet, Island Networks
+    "date de creation",  # JWhoisServer (.dz)
 )
 
 CHANGED = (
@@ -109,6 +110,11 @@ REGISTRANT = (
     "owner",
     "holder",
     "titular",
+    # RIPE-style handles of the domain object's contacts
+    "admin c",
+    "tech c",
+    "holder c",
+    "registrant c",
 )
 
 STATUS = ("domain status", "status", "eppstatus", "state", "registration status", "estatus del dominio")
@@ -148,7 +154,7 @@ DNSSEC = ("dnssec", "domain signed", "signing key")
 # Where the fuller record lives: registry → registrar (`Registrar WHOIS Server`), IANA → registry.
 REFERRAL = ("registrar whois server", "whois server", "refer", "whois")
 
-DOMAIN = ("domain name", "domain")
+DOMAIN = ("domain name", "domain", "nom de domaine")
 
 # Keys some registries write without a colon, in a sentence before the date.
 PHRASES = (

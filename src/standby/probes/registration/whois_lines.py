@@ -29,6 +29,11 @@ class Field(NamedTuple):
 _BRACKET = re.compile(r"^\s*(?:[a-z]\.\s*)?\[([^\]]{1,40})\]\s*(.*)$", re.I)
 _COLON = re.compile(r"^\s*([^:\t]{1,80}?)[\s.]*:(?!//)\s*(.*)$")
 _TAB = re.compile(r"^\s*([^\t]{1,60}?)\t+(.+)$")
+_HASH = re.compile(r"^\s*([^#:\t]{1,60}?)#[\s.]*(\S.*)$")  # JWhoisServer: `Nom de domaine#. . . .google.dz`
+_SPACED = re.compile(r"^\s*([A-Za-z][\w.-]{1,40})\s{2,}(\S.*)$")  # SK-NIC: `Valid-date     2011-07-23`
+_RULE = re.compile(r"[-=_*~.]{3,}")  # a line drawn under a heading
+# Headings whose sub-keys are the domain's own facts (`Domain:` then `   Domain Name: google.es`).
+_OWN_SECTIONS = frozenset({"domain", "domain information", "domain details", "domain info", "domain data"})
 _COMMENT = ("%", "#", ">>>")
 
 
@@ -76,7 +81,7 @@ def read_fields(text: str, *, known: Collection[str], phrases: Collection[str]) 
             block, blank = block + (not blank), True
             continue
         blank = False
-        if stripped.startswith(_COMMENT):
+        if stripped.startswith(_COMMENT) or _RULE.fullmatch(stripped):
             continue
         stripped = re.sub(r"^- (?=\S)", "", stripped)  # a YAML list item
         expanded = line.expandtabs(8)
@@ -135,6 +140,10 @@ def _split(line: str, known: Collection[str], phrases: Collection[str], *, tabs:
         return key, colon.group(2).strip()
     if tabs and (found := _TAB.match(line)):
         return normalize_key(found.group(1)), found.group(2).strip()
+    if found := _HASH.match(line):
+        return normalize_key(found.group(1)), found.group(2).strip()
+    if (found := _SPACED.match(line)) and normalize_key(found.group(1)) in known:
+        return normalize_key(found.group(1)), found.group(2).strip()
     return None
 
 
@@ -148,4 +157,4 @@ def _member(section: _Section, line: str, pair: Pair | None, indent: int) -> lis
     if not pair or not pair[1] or section.values_only:
         return [(section.key, line)]
     nested = (f"{section.key} {pair[0]}", pair[1])
-    return [nested] if indent > section.indent else [nested, pair]
+    return [nested] if indent > section.indent and section.key not in _OWN_SECTIONS else [nested, pair]

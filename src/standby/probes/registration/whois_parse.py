@@ -13,7 +13,7 @@ from datetime import datetime
 from standby.probes.registration import whois_fields as f
 from standby.probes.registration.record import Availability, RegistrationRecord
 from standby.probes.registration.status_names import normalize_statuses, raw_status
-from standby.probes.registration.whois_availability import decide, is_free_status
+from standby.probes.registration.whois_availability import decide, is_unregistered_status
 from standby.probes.registration.whois_dates import Order, answer_order, parse_whois_date, read_date
 from standby.probes.registration.whois_lines import Field, read_fields
 from standby.probes.registration.whois_nameservers import HOST, is_nameserver_key, nameserver_records
@@ -95,13 +95,13 @@ def _shows_registration(field: Field, domain: str, order: Order | None) -> bool:
     value = field.value.strip()
     if not value or _NO_NAME.match(value):
         return False
-    if _is_date_key(field.key):
+    if _is_date_key(field.key) or field.key in f.CHANGED:
         return bool(read_date(value, order))
     if is_nameserver_key(field.key):
         return bool(nameserver_records([value], domain))
     if field.key in f.STATUS:
-        return not is_free_status(value)
-    return field.key in f.REGISTRAR or field.key in f.REGISTRANT
+        return not is_unregistered_status(value)
+    return field.key in f.REGISTRAR or field.key.endswith(f.REGISTRANT)
 
 
 def _first(fields: list[Field], keys: tuple[str, ...]) -> str | None:
