@@ -23,10 +23,13 @@ from standby.probes.registration.whois_parse import parse_whois
 
 CORPUS = Path(__file__).parents[2] / "data" / "corpus"
 EXTRA_ENV = "STANDBY_CORPUS_EXTRA"
-FIELDS = ("availability", "expiration_date", "creation_date", "registrar", "name_servers", "status")
-# The widest fixed UTC offset: a peer that gives a wall-clock time without its zone is right about the
-# instant to within this. It still tells a swapped day and month, a wrong year or a missing date apart.
-NAIVE_SLACK = timedelta(hours=14)
+FIELDS = ("availability", "expiration_date", "expiration exact", "creation_date", "registrar", "name_servers",
+          "status")  # fmt: skip
+# The widest UTC offset: a date is right when it names the same day to within this (a peer may give a
+# wall-clock time without its zone, or the registrar's time of day where we read the registry's). It
+# still tells a swapped day and month, a wrong year or a missing date apart. "expiration exact" holds
+# the peers that give an instant to the same second.
+SLACK = timedelta(hours=14)
 
 EXCLUDED = {
     ("whois/likexian-whois-parser", name): "IANA WHOIS record for a TLD, not a domain registration"
@@ -107,7 +110,7 @@ def availability(record: RegistrationRecord) -> str:
 def compared(sample: Sample, field: str) -> bool:
     if field == "availability":
         return expected_availability(sample) is not None
-    if field in sample.expected.get("_unchecked", ()):
+    if field.replace("expiration exact", "expiration_date") in sample.expected.get("_unchecked", ()):
         return False
     if expected_availability(sample) in ("free", "throttled") and "availability" in sample.expected:
         return False  # a free or throttled answer is judged on its availability alone
@@ -122,13 +125,31 @@ def instant(value: str) -> tuple[datetime, bool]:
     return datetime.fromisoformat(value.replace("Z", "+00:00") if aware else value + "+00:00"), aware
 
 
-def same_date(ours: datetime | None, expected: Any) -> bool:
+def same_date(ours: datetime | None, expected: Any, *, exact: bool = False) -> bool:
     if isinstance(expected, list):  # several peer values (contacts' dates mixed in): ours is one of them
-        return any(same_date(ours, value) for value in expected)
+        return any(same_date(ours, value, exact=exact) for value in expected)
     if ours is None or expected is None:
         return ours is None and expected is None
-    when, aware = instant(expected)
-    return ours == when if aware else abs(ours - when) <= NAIVE_SLACK
+    when, _ = instant(expected)
+    if exact:  # to the second: the peers write no fractions where the registry did
+        return abs(ours - when) < timedelta(seconds=1)
+    return abs(ours - when) <= SLACK or ours.date() == when.date()
+
+
+def exact_expected(sample: Sample, expected: Any) -> bool:
+    """Whether the peer's expiry names an instant (an aware `Z` date), so `expiration exact` applies."""
+    values = expected if isinstance(expected, list) else [expected]
+    return all(value is None or str(value).endswith("Z") for value in values)
+
+
+def expiry_matches(record: RegistrationRecord, expected: Any, *, exact: bool = False) -> bool:
+    """The registry's expiry as we read it, or the registrar's: an answer that holds both (a registrar's
+    record after the registry's) gives the peer a choice, and we keep both (Standby acts on the earlier)."""
+    if record.registrar_expires_at is not None and same_date(
+        record.registrar_expires_at, expected, exact=exact
+    ):
+        return True
+    return same_date(record.expires_at, expected, exact=exact)
 
 
 def swapped(ours: datetime | None, expected: Any) -> bool:
@@ -138,7 +159,7 @@ def swapped(ours: datetime | None, expected: Any) -> bool:
     when, _ = instant(expected)
     if when.day > 12 or when.day == when.month:
         return False
-    return abs(ours - when.replace(day=when.month, month=when.day)) <= NAIVE_SLACK
+    return abs(ours - when.replace(day=when.month, month=when.day)) <= SLACK
 
 
 def _status_key(value: str) -> str:
@@ -154,8 +175,8 @@ def _statuses(values: list[str] | None) -> set[str]:
 def judge(sample: Sample, record: RegistrationRecord, field: str, expected: Any) -> bool:
     if field == "availability":
         return availability(record) == expected
-    if field == "expiration_date":
-        return same_date(record.expires_at, expected)
+    if field in ("expiration_date", "expiration exact"):
+        return expiry_matches(record, expected, exact=field == "expiration exact")
     if field == "creation_date":
         return same_date(record.created_at, expected)
     if field == "registrar":

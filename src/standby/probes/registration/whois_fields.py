@@ -67,6 +67,13 @@ CREATED = (
     "registration",
     "relevant dates registered on",  # Nominet, Island Networks
     "date de creation",  # JWhoisServer (.dz)
+    "create date",
+    "domain create date",  # .me
+    "entry created",  # Jisc (.ac.uk, .gov.uk)
+    "activated on",  # Register.bg
+    "domain dateregistered",  # .nz
+    "date approved",  # .co.ca
+    "date registered",
 )
 
 CHANGED = (

@@ -24,11 +24,14 @@ HOST = re.compile(
 _PLACEHOLDERS = frozenset({"not.defined", "no.nameserver", "none.none", "not.available", "dns.not.set"})
 _TYPES = frozenset({"ns", "a", "aaaa", "in", "glue"})
 _SPLIT = re.compile(r"[\s,;()\[\]]+")
+_LONGEST = 100  # characters: a longer value is prose that strayed under a name-server heading
 _KEY = re.compile(
     r"(?:^|\s)(?:name ?servers?|nservers?|ns(?: name)?|dns(?: servers?| name)?|domain (?:name )?servers"
     r"|(?:primary|secondary|third|fourth|fifth|sixth|seventh|eighth) server(?: hostname)?|host ?name"
     r"|current nameservers|servidores de nombre)"
-    r"(?: hostname| information| in (?:the )?listed order)?$"
+    r"(?: hostname| information| (?:in (?:the )?listed order|listed in order))?$"
+    # a name under a name-server heading: `DNS servers` then `Name....: ns4.ati.tn.`
+    r"|^(?:dns servers?|name ?servers?|domain servers) (?:name|host ?name)$|^servers$"
 )
 _NOT_A_HOST_KEY = re.compile(r"\b(?:ip|ipv4|ipv6|address|netaddress|addr|dnssec|keys?|ds)\b")
 
@@ -43,6 +46,8 @@ def nameserver_records(values: Iterable[str], domain: str) -> list[NameServer]:
     domain = domain.lower().rstrip(".")
     hosts: dict[str, list[str]] = {}
     for value in values:
+        if len(value) > _LONGEST:
+            continue
         current: list[str] | None = None
         for token in _SPLIT.split(value.strip()):
             word = token.lower().rstrip(".")

@@ -112,11 +112,11 @@ def _first(fields: list[Field], keys: tuple[str, ...]) -> str | None:
 def _date(fields: list[Field], keys: tuple[str, ...], order: Order | None) -> datetime | None:
     """The first readable date under any of `keys`, in answer order: the domain's own object comes
     first, and which spelling is "the" creation date differs by registry (AFNIC dates its registrar
-    `registered:`, NIC Argentina dates its contacts `created:`). An ambiguous date counts as its earlier
-    reading: only the expiry's ambiguity is reported, the other dates are context."""
+    `registered:`, NIC Argentina dates its contacts `created:`). A date whose day and month cannot be
+    told apart gives None: only the expiry is worth reporting with both readings."""
     for field in fields:
         if field.key in keys and (readings := read_date(field.value, order)):
-            return readings[0]
+            return readings[0] if len(readings) == 1 else None
     return None
 
 
