@@ -175,8 +175,10 @@ def _statuses(values: list[str] | None) -> set[str]:
 def judge(sample: Sample, record: RegistrationRecord, field: str, expected: Any) -> bool:
     if field == "availability":
         return availability(record) == expected
-    if field in ("expiration_date", "expiration exact"):
-        return expiry_matches(record, expected, exact=field == "expiration exact")
+    if field in ("expiration_date", "expiration exact"):  # an ambiguous expiry is reported, not right
+        return not record.expiry_ambiguous and expiry_matches(
+            record, expected, exact=field == "expiration exact"
+        )
     if field == "creation_date":
         return same_date(record.created_at, expected)
     if field == "registrar":

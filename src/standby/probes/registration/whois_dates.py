@@ -37,6 +37,7 @@ CONVENTIONS: dict[str, Order] = {
     "es": "dmy",  # Red.es: "Creation Date: 16/09/03", "LAST UPDATE: 10/10/2013"
     # ISOC-IL: "validity: 05-06-2026" for google.co.il, first "(Assigned)" on 19990605 (python-whois)
     "il": "dmy",
+    "hk": "dmy",  # HKIRC: "Expiry Date: 31-03-2020" (likexian hk_google.hk)
 }
 
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

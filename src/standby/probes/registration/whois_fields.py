@@ -98,6 +98,7 @@ CHANGED = (
 REGISTRAR = (
     "registrar",
     "registrar organization",  # .it: the handle is the "Name"
+    "registrar organization name",  # NIC.tr
     "registrar name",
     "sponsoring registrar",
     "registration service provider",

@@ -55,6 +55,7 @@ class _Section:
     indent: int
     has_values: bool = False
     values_only: bool = False  # `nameservers: ns1.` then `ns2.` indented below it: no sub-keys
+    sub: str | None = None  # the last sub-key: a plain line after it continues it (an address)
 
     def holds(self, indent: int, pair: Pair | None) -> bool:
         if self.values_only:
@@ -154,7 +155,10 @@ def _member(section: _Section, line: str, pair: Pair | None, indent: int) -> lis
     at the header's own indentation may just follow an empty field (`Registrar URL:`), so it also
     stands for itself.
     """
+    if section.sub and not pair and not section.values_only:
+        return [(f"{section.key} {section.sub}", line)]
     if not pair or not pair[1] or section.values_only:
         return [(section.key, line)]
+    section.sub = pair[0]
     nested = (f"{section.key} {pair[0]}", pair[1])
     return [nested] if indent > section.indent and section.key not in _OWN_SECTIONS else [nested, pair]

@@ -23,7 +23,8 @@ __all__ = ["is_rate_limited", "parse_whois"]
 _JPRS_STATE = re.compile(r"\((\d{4}/\d{1,2}/\d{1,2})\)")  # "[State] Connected (2026/03/31)"
 _UNTIL = re.compile(r"\b(?:ok|active|paid)[ -]until\s+(\S+)", re.I)  # .ua "status: OK-UNTIL 20140903121852"
 _NO_NAME = re.compile(r"^(?:n/?a|none|null|not (?:available|disclosed|applicable)|-+|\.+|redacted.*)$", re.I)
-_HANDLE_SUFFIX = re.compile(r"\s*\((?:R\d+-[A-Z]+|https?://[^)]*|\s*https?://[^)]*)\)\s*$")
+# A registry's handle or link after the registrar's name: `(R22-LRCC)`, `R45-ME`, `( https://nic.at/... )`
+_HANDLE_SUFFIX = re.compile(r"\s*(?:\(\s*(?:R\d+-[A-Z]+|https?://[^)]*)\)|\bR\d+-[A-Z]+)\s*$")
 
 
 def parse_whois(text: str, *, domain: str, server: str) -> RegistrationRecord:
@@ -71,10 +72,13 @@ def is_rate_limited(text: str) -> bool:
 
 
 def _own_record(fields: list[Field], domain: str) -> list[Field]:
-    """From the queried domain's own line on: old Verisign answers list look-alike names first."""
-    for field in fields:
+    """From the queried domain's own line on, when other names come first: old Verisign answers list
+    look-alike names (`Server Name: GOOGLE.COM.EVIL.NET`) before the real one. A registrar line above
+    the domain's own paragraph (BNNIC) stays."""
+    for index, field in enumerate(fields):
         if field.key in f.DOMAIN and field.value.lower().rstrip(".") == domain:
-            return [other for other in fields if other.block >= field.block]
+            others = any(earlier.key in (*f.DOMAIN, "server name") for earlier in fields[:index])
+            return [other for other in fields if other.block >= field.block] if others else fields
     return fields
 
 
