@@ -87,15 +87,29 @@ _FREE = re.compile(
             r"\b(?:domain|[a-z0-9-]+\.[a-z0-9.-]+)\s+is (?:available|free)\b",
             r"\bno existe\b",
             r"\bno se encontr[oó]\b",
-            r"\bnincs tal[aá]lat\b",
-            r"등록되어 있지 않습니다",
+            # Other languages (registries answer in their own; these are the common wordings)
+            r"\bnincs tal[aá]lat\b",  # hu
+            r"\bnicht (?:gefunden|registriert|vergeben)\b",  # de
+            r"\baucun(?:e)? (?:r[ée]sultat|correspondance|objet)\b|\bn'existe pas\b|\bnon trouv[ée]\b",  # fr
+            r"\bn[ãa]o (?:encontrad[oa]|existe|registrad[oa])\b|\bnenhum (?:registro|resultado)\b",  # pt
+            r"\bnon (?:trovato|esiste|registrato)\b",  # it
+            r"\bniet (?:gevonden|geregistreerd)\b",  # nl
+            r"\bno (?:encontrado|registrado)\b|\bno se encontraron\b",  # es
+            r"\bbulunamad[ıi]\b",  # tr
+            r"\bei l[öo]ytynyt\b|\bhittades inte\b|\bikke (?:fundet|registreret)\b|\bfinnes ikke\b",  # fi sv da no
+            r"\bnie znaleziono\b|\bnenalezen[oa]?\b",  # pl cs
+            r"не найден|нет данных|не зарегистрирован",  # ru
+            r"没有找到|没有匹配|无匹配|找不到|該当するデータがありません",  # zh ja
+            r"등록되어 있지 않습니다",  # ko
             r"\b220 available\b",
         )
     ),
     re.I,
 )
 # A status value that is itself the verdict: "Status: AVAILABLE", "Domain Status: free", "Available".
-_FREE_WORD = re.compile(r"^(?:available|free|not registered|no object found|unregistered)\b", re.I)
+_FREE_WORD = re.compile(
+    r"^(?:available|free|not registered|no object found|unregistered|disponible|libre|vrij|frei|свободен)\b", re.I
+)
 # Keys under which a free phrase is the verdict, not some other field's empty value.
 _VERDICT_KEYS = re.compile(
     r"^(?:(?:domain |registration |query ?)?status|state|result|domain(?: name)?|error)$"

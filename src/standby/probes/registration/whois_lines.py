@@ -32,6 +32,8 @@ _TAB = re.compile(r"^\s*([^\t]{1,60}?)\t+(.+)$")
 _HASH = re.compile(r"^\s*([^#:\t]{1,60}?)#[\s.]*(\S.*)$")  # JWhoisServer: `Nom de domaine#. . . .google.dz`
 _SPACED = re.compile(r"^\s*([A-Za-z][\w.-]{1,40})\s{2,}(\S.*)$")  # SK-NIC: `Valid-date     2011-07-23`
 _RULE = re.compile(r"[-=_*~.]{3,}")  # a line drawn under a heading
+# The `whois` command's banner before the server's text: `[Querying whois.verisign-grs.com]`.
+_BANNER = re.compile(r"\[(?:querying |redirected to )?[a-z0-9.-]+\.[a-z]{2,}\]", re.I)
 # Headings whose sub-keys are the domain's own facts (`Domain:` then `   Domain Name: google.es`).
 _OWN_SECTIONS = frozenset({"domain", "domain information", "domain details", "domain info", "domain data"})
 _COMMENT = ("%", "#", ">>>")
@@ -82,7 +84,7 @@ def read_fields(text: str, *, known: Collection[str], phrases: Collection[str]) 
             block, blank = block + (not blank), True
             continue
         blank = False
-        if stripped.startswith(_COMMENT) or _RULE.fullmatch(stripped):
+        if stripped.startswith(_COMMENT) or _RULE.fullmatch(stripped) or _BANNER.fullmatch(stripped):
             continue
         stripped = re.sub(r"^- (?=\S)", "", stripped)  # a YAML list item
         expanded = line.expandtabs(8)
@@ -111,8 +113,13 @@ def _pair(line: str, known: Collection[str], phrases: Collection[str], *, tabs: 
 
 
 def _value(text: str) -> str:
-    """Without dotted leaders (`Domain:.............google.tn`, `Expiration:........ 2020-01-01`)."""
-    return re.sub(r"^(?:\.{2,}|(?:\. ){2,})\s*", "", text.strip()).strip()
+    """Without dotted leaders (`Domain:.............google.tn`, `Expiration:........ 2020-01-01`), YAML
+    tags and quotes (`expires: !!timestamp "2020-01-01"`)."""
+    text = re.sub(r"^(?:\.{2,}|(?:\. ){2,})\s*", "", text.strip())
+    text = re.sub(r"^!!?[\w/:.-]+\s+", "", text).strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1]
+    return text.strip()
 
 
 def _ipv6_at(line: str, index: int) -> bool:
