@@ -96,7 +96,8 @@ _FREE = re.compile(
             r"\bniet (?:gevonden|geregistreerd)\b",  # nl
             r"\bno (?:encontrado|registrado)\b|\bno se encontraron\b",  # es
             r"\bbulunamad[ıi]\b",  # tr
-            r"\bei l[öo]ytynyt\b|\bhittades inte\b|\bikke (?:fundet|registreret)\b|\bfinnes ikke\b",  # fi sv da no
+            r"\bei l[öo]ytynyt\b|\bhittades inte\b",  # fi sv
+            r"\bikke (?:fundet|registreret)\b|\bfinnes ikke\b",  # da no
             r"\bnie znaleziono\b|\bnenalezen[oa]?\b",  # pl cs
             r"не найден|нет данных|не зарегистрирован",  # ru
             r"没有找到|没有匹配|无匹配|找不到|該当するデータがありません",  # zh ja
@@ -108,7 +109,8 @@ _FREE = re.compile(
 )
 # A status value that is itself the verdict: "Status: AVAILABLE", "Domain Status: free", "Available".
 _FREE_WORD = re.compile(
-    r"^(?:available|free|not registered|no object found|unregistered|disponible|libre|vrij|frei|свободен)\b", re.I
+    r"^(?:available|free|not registered|no object found|unregistered|disponible|libre|vrij|frei|свободен)\b",
+    re.I,
 )
 # Keys under which a free phrase is the verdict, not some other field's empty value.
 _VERDICT_KEYS = re.compile(
