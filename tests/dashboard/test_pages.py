@@ -69,6 +69,9 @@ def test_an_asset_page_shows_its_checks_alerts_chain_and_who_was_told(dashboard:
     words = text(page.text)
     assert "acme-shop.example ! warning" in words
     assert "registration ! warning acme-shop.example expires in 20 day(s)" in words
+    assert (
+        "Registry answer: registered — " in words and "said: 'rdap domain object 'acme-shop.example'" in words.lower()
+    )
     assert "delegation ✓ ok" in words
     assert "Its alerts" in words and "renewal not confirmed" in words
     assert "at once : Dana Reyes (dana@acme.example)" in words

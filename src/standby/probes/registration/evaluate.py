@@ -142,6 +142,7 @@ def evaluate_registration(
             **expiry_details(expiry, now),
             "availability": record.availability.value,
             "evidence": record.evidence,
+            "registry_answer": registry_answer(record),
             "expiry_readings": [iso(when) for when in record.expiry_readings]
             if record.expiry_ambiguous
             else None,
@@ -157,6 +158,14 @@ def evaluate_registration(
         }
     return Finding(f"domain:{domain.name}", "domain", domain.name, "registration", status, summary,
                    domain.owner, details)  # fmt: skip
+
+
+def registry_answer(record: RegistrationRecord) -> str:
+    """What Standby concluded and the line it read: `free — whois.verisign-grs.com said: 'No match…'`."""
+    server = record.server.removeprefix("https://").removeprefix("http://").rstrip("/")
+    if not record.evidence:
+        return f"{record.availability.value} — {server} gave no line that says either way"
+    return f"{record.availability.value} — {server} said: '{record.evidence}'"
 
 
 def _iso(when: datetime | None) -> str | None:
