@@ -70,7 +70,8 @@ def test_an_asset_page_shows_its_checks_alerts_chain_and_who_was_told(dashboard:
     assert "acme-shop.example ! warning" in words
     assert "registration ! warning acme-shop.example expires in 20 day(s)" in words
     assert (
-        "Registry answer: registered — " in words and "said: 'rdap domain object 'acme-shop.example'" in words.lower()
+        "Registry answer: registered — " in words
+        and "said: 'rdap domain object 'acme-shop.example'" in words.lower()
     )
     assert "delegation ✓ ok" in words
     assert "Its alerts" in words and "renewal not confirmed" in words

@@ -98,3 +98,13 @@ def test_throttled_replies_are_throttled_even_with_a_partial_record(reply: str) 
 def test_the_evidence_of_a_registration_is_the_expiry_line_when_there_is_one() -> None:
     text = "Domain Name: example.hu\nRegistrar: Example\nRegistry Expiry Date: 2027-01-02T00:00:00Z\n"
     assert _read(text) == (Availability.REGISTERED, "Registry Expiry Date: 2027-01-02T00:00:00Z")
+
+
+def test_a_record_in_an_unknown_layout_is_registered_by_its_holder_or_its_dates() -> None:
+    assert _read("domain: example.hu\nholder-name: Example Kft.\n")[0] is Availability.REGISTERED
+    assert _read("domain: example.hu\nDomain Activation: 2001-02-03\n")[0] is Availability.REGISTERED
+
+
+def test_the_answers_own_timestamps_are_no_evidence_of_a_registration() -> None:
+    text = "query_datetime: 2012-05-03T13:18:06+12:00\ndomain_name: example.hu\n"
+    assert _read(text) == (Availability.UNKNOWN, None)

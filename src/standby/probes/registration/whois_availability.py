@@ -68,12 +68,14 @@ _FREE = re.compile(
     "|".join(
         (
             r"\bno match(?:es)?\b",
+            r"\bnot match(?:ed)?\b",
             r"\bno matching (?:record|domain|entr)",
             r"\bnot found\b",
             r"\bobject_not_found\b",
             r"\bno (?:such domain|data found|entries found|records? (?:found|matching)|object found)\b",
             r"\bno (?:entries|records?|data|information) (?:was |were )?found\b",
             r"\bno data was found\b",
+            r"\bno (?:\w+ ){0,3}(?:found|matching|matches) (?:for|to)\b",  # "No information found for ..."
             r"\bno found\b",  # TWNIC
             r"\bdoes not have any data\b",  # IANA's .int
             r"\bdomain name not known\b",  # Freenom: "Invalid query or domain name not known"

@@ -13,8 +13,9 @@ from datetime import datetime
 from standby.probes.registration import whois_fields as f
 from standby.probes.registration.record import Availability, RegistrationRecord
 from standby.probes.registration.status_names import normalize_statuses, raw_status
-from standby.probes.registration.whois_availability import decide, is_unregistered_status
+from standby.probes.registration.whois_availability import decide
 from standby.probes.registration.whois_dates import Order, answer_order, parse_whois_date, read_date
+from standby.probes.registration.whois_evidence import EXPIRY_WORDS, NO_NAME, evidence, is_date_key
 from standby.probes.registration.whois_lines import Field, read_fields
 from standby.probes.registration.whois_nameservers import HOST, is_nameserver_key, nameserver_records
 
@@ -22,7 +23,6 @@ __all__ = ["is_rate_limited", "parse_whois"]
 
 _JPRS_STATE = re.compile(r"\((\d{4}/\d{1,2}/\d{1,2})\)")  # "[State] Connected (2026/03/31)"
 _UNTIL = re.compile(r"\b(?:ok|active|paid)[ -]until\s+(\S+)", re.I)  # .ua "status: OK-UNTIL 20140903121852"
-_NO_NAME = re.compile(r"^(?:n/?a|none|null|not (?:available|disclosed|applicable)|-+|\.+|redacted.*)$", re.I)
 # A registry's handle or link after the registrar's name: `(R22-LRCC)`, `R45-ME`, `( https://nic.at/... )`
 _HANDLE_SUFFIX = re.compile(r"\s*(?:\(\s*(?:R\d+-[A-Z]+|https?://[^)]*)\)|\bR\d+-[A-Z]+)\s*$")
 
@@ -34,11 +34,11 @@ def parse_whois(text: str, *, domain: str, server: str) -> RegistrationRecord:
     record = RegistrationRecord(source="whois", server=server, domain=domain)
     fields = _own_record(read_fields(text, known=f.KNOWN, phrases=f.PHRASES), domain)
     order = answer_order(text, tld)
-    evidence = _evidence(fields, domain, order)
-    strong = any(_is_date_key(field.key) or is_nameserver_key(field.key) for field in evidence)
-    record.availability, record.evidence = decide(text, fields, evidence, strong=strong)
-    if record.availability is Availability.REGISTERED and evidence and evidence[0].value == record.evidence:
-        record.evidence = f"{evidence[0].key}: {evidence[0].value}"  # a bare line under a heading
+    shown = evidence(fields, domain, order)
+    strong = any(is_date_key(field.key) or is_nameserver_key(field.key) for field in shown)
+    record.availability, record.evidence = decide(text, fields, shown, strong=strong)
+    if record.availability is Availability.REGISTERED and shown and shown[0].value == record.evidence:
+        record.evidence = f"{shown[0].key}: {shown[0].value}"  # a bare line under a heading
     if record.availability is Availability.UNKNOWN:  # IANA's answer about a TLD still refers onwards
         record.referral = _referral(_first(fields, f.REFERRAL), server)
     if record.availability is not Availability.REGISTERED:
@@ -82,32 +82,6 @@ def _own_record(fields: list[Field], domain: str) -> list[Field]:
     return fields
 
 
-def _is_date_key(key: str) -> bool:
-    return key in f.EXPIRES or key in f.CREATED or key in f.REGISTRAR_EXPIRES
-
-
-def _evidence(fields: list[Field], domain: str, order: Order | None) -> list[Field]:
-    """The pairs that show the name is registered, the most trusted first: the expiry, other dates,
-    name servers, then a registrar or registrant, or a status that is not itself "available"."""
-    out = [field for field in fields if _shows_registration(field, domain, order)]
-    out.sort(key=lambda field: (field.key not in f.EXPIRES, not _is_date_key(field.key),
-                                not is_nameserver_key(field.key)))  # fmt: skip
-    return out
-
-
-def _shows_registration(field: Field, domain: str, order: Order | None) -> bool:
-    value = field.value.strip()
-    if not value or _NO_NAME.match(value):
-        return False
-    if _is_date_key(field.key) or field.key in f.CHANGED:
-        return bool(read_date(value, order))
-    if is_nameserver_key(field.key):
-        return bool(nameserver_records([value], domain))
-    if field.key in f.STATUS:
-        return not is_unregistered_status(value)
-    return field.key in f.REGISTRAR or field.key.endswith(f.REGISTRANT)
-
-
 def _first(fields: list[Field], keys: tuple[str, ...]) -> str | None:
     """The first value of the most trusted key present."""
     return next((field.value for key in keys for field in fields if field.key == key), None)
@@ -125,10 +99,14 @@ def _date(fields: list[Field], keys: tuple[str, ...], order: Order | None) -> da
 
 
 def _expiry(fields: list[Field], order: Order | None) -> tuple[str, tuple[datetime, ...]] | None:
-    """The registry's expiry line and its readings (two when day and month cannot be told apart)."""
-    for field in fields:
-        if field.key in f.EXPIRES and (readings := read_date(field.value, order)):
-            return field.line or field.value, readings
+    """The registry's expiry line and its readings (two when day and month cannot be told apart): under
+    a known label, else under a label that says so in its words (`Domain Expiration`, `Paid-until`)."""
+    for keys in (f.EXPIRES, None):
+        for field in fields:
+            if (field.key in keys if keys else EXPIRY_WORDS.search(field.key)) and (
+                readings := read_date(field.value, order)
+            ):
+                return field.line or field.value, readings
     for field in fields:
         state = _JPRS_STATE.search(field.value) if field.key == "state" else None
         until = _UNTIL.search(field.value) if field.key in f.STATUS else None
@@ -149,7 +127,7 @@ def _on_anniversary(readings: tuple[datetime, ...], created: datetime | None) ->
 
 def _registrar(fields: list[Field]) -> str | None:
     value = _first(fields, f.REGISTRAR)
-    if value is None or _NO_NAME.match(value.strip()):
+    if value is None or NO_NAME.match(value.strip()):
         return None
     return _HANDLE_SUFFIX.sub("", value).strip() or None
 
