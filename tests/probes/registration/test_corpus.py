@@ -160,6 +160,20 @@ FLOORS = {
     "name_servers": 1.0,
     "status": 0.96,
 }
+# Staged sources (STANDBY_CORPUS_EXTRA), when a run has them: what the parser reaches today on each slice.
+# The held-out floors guard against sliding back; they were set after the slice was measured, never
+# tuned to (docs/corpus.md). Two are the issue's hard guarantees: no name server is the domain itself,
+# no expiry is silently read with day and month swapped.
+STAGED_FLOORS = {
+    ("tuning", "free vs registered"): 0.99,
+    ("tuning", "expiration_date"): 0.99,
+    ("held-out", "free vs registered"): 0.96,
+    ("held-out", "expiration_date"): 0.97,
+    ("held-out", "NS omit the domain"): 1.0,
+    ("held-out", "expiry not d/m-swapped"): 1.0,
+    ("tuning", "NS omit the domain"): 1.0,
+    ("tuning", "expiry not d/m-swapped"): 1.0,
+}
 COMMITTED = (
     "whois/python-whois",
     "whois/likexian-whois-parser",
@@ -239,11 +253,12 @@ def test_every_correction_names_a_tuning_sample_whose_peer_value_differs() -> No
 def test_the_parsers_reach_their_floors_over_the_corpus() -> None:
     """Rates per source and slice go to the end-of-run report; floors hold on the committed sources."""
     tally: Counter[tuple[str, str, str, bool]] = Counter()
+    all_results: dict[str, dict[str, bool]] = {}
     for sample in SAMPLES:
         if sample.id not in RECORDS:
             continue
         record = RECORDS[sample.id]
-        results = dict(outcomes(sample))
+        results = all_results[sample.id] = dict(outcomes(sample))
         if expected_value(sample, "availability") not in (None, "free", "registered", "throttled"):
             results["other: not called free"] = availability(record) != "free"
         if "expiration_date" in results:
@@ -257,6 +272,12 @@ def test_the_parsers_reach_their_floors_over_the_corpus() -> None:
     for source, part, field in {(s, p, f) for s, p, f, _ in tally}:
         passed, failed = tally[(source, part, field, True)], tally[(source, part, field, False)]
         record_rate(source, part, field, passed, passed + failed)
+
+    staged = [s for s in SAMPLES if not s.source.startswith(COMMITTED) and s.id in RECORDS]
+    for (part, field), floor in STAGED_FLOORS.items():
+        results = [r[field] for s in staged if s.slice == part and field in (r := all_results[s.id])]
+        if results:  # only a run with the staged corpus has them
+            assert sum(results) / len(results) >= floor, f"staged {part} {field} below its floor"
 
     committed = [s for s in SAMPLES if s.source.startswith(COMMITTED) and s.id in RECORDS]
     for field, floor in FLOORS.items():

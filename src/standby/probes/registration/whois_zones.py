@@ -4,8 +4,7 @@ The table (data/zone_abbreviations.json) is generated from the IANA tz database 
 scripts/zone_abbreviations.py: an abbreviation is honoured when tzdb gives it one offset at the time in
 question (MSK was UTC+4 from 2011 to 2014, UTC+3 before and after). Ambiguous ones (CST: US central,
 China or Cuba; IST: India, Ireland or Israel; PST: Pacific or Philippine) and unknown ones give None:
-the time is then read as UTC, which is at most 14 hours off and says so nowhere silently — the caller
-keeps the zone text.
+the time is then read as UTC, at most 14 hours off; the expiry line itself is kept on the record.
 """
 
 from __future__ import annotations
@@ -41,7 +40,3 @@ def zone_offset(name: str, on: date) -> int | None:
     # Periods are sampled weekly: a date in the gap between two belongs to the earlier one.
     started = [offset for first, _, offset in periods if first <= day] or [periods[0][2]]
     return int(started[-1])
-
-
-def is_ambiguous(name: str) -> bool:
-    return name.upper() in _table()["ambiguous"]
