@@ -152,10 +152,8 @@ def decide(text: str, fields: Iterable[Field], evidence: Iterable[Field], *, str
     free = _free_line(lines, list(fields))
     if free and not strong:
         return Availability.FREE, free
-    if shown is not None:
+    if shown is not None:  # `strong` implies evidence: a free line never outlives it
         return Availability.REGISTERED, shown.line
-    if free:
-        return Availability.FREE, free
     verdicts = [(field.value, field.line) for field in fields if _VERDICT_KEYS.match(field.key)]
     candidates = [*verdicts, *((line, line) for line in lines if len(line) <= _PROSE)]
     for pattern in (_NOT_REGISTRABLE, _INVALID):
