@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from standby.core.status import Finding, Status
 from standby.plan.model import Domain
-from standby.plan.registrars import RegistrarAccount
+from standby.plan.registrars import NO_ACCOUNT, RegistrarAccount
 from standby.probes.context import ProbeContext
 from standby.probes.domain import registry_record
 from standby.registrars.accounts import find
@@ -15,6 +15,9 @@ from standby.registrars.evaluate import finding, judge
 async def check_registrar(
     domain: Domain, accounts: list[RegistrarAccount], ctx: ProbeContext
 ) -> list[Finding]:
+    if domain.registrar == NO_ACCOUNT:  # the engine makes no such check; said for completeness
+        summary = f"renewal unverified: {domain.name} is at a registrar without an API (registrar: none)"
+        return [finding(domain, Status.UNKNOWN, summary, {"verified": False, "unverified": True})]
     seen = await find(domain, accounts, ctx)
     base = {"checked": seen.checked, "errors": seen.errors, "verified": False}
     if seen.domain is not None and seen.account is not None:

@@ -16,7 +16,6 @@ from standby.registrars.api import MAX_PAGES, HttpRegistrar, Reply
 from standby.registrars.dates import flag, parse_date
 from standby.registrars.record import AccountDomain, RegistrarError, normal
 
-PAGE = 50  # the documented maximum
 _LAPSING = {"expired", "suspended", "redemption_period", "pending_delete"}
 
 
@@ -24,6 +23,7 @@ class Cloudflare(HttpRegistrar):
     name = "Cloudflare"
     default_base = "https://api.cloudflare.com/client/v4"
     interval = 0.25  # 1,200 per five minutes
+    page_size = 50  # the documented maximum
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.account.token}"}
@@ -43,7 +43,7 @@ class Cloudflare(HttpRegistrar):
         found: list[AccountDomain] = []
         cursor = ""
         for _ in range(MAX_PAGES):
-            params: dict[str, Any] = {"per_page": PAGE, **({"cursor": cursor} if cursor else {})}
+            params: dict[str, Any] = {"per_page": self.page_size, **({"cursor": cursor} if cursor else {})}
             reply = await self.request("GET", self._path, params=params)
             body = reply.json()
             if reply.status != 200 or not isinstance(body, dict) or not isinstance(body.get("result"), list):

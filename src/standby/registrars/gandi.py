@@ -15,7 +15,6 @@ from standby.registrars.api import MAX_PAGES, HttpRegistrar, Reply
 from standby.registrars.dates import flag, parse_date
 from standby.registrars.record import AccountDomain, RegistrarError, normal
 
-PAGE = 100  # the documented maximum
 _LAPSING = {"clienthold", "serverhold", "redemptionperiod", "pendingdelete", "pendingrestore"}
 
 
@@ -23,6 +22,7 @@ class Gandi(HttpRegistrar):
     name = "Gandi"
     default_base = "https://api.gandi.net"
     interval = 0.1  # 1,000 a minute
+    page_size = 100  # the documented maximum
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.account.token}"}
@@ -36,14 +36,18 @@ class Gandi(HttpRegistrar):
     async def list(self) -> list[AccountDomain]:
         found: list[AccountDomain] = []
         for page in range(1, MAX_PAGES + 1):
-            params = {"page": page, "per_page": PAGE}
+            params = {"page": page, "per_page": self.page_size}
             reply = await self.request("GET", "/v5/domain/domains", params=params)
             items = reply.json()
             if reply.status != 200 or not isinstance(items, list):
                 raise self.unexpected(reply, "the domain list")
             found += [d for item in items if isinstance(item, dict) and (d := parse(item))]
             total = reply.headers.get("total-count", "")
-            if not items or (total.isdigit() and page * PAGE >= int(total)) or len(items) < PAGE:
+            if (
+                not items
+                or (total.isdigit() and page * self.page_size >= int(total))
+                or len(items) < self.page_size
+            ):
                 return found
         raise RegistrarError(f"Gandi kept paging past {MAX_PAGES} pages; Standby stopped reading")
 

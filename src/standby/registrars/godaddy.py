@@ -15,7 +15,6 @@ from standby.registrars.api import MAX_PAGES, HttpRegistrar, Reply
 from standby.registrars.dates import flag, parse_date
 from standby.registrars.record import AccountDomain, RegistrarError, normal
 
-PAGE = 500
 # Statuses (GoDaddy's list) that mean the name is lapsing, held or gone from this account.
 _LAPSING = ("EXPIRED", "CANCELLED", "HELD", "SUSPENDED", "CONFISCATED", "DISABLED", "TRANSFERRED",
             "FAILED", "REVERTED", "UPDATED")  # fmt: skip
@@ -25,6 +24,7 @@ class GoDaddy(HttpRegistrar):
     name = "GoDaddy"
     default_base = "https://api.godaddy.com"
     interval = 1.0  # 60 requests a minute
+    page_size = 500
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"sso-key {self.account.api_key}:{self.account.api_secret}"}
@@ -46,13 +46,13 @@ class GoDaddy(HttpRegistrar):
         found: list[AccountDomain] = []
         marker: str | None = None
         for _ in range(MAX_PAGES):
-            params: dict[str, Any] = {"limit": PAGE, **({"marker": marker} if marker else {})}
+            params: dict[str, Any] = {"limit": self.page_size, **({"marker": marker} if marker else {})}
             reply = await self.request("GET", "/v1/domains", params=params)
             items = reply.json()
             if reply.status != 200 or not isinstance(items, list):
                 raise self.unexpected(reply, "the domain list")
             found += [d for item in items if isinstance(item, dict) and (d := parse(item))]
-            if len(items) < PAGE:
+            if len(items) < self.page_size:
                 return found
             marker = found[-1].name
         raise RegistrarError(f"GoDaddy kept paging past {MAX_PAGES} pages; Standby stopped reading")

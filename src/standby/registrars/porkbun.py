@@ -15,7 +15,6 @@ from standby.registrars.api import MAX_PAGES, HttpRegistrar, Reply
 from standby.registrars.dates import flag, parse_date
 from standby.registrars.record import AccountDomain, RegistrarError, normal
 
-PAGE = 1000  # what listAll returns per call
 _LAPSING = ("EXPIRED", "HOLD", "DELETE", "REDEMPTION", "SUSPEND")
 
 
@@ -23,6 +22,7 @@ class Porkbun(HttpRegistrar):
     name = "Porkbun"
     default_base = "https://api.porkbun.com/api/json/v3"
     interval = 1.0
+    page_size = 1000  # what listAll returns per call
 
     def explain(self, reply: Reply) -> str:
         body = reply.json()
@@ -30,13 +30,19 @@ class Porkbun(HttpRegistrar):
             return str(body["message"])
         return super().explain(reply)
 
+    def is_rate_limited(self, reply: Reply) -> bool:
+        return reply.status in (429, 503)
+
+    def wait_for(self, reply: Reply) -> float | None:
+        return super().wait_for(reply) or 60.0  # no documented window; a minute clears the usual ones
+
     def _auth(self) -> dict[str, Any]:
         return {"apikey": self.account.api_key, "secretapikey": self.account.api_secret}
 
     async def list(self) -> list[AccountDomain]:
         found: list[AccountDomain] = []
         for page in range(MAX_PAGES):
-            body = {**self._auth(), "start": page * PAGE}
+            body = {**self._auth(), "start": page * self.page_size}
             reply = await self.request("POST", "/domain/listAll", body=body)
             data = reply.json()
             ok = isinstance(data, dict) and data.get("status") == "SUCCESS"
@@ -52,7 +58,7 @@ class Porkbun(HttpRegistrar):
             if not isinstance(items, list):
                 raise self.unexpected(reply, "the domain list")
             found += [d for item in items if isinstance(item, dict) and (d := parse(item))]
-            if len(items) < PAGE:
+            if len(items) < self.page_size:
                 return found
         raise RegistrarError(f"Porkbun kept paging past {MAX_PAGES} pages; Standby stopped reading")
 

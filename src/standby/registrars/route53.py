@@ -24,7 +24,6 @@ from standby.registrars.api import MAX_PAGES, Pacer
 from standby.registrars.dates import parse_date
 from standby.registrars.record import AccountDomain, RegistrarError, normal
 
-PAGE = 100  # the documented maximum of MaxItems
 _LAPSING = {"clienthold", "serverhold", "redemptionperiod", "pendingdelete", "pendingrestore"}
 _REFUSED = {
     "UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException",
@@ -35,6 +34,7 @@ _REFUSED = {
 class Route53Domains:
     name = "Route 53 Domains"
     interval = 0.2  # five requests a second
+    page_size = 100  # the documented maximum of MaxItems
 
     def __init__(self, account: RegistrarAccount, ctx: ProbeContext, pacer: Pacer) -> None:
         self.account = account
@@ -92,7 +92,7 @@ class Route53Domains:
         found: list[AccountDomain] = []
         marker: str | None = None
         for _ in range(MAX_PAGES):
-            kwargs: dict[str, Any] = {"MaxItems": PAGE, **({"Marker": marker} if marker else {})}
+            kwargs: dict[str, Any] = {"MaxItems": self.page_size, **({"Marker": marker} if marker else {})}
             page = await self._call(self.client.list_domains, **kwargs)
             for item in page.get("Domains", []):
                 found.append(
