@@ -16,6 +16,7 @@ from standby import __version__
 from standby.alerts.cli import register as register_alerts
 from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
+from standby.discovery.cli import register as register_discovery
 from standby.engine.cli import register as register_engine
 from standby.incidents.cli import register as register_incidents
 from standby.plan.cli import register as register_plan
@@ -33,6 +34,7 @@ app = typer.Typer(
 )
 register_plan(app)
 register_check(app)
+register_discovery(app)
 register_store(app)
 register_alerts(app)
 register_incidents(app)
