@@ -31,14 +31,15 @@ async def _run(
     plan_path: Path, only: set[str] | None, progress: Progress | None
 ) -> tuple[list[Finding], datetime]:
     # Imported here so `standby validate` and `--help` don't pay for loading every probe.
+    from standby.monitors import check_jobs
     from standby.probes.context import make_context
-    from standby.probes.run import Job, jobs_for, run_all
+    from standby.probes.run import Job, run_all
 
     plan, _ = load_plan(plan_path)
     clock = SystemClock()
     started = clock.now()
     ctx = make_context(plan, clock)
-    jobs = jobs_for(plan, only)
+    jobs = check_jobs(plan, only)
     task = progress.add_task("checking", total=len(jobs)) if progress else None
 
     def done(job: Job, found: list[Finding]) -> None:

@@ -41,6 +41,7 @@ def _run(
 
     from standby.engine.runner import Engine
     from standby.engine.serve import bind, configure_logging, run
+    from standby.monitors import serve_jobs
     from standby.store.db import database_url, session_factory
     from standby.store.open import open_database
 
@@ -49,7 +50,7 @@ def _run(
     try:
         configure_logging()
         sessions = session_factory(database)
-        engine = Engine(plan, sessions, worker=worker_id)
+        engine = Engine(plan, sessions, worker=worker_id, jobs=serve_jobs)
         asyncio.run(run(engine, sessions, listen=sock, web_only=web_only))
     finally:
         if sock is not None:
