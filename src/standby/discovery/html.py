@@ -38,10 +38,8 @@ class _Collector(HTMLParser):
         values = dict(attrs)
         if tag == "base" and values.get("href"):
             self.base = urljoin(self.base, values["href"] or "")
-        elif tag == "link" and set((values.get("rel") or "").lower().split()) & _STYLES:
-            self._add(
-                "stylesheet" if "stylesheet" in (values.get("rel") or "") else "script", values.get("href")
-            )
+        elif tag == "link" and (rel := set((values.get("rel") or "").lower().split())) & _STYLES:
+            self._add("stylesheet" if "stylesheet" in rel else "script", values.get("href"))
         elif tag in _LOADS:
             attribute, what = _LOADS[tag]
             self._add(what, values.get(attribute))
