@@ -19,14 +19,15 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tests.peers.context import probe_context
+from tests.peers.rdap import RdapPeer, domain_object
+from tests.peers.registrars import GoDaddyFake
+
 from standby.core.clock import ManualClock
 from standby.core.status import Status
 from standby.plan.model import Domain
 from standby.plan.registrars import RegistrarAccount
 from standby.registrars.check import check_registrar
-from tests.peers.context import probe_context
-from tests.peers.rdap import RdapPeer, domain_object
-from tests.peers.registrars import GoDaddyFake
 
 NOW = datetime(2026, 7, 1, 0, 30, tzinfo=UTC)
 
@@ -53,7 +54,9 @@ async def run(count: int, directory: Path) -> None:
         took = time.perf_counter() - started
     baseline = count * 24
     made = len(godaddy.requests)
-    print(f"{count} domains, hourly for 24 h: {checks} checks ({bad} not ok: the one expiring today, after it)")
+    print(
+        f"{count} domains, hourly for 24 h: {checks} checks ({bad} not ok: the one expiring today, after it)"
+    )
     print(f"registrar requests: {made}; naive baseline (one per domain per check): {baseline}")
     print(f"ratio: {made / baseline:.5f} ({baseline / made:.0f}x fewer); 429s met: {godaddy.throttled}")
     print(f"wall time {took:.1f} s ({took / checks * 1000:.2f} ms a check, registry lookups included)")
