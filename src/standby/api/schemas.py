@@ -30,7 +30,8 @@ class Problem(BaseModel):
 
 class CheckOut(BaseModel):
     check: str = Field(
-        description="registration, registrar, delegation, certificate, dns, dnssec, http, statuspage, discovery"
+        description="registration, registrar, delegation, certificate, dns, dnssec, http, statuspage, "
+        "discovery"
     )
     status: StatusName = Field(description="the damped status: what alerts follow")
     observed: StatusName = Field(description="the latest raw observation")
