@@ -14,6 +14,7 @@ import typer
 
 from standby import __version__
 from standby.alerts.cli import register as register_alerts
+from standby.check.cli import JobsFor
 from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
 from standby.discovery.cli import register as register_discovery
@@ -24,6 +25,13 @@ from standby.statuspage.cli import register as register_status_page
 from standby.store.cli import register as register_store
 from standby.web.auth.cli import register as register_auth
 
+
+def _check_jobs() -> JobsFor:
+    from standby.monitors import check_jobs  # probes, registrars: loaded only when `check` runs
+
+    return check_jobs
+
+
 app = typer.Typer(
     name="standby",
     help="See the lapse coming, know who owns it, tell everyone fast, keep working on Plan B.",
@@ -33,7 +41,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 register_plan(app)
-register_check(app)
+register_check(app, jobs=_check_jobs)
 register_discovery(app)
 register_store(app)
 register_alerts(app)

@@ -89,7 +89,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         with pytest.MonkeyPatch.context() as env:
             env.setenv("GD_KEY", "gd-key")
             env.setenv("GD_SECRET", "gd-secret")
-            engine = Engine(path, sessions, clock=clock, worker="w1", jobs=serve_jobs)
+            engine = Engine(path, sessions, clock=clock, worker="w1", monitors=serve_jobs)
             try:
                 await engine.start()
                 yield World(clock, internet, godaddy, smtp, sessions, engine)

@@ -10,26 +10,28 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import typer
 
 from standby.core.clock import SystemClock
 from standby.core.errors import StandbyError
-from standby.discovery.discover import Target, Watch, discover_host, discover_page
-from standby.discovery.names import registrable
-from standby.discovery.report import render, snippet, unwatched_domains
 from standby.plan.issues import PlanError
 from standby.plan.load import load_plan
 from standby.plan.model import Plan, Settings
-from standby.probes.context import ProbeContext, make_context
+
+if TYPE_CHECKING:  # loaded when the command runs: `standby --help` should not pay for them
+    from standby.discovery.discover import Target
+    from standby.probes.context import ProbeContext
 
 MAX_URLS = 200
 
 
 def plan_hosts(plan: Plan, pages: list[str]) -> list[tuple[str, str | None]]:
     """The plan's own host names that are not pages already: certificates and DNS records."""
+    from standby.discovery.names import registrable
+
     seen = {(urlsplit(u).hostname or "").lower() for u in pages}
     hosts = [(c.host, c.owner) for c in plan.certificates] + [(d.name, d.owner) for d in plan.dns]
     out: dict[str, str | None] = {}
@@ -40,6 +42,8 @@ def plan_hosts(plan: Plan, pages: list[str]) -> list[tuple[str, str | None]]:
 
 
 async def run(urls: list[str], plan: Plan | None, ctx: ProbeContext) -> list[Target]:
+    from standby.discovery.discover import discover_host, discover_page
+
     owners = {str(e.url): e.owner for e in plan.endpoints} if plan else {}
     work = [discover_page(u, ctx, owner=owners.get(u)) for u in urls]
     if plan is not None:
@@ -87,6 +91,10 @@ def discover(
     pages = _check_urls(list(urls or [])) or ([str(e.url) for e in loaded.endpoints] if loaded else [])
     if not pages:
         raise StandbyError("nothing to look at: give page URLs, or --plan with endpoints")
+    from standby.discovery.discover import Watch
+    from standby.discovery.report import render, snippet, unwatched_domains
+    from standby.probes.context import make_context
+
     clock = SystemClock()
 
     async def go() -> list[Target]:

@@ -50,7 +50,7 @@ def _run(
     try:
         configure_logging()
         sessions = session_factory(database)
-        engine = Engine(plan, sessions, worker=worker_id, jobs=serve_jobs)
+        engine = Engine(plan, sessions, worker=worker_id, monitors=serve_jobs)
         asyncio.run(run(engine, sessions, listen=sock, web_only=web_only))
     finally:
         if sock is not None:

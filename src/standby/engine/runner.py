@@ -79,7 +79,7 @@ class Engine:
         worker: str | None = None,
         on_state_change: StateChange | None = None,
         capacity: int | None = None,
-        jobs: Callable[[Plan], list[Job]] = jobs_for,
+        monitors: Callable[[Plan], list[Job]] = jobs_for,
     ) -> None:
         self.plan_file = PlanFile(plan)
         self.sessions = sessions
@@ -87,7 +87,7 @@ class Engine:
         self.worker = worker or default_worker()
         self._on_state_change = on_state_change
         self._capacity = capacity
-        self._jobs_for = jobs  # the command passes every feature's probe jobs (standby.monitors)
+        self._monitors = monitors  # the command passes every feature's probe jobs (standby.monitors)
         self._hooks: Hooks | None = None
         self._jobs: dict[str, Job] = {}
         self._ctx: ProbeContext | None = None
@@ -198,7 +198,7 @@ class Engine:
 
     async def _reload(self, found: Reload, now: datetime) -> None:
         assert self._hooks is not None
-        jobs = self._jobs_for(found.plan) if found.plan is not None else []
+        jobs = self._monitors(found.plan) if found.plan is not None else []
         hook = self._hooks.on_state_change
         await asyncio.to_thread(
             self._in_transaction,
