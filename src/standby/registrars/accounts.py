@@ -85,19 +85,16 @@ async def _memo_read(key: str, reuse: timedelta, ctx: ProbeContext, work: Work) 
 
 
 async def listing(account: RegistrarAccount, ctx: ProbeContext) -> Read:
-    api = await client(account, ctx)
-
     async def work() -> dict[str, AccountDomain]:
+        api = await client(account, ctx)  # only when the registrar is asked (a boto3 client is not free)
         return {d.name: d for d in await api.list()}
 
     return await _memo_read(f"registrar-list:{_key(account)}", LIST_EVERY, ctx, work)
 
 
 async def single(account: RegistrarAccount, name: str, ctx: ProbeContext, reuse: timedelta) -> Read:
-    api = await client(account, ctx)
-
     async def work() -> dict[str, AccountDomain]:
-        found = await api.get(name)
+        found = await (await client(account, ctx)).get(name)
         return {found.name: found} if found is not None else {}
 
     return await _memo_read(f"registrar-get:{_key(account)}:{name}", reuse, ctx, work)
