@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from standby.alerts.models import Alert, Renewal
+from standby.app.engine import Engine
+from standby.app.monitors import serve_jobs
 from standby.core.clock import ManualClock
 from standby.engine.models import CheckState
-from standby.engine.runner import Engine
-from standby.monitors import serve_jobs
 from standby.store import migrate
 from standby.store.db import make_engine, session_factory
 from tests.peers.internet import FakeInternet

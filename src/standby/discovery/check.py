@@ -67,5 +67,5 @@ async def check_page(endpoint: Endpoint, watch: Watch, ctx: ProbeContext) -> lis
             if deps
             else (f"{url} loads nothing from outside its own domain")
         )
-    asset = f"endpoint:{endpoint.id}"
+    asset = endpoint.asset_id
     return [Finding(asset, "endpoint", url, CHECK, status, summary, endpoint.owner, details)]

@@ -18,7 +18,7 @@ def discovery_jobs(plan: Plan) -> list[Job]:
     watch = Watch.of(plan)
     return [
         Job(
-            f"endpoint:{e.id}",
+            e.asset_id,
             "endpoint",
             "discovery",
             str(e.url),

@@ -102,6 +102,4 @@ def judge(
 
 
 def finding(domain: Domain, status: Status, summary: str, details: dict[str, Any]) -> Finding:
-    return Finding(
-        f"domain:{domain.name}", "domain", domain.name, CHECK, status, summary, domain.owner, details
-    )
+    return Finding(domain.asset_id, "domain", domain.name, CHECK, status, summary, domain.owner, details)

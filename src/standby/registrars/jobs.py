@@ -20,7 +20,5 @@ def registrar_jobs(plan: Plan) -> list[Job]:
     for domain in plan.domains:
         if accounts_for(domain, plan.registrars):
             run = partial(check_registrar, domain, list(plan.registrars))
-            out.append(
-                Job(f"domain:{domain.name}", "domain", "registrar", domain.name, domain.owner, run, EVERY)
-            )
+            out.append(Job(domain.asset_id, "domain", "registrar", domain.name, domain.owner, run, EVERY))
     return out

@@ -1,4 +1,4 @@
-"""Wiring: every probe job a plan asks for, for `standby check` and for `standby serve`.
+"""The wiring's list of probe jobs: every one a plan asks for, for `standby check` and `standby serve`.
 
 The probes' own jobs (probes/run.py) plus the features that probe beside them: the registrar check
 of each domain, and — in `standby serve` only — the weekly discovery of each endpoint page's outside
