@@ -5,7 +5,8 @@
 redemptionPeriod, pendingDelete, …) and fails with InvalidInput for a domain the account does not
 hold. The API lives in us-east-1 only and allows five requests a second per account; botocore's
 "standard" retry mode backs off on ThrottlingException. boto3 is synchronous: calls run in a thread,
-with the plan's timeout. `base_url` is boto3's `endpoint_url` (moto in the tests).
+with the plan's timeout. `base_url` is boto3's `endpoint_url` (moto in the tests). boto3 is imported
+when a Route 53 account is first asked: it costs a second of start-up to every `standby serve` otherwise.
 """
 
 from __future__ import annotations
@@ -13,10 +14,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from typing import Any
-
-import boto3
-import botocore.config
-import botocore.exceptions
 
 from standby.plan.registrars import RegistrarAccount
 from standby.probes.context import ProbeContext
@@ -37,6 +34,9 @@ class Route53Domains:
     page_size = 100  # the documented maximum of MaxItems
 
     def __init__(self, account: RegistrarAccount, ctx: ProbeContext, pacer: Pacer) -> None:
+        import boto3
+        import botocore.config
+
         self.account = account
         self.ctx = ctx
         self.pacer = pacer
@@ -66,6 +66,8 @@ class Route53Domains:
         return f"the Route 53 Domains account {self.account.id!r}"
 
     async def _call(self, call: Callable[..., dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
+        import botocore.exceptions
+
         await self.pacer.wait()
         try:
             return await asyncio.to_thread(call, **kwargs)
