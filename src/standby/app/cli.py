@@ -44,6 +44,7 @@ def _run(
     from datetime import timedelta
 
     from standby.app.engine import Engine
+    from standby.app.monitors import serve_jobs
     from standby.app.serve import bind, configure_logging, run
     from standby.store.open import sessions_for
 
@@ -52,7 +53,8 @@ def _run(
         try:
             configure_logging()
             count = (os.cpu_count() or 1) if probes is None else probes
-            engine = Engine(plan, sessions, worker=worker_id, probes=count, ahead=timedelta(seconds=AHEAD))
+            ahead = timedelta(seconds=AHEAD)
+            engine = Engine(plan, sessions, worker=worker_id, monitors=serve_jobs, probes=count, ahead=ahead)
             asyncio.run(run(engine, sessions, listen=sock, web_only=web_only))
         finally:
             if sock is not None:

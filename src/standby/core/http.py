@@ -105,6 +105,7 @@ class HttpClient:
         *,
         method: str = "GET",
         headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
         follow_redirects: bool = True,
         limit: int,
     ) -> HttpAnswer:
@@ -116,7 +117,7 @@ class HttpClient:
             while True:
                 sent = cookies.filter_cookies(target) if cookies is not None else None
                 async with session.request(
-                    method, target, headers=headers, allow_redirects=False, cookies=sent
+                    method, target, headers=headers, data=body, allow_redirects=False, cookies=sent
                 ) as response:
                     location = response.headers.get("Location")
                     if not (follow_redirects and response.status in _REDIRECTS and location):
@@ -133,7 +134,7 @@ class HttpClient:
                     raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
                 target = response.url.join(URL(location))
                 if _becomes_get(response.status, method):
-                    method = "GET"
+                    method, body = "GET", None
         except httpx.HTTPError:
             raise
         except TimeoutError as exc:

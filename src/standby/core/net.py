@@ -144,13 +144,14 @@ class Network:
         *,
         method: str = "GET",
         headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
         follow_redirects: bool = True,
         limit: int = MAX_BODY,
     ) -> HttpAnswer:
         """One HTTP request on a fresh connection (core/http.py), its body read up to `limit` bytes.
         Raises httpx.HTTPError subclasses; the caller holds the `slot`."""
         return await self._http.fetch(
-            url, method=method, headers=headers, follow_redirects=follow_redirects, limit=limit
+            url, method=method, headers=headers, body=body, follow_redirects=follow_redirects, limit=limit
         )
 
     async def aclose(self) -> None:

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from standby.core.clock import Clock
+from standby.engine.probing import Monitors
 from standby.engine.runs import Ran, unknown
 from standby.plan.model import Plan
 from standby.probes.run import Job
@@ -66,10 +67,11 @@ class _Child:
 
 
 class ProbePool:
-    def __init__(self, processes: int, clock: Clock) -> None:
+    def __init__(self, processes: int, clock: Clock, monitors: Monitors) -> None:
         assert processes >= 1
         self.processes = processes
         self.clock = clock
+        self._monitors = monitors  # pickled by reference: each child imports the wiring's own function
         self._children = [_Child(i) for i in range(processes)]
         self._plan: bytes | None = None  # the pickled plan every child runs
         self._ids = itertools.count()
@@ -78,7 +80,7 @@ class ProbePool:
         self._dead_cpu = 0.0  # CPU of processes that have ended
 
     async def load(self, plan: Plan) -> None:
-        first, self._plan = self._plan is None, frame(("plan", plan))
+        first, self._plan = self._plan is None, frame(("plan", (plan, self._monitors)))
         if first:
             await asyncio.gather(*(self._start(child) for child in self._children))
             return

@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 from standby.core.clock import SystemClock
 from standby.core.status import Finding
@@ -27,25 +28,29 @@ BATCH_WAIT = 0.02  # seconds results wait for others to share their message
 class _Process:
     def __init__(self, out: asyncio.StreamWriter | asyncio.WriteTransport) -> None:
         self.out = out
-        self.plan = PlanJobs(SystemClock())
+        self.plan: PlanJobs | None = None
         self.tasks: set[asyncio.Task[None]] = set()
         self.done: list[tuple[int, float, list[Finding] | None]] = []
         self._flush: asyncio.TimerHandle | None = None
 
-    def handle(self, message: tuple[str, object]) -> None:
+    def handle(self, message: tuple[str, Any]) -> None:
         kind, payload = message
         if kind == "plan":
-            first = self.plan.plan is None
-            self.plan.load(payload)  # type: ignore[arg-type]
+            plan, monitors = payload
+            first = self.plan is None
+            if self.plan is None:
+                self.plan = PlanJobs(SystemClock(), monitors)
+            self.plan.load(plan)
             if first:
                 self.out.write(frame(("ready", [], time.process_time())))
             return
-        for run, key, due in payload:  # type: ignore[attr-defined]
+        for run, key, due in payload:
             task = asyncio.create_task(self._run(run, key, due))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
 
     async def _run(self, run: int, key: str, due: float) -> None:
+        assert self.plan is not None, "the plan comes first"
         job = self.plan.jobs.get(key)
         if job is None:  # the plan comes first on the same pipe, so this would be a bug
             self.done.append((run, time.time(), None))
@@ -78,7 +83,8 @@ async def main() -> None:
     for task in process.tasks:
         task.cancel()
     await asyncio.gather(*process.tasks, return_exceptions=True)
-    await process.plan.aclose()
+    if process.plan is not None:
+        await process.plan.aclose()
 
 
 if __name__ == "__main__":

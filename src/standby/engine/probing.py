@@ -7,6 +7,7 @@ future of (started, findings); both keep one long-lived ProbeContext per plan (i
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
@@ -16,7 +17,9 @@ from standby.engine.runs import Ran, run_at
 from standby.engine.scheduler import run_limit
 from standby.plan.model import Plan
 from standby.probes.context import ProbeContext, make_context
-from standby.probes.run import Job, jobs_for
+from standby.probes.run import Job
+
+Monitors = Callable[[Plan], list[Job]]  # a plan's probe jobs: the wiring's list (app/monitors.py)
 
 
 class Probes(Protocol):
@@ -48,8 +51,8 @@ class PlanJobs:
     """A plan's jobs by key and the context they run with, rebuilt on each load; contexts of earlier
     plans are closed once no run uses them any more."""
 
-    def __init__(self, clock: Clock) -> None:
-        self.clock = clock
+    def __init__(self, clock: Clock, monitors: Monitors) -> None:
+        self.clock, self.monitors = clock, monitors
         self.ctx: ProbeContext | None = None
         self.jobs: dict[str, Job] = {}
         self.plan: Plan | None = None
@@ -60,7 +63,7 @@ class PlanJobs:
         if self.ctx is not None:
             self._retired.append(self.ctx)
         self.ctx, self.plan = next_context(self.ctx, plan, self.clock), plan
-        self.jobs = {job.key: job for job in jobs_for(plan)}
+        self.jobs = {job.key: job for job in self.monitors(plan)}
 
     def start(self, job: Job, due: datetime) -> asyncio.Task[Ran]:
         assert self.ctx is not None and self.plan is not None, "load() a plan first"
@@ -89,8 +92,8 @@ class LocalProbes:
 
     processes = 0
 
-    def __init__(self, clock: Clock) -> None:
-        self._plan = PlanJobs(clock)
+    def __init__(self, clock: Clock, monitors: Monitors) -> None:
+        self._plan = PlanJobs(clock, monitors)
         self._tasks: set[asyncio.Task[Ran]] = set()
 
     async def load(self, plan: Plan) -> None:

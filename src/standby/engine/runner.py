@@ -82,6 +82,7 @@ class Engine:
         capacity: int | None = None,
         probes: int = 0,
         ahead: timedelta = timedelta(0),
+        monitors: Callable[[Plan], list[Job]] = jobs_for,
     ) -> None:
         """`probes`: probe processes (0: probe on this event loop); `ahead`: how far ahead of their
         slots monitors are claimed, so that each run starts at its slot (real clock only)."""
@@ -92,8 +93,11 @@ class Engine:
         self._on_state_change = in_order(subscribers)
         self._tick_jobs = tuple(jobs)
         self._capacity = capacity
+        self._monitors = monitors  # the wiring passes every feature's probe jobs (app/monitors.py)
         self._ahead = ahead
-        self._probes: Probes = ProbePool(probes, self.clock) if probes else LocalProbes(self.clock)
+        self._probes: Probes = (
+            ProbePool(probes, self.clock, monitors) if probes else LocalProbes(self.clock, monitors)
+        )
         self._meter = load.Meter(probes)
         self._beat = -float("inf")  # loop time of the last heartbeat
         self._claimed_at = -float("inf")  # loop time of the last claim
@@ -211,7 +215,7 @@ class Engine:
     # -- the steps of a tick -------------------------------------------------------------------
 
     async def _reload(self, found: Reload, now: datetime) -> None:
-        jobs = jobs_for(found.plan) if found.plan is not None else []
+        jobs = self._monitors(found.plan) if found.plan is not None else []
         hook = self._on_state_change
         await asyncio.to_thread(
             self._in_transaction,
