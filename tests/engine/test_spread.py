@@ -3,6 +3,7 @@ pauses, so no second sees more than 1.5 times the mean number of checks started.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from datetime import timedelta
 
@@ -12,6 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from standby.app.engine import Engine
 from standby.core.clock import ManualClock
 from standby.engine.models import Monitor
+from standby.store import migrate
+from standby.store.db import make_engine, session_factory
 from tests.engine.conftest import MakeEngine, edit_plan
 from tests.peers.internet import FakeInternet
 
@@ -95,3 +98,25 @@ async def test_after_a_pause_missed_checks_take_their_places_instead_of_running_
     assert max(counts) <= 2  # no burst of the 41 missed checks: about one a second, as before
     assert sum(counts) >= 2 * (PAGES + 1)
     assert {k: phase for k, (phase, _) in schedule(second.sessions).items()} == phases
+
+
+async def test_two_workers_on_postgresql_start_the_same_even_spread_as_one(
+    make: MakeEngine, internet: FakeInternet, clock: ManualClock, postgres_url: str
+) -> None:
+    add_pages(internet, 0, PAGES)
+    first, second = make_engine(postgres_url), make_engine(postgres_url)  # one pool per "process"
+    migrate.upgrade(first)
+    try:
+        a = await make(worker="a", sessions=session_factory(first))
+        b = await make(worker="b", sessions=session_factory(second))
+        counts = []
+        for _ in range(120):  # both workers tick every second, at the same moments
+            before = page_checks(internet)
+            await asyncio.gather(a.tick(), b.tick())
+            counts.append(page_checks(internet) - before)
+            clock.advance(SECOND)
+    finally:
+        first.dispose()
+        second.dispose()
+    assert sum(counts) == 2 * (PAGES + 1)  # every page once a minute, by one worker or the other
+    assert max(counts) <= 1.5 * sum(counts) / len(counts)
