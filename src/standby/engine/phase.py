@@ -10,6 +10,8 @@ pause shifts no one's phase, and a burst never repeats.
 Only its first look is not on the grid: a new monitor with a long interval (a domain's hour, a
 certificate's six hours) is looked at within `FIRST_LOOK`, in the same even order, rather than up to
 an interval later; its next run is on the grid. The same goes for runs missed while no engine ran.
+Many of them at once take longer: first looks come at most FIRST_LOOK_RATE a second per class
+(25,000 new endpoints' weekly discovery is spread over 42 minutes, not crammed into one).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 FIRST_LOOK = timedelta(minutes=1)  # a new or missed monitor is looked at within this, or its interval
+FIRST_LOOK_RATE = 10  # first looks a second, at most, for the monitors of one probe and interval
 _MS = timedelta(milliseconds=1)
 
 
@@ -35,13 +38,18 @@ def next_run(phase_ms: int, interval: timedelta, started: datetime) -> datetime:
     return slot_at_or_after(phase_ms, interval, started + interval / 2)
 
 
-def first_run(phase_ms: int, interval: timedelta, now: datetime) -> datetime:
+def first_look(interval: timedelta, count: int) -> timedelta:
+    """The window the first looks of `count` monitors of one class are spread over."""
+    return min(interval, max(FIRST_LOOK, timedelta(seconds=count / FIRST_LOOK_RATE)))
+
+
+def first_run(phase_ms: int, interval: timedelta, now: datetime, window: timedelta = FIRST_LOOK) -> datetime:
     """When a new monitor (or one whose runs were missed) runs: its next slot, or for an interval
-    longer than FIRST_LOOK, the same place in its interval scaled down to FIRST_LOOK."""
+    longer than `window` (see `first_look`), the same place in its interval scaled down to it."""
     slot = slot_at_or_after(phase_ms, interval, now)
-    if interval <= FIRST_LOOK:
+    if interval <= window:
         return slot
-    return now + (slot - now) * (FIRST_LOOK / interval)
+    return now + (slot - now) * (window / interval)
 
 
 def phase_of(when: datetime, interval: timedelta) -> int:

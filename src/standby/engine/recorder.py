@@ -93,6 +93,7 @@ def record_runs(
     rechecked = [run for run in kept if run.job.key in recheck]
     if rechecked:
         _retire_dropped_checks(session, rechecked, plan=plan, on_state_change=on_state_change, now=now)
+        changed = [(state, previous) for state, previous in changed if state not in session.deleted]
     session.flush()
     for state, previous in changed:
         log.info(

@@ -12,6 +12,7 @@ per-row round trips were most of the cost of recording.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +20,7 @@ from sqlalchemy import BindParameter, ColumnElement, bindparam, or_, select, upd
 from sqlalchemy.orm import Session
 
 from standby.engine.models import Monitor
-from standby.engine.phase import first_run, next_run, phase_of
+from standby.engine.phase import first_look, first_run, next_run, phase_of
 from standby.plan.model import Settings
 from standby.store.db import lock_for_write
 
@@ -133,11 +134,14 @@ def respread(session: Session, *, now: datetime) -> int:
         .where(Monitor.active.is_(True), Monitor.next_run_at < now - ON_TIME, _free(now))
         .with_for_update(skip_locked=True)
     )
+    missed = list(session.execute(query))
+    classes = Counter(seconds for _, _, seconds, _ in missed)  # many missed: their first looks take longer
     rows = []
-    for id_, phase, seconds, due in session.execute(query):
+    for id_, phase, seconds, due in missed:
         interval = timedelta(seconds=seconds)
         place = phase if phase is not None else phase_of(due, interval)
-        rows.append({"b_id": id_, "b_next": first_run(place, interval, now)})
+        window = first_look(interval, classes[seconds])
+        rows.append({"b_id": id_, "b_next": first_run(place, interval, now, window)})
     if rows:
         session.connection().execute(_MOVE, rows)
     return len(rows)

@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from standby.engine.models import Monitor
-from standby.engine.phase import first_run, next_run, phase_of, spread
+from standby.engine.phase import first_look, first_run, next_run, phase_of, spread
 from standby.plan.model import Plan
 from standby.probes.run import Job
 from standby.store.db import lock_for_write
@@ -102,12 +102,13 @@ def _place(placed: list[Monitor], staying: list[Monitor], *, now: datetime) -> N
         interval = timedelta(seconds=cls[1])
         anchor = phase_of(monitors[0].last_run_at or now, interval)  # a changed interval counts from it
         phases = spread(taken[cls], len(monitors), interval, anchor=anchor)
+        window = first_look(interval, len(monitors))
         for monitor, phase in zip(monitors, phases, strict=True):
             monitor.phase_ms = phase
             last = monitor.last_run_at
             after_last = next_run(phase, interval, last) if last is not None else None
             if after_last is None or after_last < now:
-                after_last = first_run(phase, interval, now)
+                after_last = first_run(phase, interval, now, window)
             monitor.next_run_at = after_last
 
 
