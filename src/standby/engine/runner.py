@@ -109,7 +109,7 @@ class Engine:
         """Load the plan (PlanError if it is bad: there is nothing to fall back on) and sync it."""
         if self._hooks is not None:
             return
-        found = self.plan_file.load()
+        found = await self.plan_file.load()
         hooks = Hooks.real()
         if self._on_state_change is not None:
             hooks = hooks.replace_state_change(self._on_state_change)
@@ -128,7 +128,7 @@ class Engine:
         await self.start()
         now = self.clock.now()
         report = TickReport()
-        found = self.plan_file.refresh()
+        found = await self.plan_file.refresh()
         if found is not None:
             report.plan = "loaded" if found.plan is not None else "refused"
             await self._reload(found, now)

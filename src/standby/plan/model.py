@@ -220,8 +220,11 @@ class Plan(Model):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
+        hint = "use an IANA name like America/New_York"
+        if len(value) > 64:  # the longest IANA name is 32 characters; a file name this long is an OSError
+            raise ValueError(f"a time zone name of {len(value)} characters is not one; {hint}")
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name like America/New_York") from None
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"unknown time zone {value!r}; {hint}") from None
         return value
