@@ -8,11 +8,13 @@ from typing import Annotated, Any, Literal
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
+from standby.web.params import MAX_ID, Id
+
+__all__ = ["MAX_ID", "Id"]  # the API's own names for the web app's shared ones
+
 StatusName = Literal["ok", "warning", "critical", "unknown"]
 AssetStatus = Literal["ok", "warning", "critical", "unknown", "pending"]
 AlertState = Literal["open", "acknowledged", "resolved"]
-MAX_ID = 2**31 - 1  # the id columns are 32-bit on PostgreSQL
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 # Control characters never name anything here, and PostgreSQL refuses NUL in text.
 _PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
 Word = Annotated[str, Query(min_length=1, max_length=512, pattern=_PRINTABLE)]
@@ -98,6 +100,9 @@ class AlertOut(BaseModel):
     resolved_at: datetime | None
     status: str = Field(description="who has it and what the chain does next, in words")
     not_delivered: list[str] = Field(description="messages about it the outbox gave up on")
+    outcome_unknown: list[str] = Field(
+        description="messages handed to the relay whose delivery was never confirmed, and when they go again"
+    )
 
 
 class AckOut(BaseModel):

@@ -14,6 +14,10 @@ PATTERN = r"^\s*(\d+(\.\d+)?(ms|s|m|h|d|w)\s*)+$"
 MAX = timedelta(days=3650)
 
 
+class TooLong(ValueError):
+    """A well-formed duration beyond `MAX`."""
+
+
 @functools.lru_cache(maxsize=1024)  # a large plan spells the same few durations thousands of times
 def parse_duration(text: str) -> timedelta:
     """Parse `1h30m` style durations; raise ValueError saying what a valid one looks like."""
@@ -27,7 +31,7 @@ def parse_duration(text: str) -> timedelta:
     if not compact or pos != len(compact):
         raise ValueError(f"{text!r} is not a duration; write a number and a unit, like 90s, 15m, 6h or 30d")
     if seconds > MAX.total_seconds():
-        raise ValueError(f"{text!r} is longer than {MAX.days}d, the longest duration a plan may give")
+        raise TooLong(f"{text!r} is longer than {MAX.days}d, the longest duration a plan may give")
     return timedelta(seconds=seconds)
 
 

@@ -15,6 +15,7 @@ from standby.alerts.models import Renewal
 from standby.store.db import lock_for_write
 from standby.web.app import context, page
 from standby.web.auth.deps import actor, require_admin
+from standby.web.params import Id
 
 router = APIRouter(dependencies=[Depends(require_admin)])
 VIA = "the dashboard"
@@ -31,7 +32,7 @@ def _notice(request: Request, status: int, heading: str, message: str) -> Respon
 
 
 @router.post("/alerts/{alert_id}/ack")
-def acknowledge(request: Request, alert_id: int, next: Annotated[str | None, Form()] = None) -> Response:
+def acknowledge(request: Request, alert_id: Id, next: Annotated[str | None, Form()] = None) -> Response:
     ctx = context(request)
     who = actor(request)
     with ctx.sessions() as session, session.begin():
@@ -46,7 +47,7 @@ def acknowledge(request: Request, alert_id: int, next: Annotated[str | None, For
 @router.post("/alerts/{alert_id}/confirm")
 def confirm(
     request: Request,
-    alert_id: int,
+    alert_id: Id,
     how: Annotated[str | None, Form()] = None,
     next: Annotated[str | None, Form()] = None,
 ) -> Response:

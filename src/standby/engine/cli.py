@@ -38,23 +38,27 @@ def _run(
     web_only: bool = False,
 ) -> None:
     import asyncio
+    import contextlib
 
     from standby.engine.runner import Engine
     from standby.engine.serve import bind, configure_logging, run
     from standby.store.db import database_url, session_factory
+    from standby.store.lock import sole_engine
     from standby.store.open import open_database
 
-    database = open_database(database_url(db), upgrade=True)
-    sock = bind(*listen) if listen is not None else None
-    try:
+    url = database_url(db)
+    with contextlib.ExitStack() as held:
+        if not web_only:  # one engine per SQLite file; the web app alone may run beside it
+            held.enter_context(sole_engine(url, command=f"standby serve {plan}"))
+        database = open_database(url, upgrade=True)
+        held.callback(database.dispose)
+        sock = bind(*listen) if listen is not None else None
+        if sock is not None:
+            held.callback(sock.close)
         configure_logging()
         sessions = session_factory(database)
         engine = Engine(plan, sessions, worker=worker_id)
         asyncio.run(run(engine, sessions, listen=sock, web_only=web_only))
-    finally:
-        if sock is not None:
-            sock.close()
-        database.dispose()
 
 
 def serve(

@@ -26,12 +26,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from standby.channels.sender import Sender
 from standby.core.clock import Clock, SystemClock
 from standby.core.status import Finding
-from standby.engine import upkeep
+from standby.engine import restart, upkeep
 from standby.engine.hooks import DueWork, Hooks, StateChange
 from standby.engine.planfile import PlanFile, Reload
 from standby.engine.recorder import Done, outcome, record_runs, timed
 from standby.engine.reload import apply_reload
-from standby.engine.scheduler import Claim, claim_due, lease_for, release, run_limit
+from standby.engine.scheduler import RENEW_EVERY, Claim, claim_due, lease_for, release, renew, run_limit
 from standby.incidents import service as incidents
 from standby.plan.model import Plan
 from standby.probes.context import ProbeContext, make_context
@@ -94,6 +94,7 @@ class Engine:
         self._runs: list[_Run] = []
         self._delivery: asyncio.Task[int] | None = None
         self._pruned_at: datetime | None = None
+        self._renewed_at: datetime | None = None
         self._foreign: set[str] = set()  # monitor keys other workers' plans have and ours has not
 
     @property
@@ -114,7 +115,11 @@ class Engine:
         if self._on_state_change is not None:
             hooks = hooks.replace_state_change(self._on_state_change)
         self._hooks = hooks
-        await self._reload(found, self.clock.now())
+        now = self.clock.now()
+        await self._reload(found, now)
+        await asyncio.to_thread(
+            self._in_transaction, lambda s: restart.reclaim(s, worker=self.worker, now=now)
+        )
 
     async def tick(self, *, wait: bool = True) -> TickReport:
         """One whole pass. With `wait`, it waits for the runs it starts and records them too."""
@@ -133,6 +138,7 @@ class Engine:
             report.plan = "loaded" if found.plan is not None else "refused"
             await self._reload(found, now)
         await self._record(report)
+        await self._renew(now)
         await self._claim(report, now)
         if wait:
             await asyncio.gather(*(r.task for r in self._runs), return_exceptions=True)
@@ -239,6 +245,16 @@ class Engine:
                 report.claimed += 1
         if claims:
             report.lag = now - min(c.due for c in claims)
+
+    async def _renew(self, now: datetime) -> None:
+        """Keep the leases of runs in flight alive (they are short: a dead worker's lapse in seconds)."""
+        if not self._runs or (self._renewed_at is not None and now - self._renewed_at < RENEW_EVERY):
+            return
+        self._renewed_at, claims = now, [r.claim for r in self._runs]
+        until = now + lease_for(self.plan.settings)
+        await asyncio.to_thread(
+            self._in_transaction, lambda s: renew(s, claims, worker=self.worker, until=until)
+        )
 
     async def _record(self, report: TickReport) -> None:
         assert self._hooks is not None

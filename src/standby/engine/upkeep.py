@@ -44,7 +44,7 @@ def deliver_outbox(
     """Send due messages, batch after batch, up to MAX_PER_TICK. Blocking: run it in a thread."""
     claimed = 0
     while claimed < MAX_PER_TICK:
-        count = deliver(sessions, worker=worker, now=clock.now(), senders=senders, limit=BATCH)
+        count = deliver(sessions, worker=worker, clock=clock, senders=senders, limit=BATCH)
         claimed += count
         if count < BATCH:
             break

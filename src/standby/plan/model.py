@@ -31,6 +31,13 @@ class Email(Model):
     starttls: bool = True
     username: str | None = None
     password: str | None = None
+    accept_timeout: Duration = Field(
+        timedelta(minutes=10),
+        ge=timedelta(seconds=1),
+        le=timedelta(hours=1),
+        description="how long to wait for the relay to accept a message (its reply to the end of the "
+        "message; RFC 5321 allows it 10 minutes); settings.timeout covers every other step",
+    )
 
 
 class Settings(Model):
