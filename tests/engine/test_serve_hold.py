@@ -141,7 +141,8 @@ def test_a_kill_while_the_owners_page_is_being_sent_loses_and_reorders_nothing(
     assert received[:2] == [("dana@acme.example", "page"), ("lee@acme.example", "page")]  # once, in order
     assert sorted(received[2:]) == [("dana@acme.example", "resolved"), ("lee@acme.example", "resolved")]
     assert re.search(
-        r"took back what a stopped process held: \d+ monitor\(s\), 0 escalation step\(s\), 1 message\(s\)",
+        r"took back what a stopped process held: \d+ monitor\(s\), 0 claimed row\(s\) of the features "
+        r"\(escalation steps\), 1 message\(s\) in flight",
         second.log,
     )
     assert "Traceback" not in first.log + second.log

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 
-from standby.api.schemas import MAX_ID, FindingOut, FindingPage, StatusName, Word
+from standby.api.schemas import FindingOut, FindingPage, StatusName, Word
 from standby.engine.models import FindingRecord
+from standby.web.api import MAX_ID, Instant
 from standby.web.app import context
-from standby.web.params import Instant
 
 router = APIRouter(tags=["findings"])
 

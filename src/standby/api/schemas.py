@@ -8,26 +8,14 @@ from typing import Annotated, Any, Literal
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
-from standby.web.params import MAX_ID, Id
-
-__all__ = ["MAX_ID", "Id"]  # the API's own names for the web app's shared ones
+from standby.alerts.schemas import AlertState
 
 StatusName = Literal["ok", "warning", "critical", "unknown"]
 AssetStatus = Literal["ok", "warning", "critical", "unknown", "pending"]
-AlertState = Literal["open", "acknowledged", "resolved"]
 # Control characters never name anything here, and PostgreSQL refuses NUL in text.
 _PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
 Word = Annotated[str, Query(min_length=1, max_length=512, pattern=_PRINTABLE)]
 AssetName = Annotated[str, Path(min_length=1, max_length=512, pattern=_PRINTABLE)]
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details: every error."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str
 
 
 class CheckOut(BaseModel):
@@ -79,36 +67,6 @@ class FindingOut(BaseModel):
 class FindingPage(BaseModel):
     items: list[FindingOut]
     next_before: int | None = Field(description="pass as `before` for the next (older) page; null at the end")
-
-
-class AlertOut(BaseModel):
-    id: int
-    reason: str = Field(
-        description='"check" (a check went bad) or "confirmation" (a renewal left unconfirmed)'
-    )
-    asset: str
-    kind: str
-    check: str
-    owner: str | None
-    state: AlertState
-    severity: str
-    summary: str
-    since: datetime = Field(description="when the problem began")
-    opened_at: datetime
-    acknowledged_at: datetime | None
-    acknowledged_by: str | None
-    resolved_at: datetime | None
-    status: str = Field(description="who has it and what the chain does next, in words")
-    not_delivered: list[str] = Field(description="messages about it the outbox gave up on")
-    outcome_unknown: list[str] = Field(
-        description="messages handed to the relay whose delivery was never confirmed, and when they go again"
-    )
-
-
-class AckOut(BaseModel):
-    acknowledged: bool = Field(description="false: it was already acknowledged or resolved, nothing changed")
-    message: str
-    alert: AlertOut
 
 
 class PersonOut(BaseModel):

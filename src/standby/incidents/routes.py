@@ -24,9 +24,9 @@ from standby.incidents.models import SEVERITIES, Incident
 from standby.incidents.pages import incident_page, listing
 from standby.plan.model import Plan
 from standby.store.db import lock_for_write
+from standby.web.api import Id, QueryId
 from standby.web.app import context, page
 from standby.web.auth.deps import actor, current_user, require_admin
-from standby.web.params import Id, QueryId
 
 router = APIRouter(include_in_schema=False)
 ADMIN = [Depends(require_admin)]
