@@ -65,7 +65,7 @@ def test_a_sent_message_records_one_successful_attempt(
 def test_while_smtp_is_down_messages_wait_with_backoff_and_each_arrives_once_when_it_returns(
     sessions: sessionmaker[Session], smtp: SmtpPeer, email_sender: EmailSender
 ) -> None:
-    ids = [add_email(sessions, f"k{i}").id for i in range(3)]
+    ids = [add_email(sessions, f"k{i}", to=f"person{i}@acme.example").id for i in range(3)]
     smtp.stop()
     policy, jitter = OutboxPolicy(), HalfJitter()
     senders = {"email": email_sender}

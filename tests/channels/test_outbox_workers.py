@@ -22,7 +22,7 @@ def test_two_workers_delivering_at_once_send_every_message_exactly_once(
     sessions: sessionmaker[Session], smtp: SmtpPeer, email_sender: EmailSender
 ) -> None:
     for i in range(200):
-        add_email(sessions, f"m{i}")
+        add_email(sessions, f"m{i}", to=f"person{i}@acme.example")
 
     def work(worker: str) -> None:
         while deliver(sessions, worker=worker, clock=at(T0), senders={"email": email_sender}, limit=5):

@@ -22,6 +22,8 @@ from tests.peers.internet import FakeInternet
 from tests.peers.smtp import SmtpPeer
 from tests.plan.fuzz import alias_bomb
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def net(tmp_path: Path) -> FakeInternet:

@@ -24,6 +24,7 @@ from tests.engine.serving import Serve, eventually, paging_plan, serving
 from tests.peers.internet import FakeInternet
 from tests.peers.smtp import SmtpPeer
 
+pytestmark = pytest.mark.slow
 PASSWORD = "correct horse battery staple"
 
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from standby.web.app import FEATURES
+from standby.app.web import FEATURES
 from tests.api.seed import seed
 from tests.web.signin import Site
 

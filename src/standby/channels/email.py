@@ -43,10 +43,11 @@ class _Smtp(smtplib.SMTP):
     handover: Handover | None = None
     accept_timeout: float = 600.0
     handed = False  # the final dot was (being) sent: from here on a lost answer is an unknown outcome
+    data_started = False  # stopped after this and before the dot: drop the connection, never QUIT
     _in_data = False
 
     def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
-        self._in_data = True
+        self._in_data = self.data_started = True
         try:
             return super().data(msg)
         finally:
@@ -107,7 +108,6 @@ class EmailSender:
     def send(self, message: Message, handover: Handover) -> None:
         mail = self._compose(message)
         smtp: _Smtp | None = None
-        abandoned = False  # stopped inside DATA: the connection must be dropped, never QUIT
         try:
             smtp = self._connect()
             smtp.handover, smtp.accept_timeout = handover, self.window.total_seconds()
@@ -117,7 +117,6 @@ class EmailSender:
                 smtp.login(self._config.username, self._config.password or "")
             smtp.send_message(mail)
         except _TakenOver:
-            abandoned = True
             raise DeliveryError(TAKEN_OVER) from None
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
@@ -137,7 +136,7 @@ class EmailSender:
             raise DeliveryError(f"could not deliver through SMTP relay {self.relay}: {reason}") from exc
         finally:
             if smtp is not None:
-                _close(smtp, polite=not abandoned)
+                _close(smtp, polite=smtp.handed or not smtp.data_started)
 
     def _connect(self) -> _Smtp:
         # An explicit EHLO name: smtplib's default (getfqdn) can stall on a reverse DNS lookup.

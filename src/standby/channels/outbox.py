@@ -140,6 +140,17 @@ def claim(
     return claimed
 
 
+def ahead(session: Session, message: Message) -> Message | None:
+    """The earliest unsettled message to the same place that `message` waits behind in line, if any."""
+    query = select(Message).where(
+        Message.channel == message.channel,
+        Message.address == message.address,
+        Message.id < message.id,
+        Message.state.in_(UNSETTLED),
+    )
+    return session.scalars(query.order_by(Message.id).limit(1)).first()
+
+
 def reclaim(session: Session, *, owner: str | None, now: datetime) -> int:
     """Take back the messages a process that is gone left `sending`: every one on SQLite (where this
     process is the only one: store/lock.py), `owner`'s on PostgreSQL (a worker restarted under the same
