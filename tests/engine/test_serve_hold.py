@@ -14,10 +14,11 @@ from sqlalchemy import select
 
 from standby.channels.models import Message
 from standby.cli import main
-from standby.engine.models import PlanLoad
+from standby.engine.models import Monitor, PlanLoad
 from standby.plan import limits
 from tests.engine.conftest import break_page, mend_page, requests_to
 from tests.engine.serving import database, eventually, paging_plan, serving
+from tests.peers.http import Reply
 from tests.peers.internet import FakeInternet
 from tests.peers.smtp import SmtpPeer
 from tests.plan.fuzz import alias_bomb
@@ -122,8 +123,10 @@ def test_a_kill_while_the_owners_page_is_being_sent_loses_and_reorders_nothing(
     net: FakeInternet, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{tmp_path / 'standby.db'}"
+    net.add_endpoint("slow", "go.acme.example", "/slow")  # its probe holds a monitor lease for 25 s
+    net.web.route("/slow", Reply(200, "<h1>Request a demo</h1>", delay=25), host="go.acme.example")
     with SmtpPeer() as smtp:
-        plan = paging_plan(net, smtp, timeout="10s")  # the owner at once, the manager 20 s later
+        plan = paging_plan(net, smtp, timeout="30s")  # the owner at once, the manager 20 s later
         smtp.hold_rcpt = True  # the relay keeps the first page at RCPT TO: "at the moment of sending"
         with serving(plan, url, tmp_path / "first.log", web=False) as first, database(url) as sessions:
             eventually(lambda: first.alive() and requests_to(net, "/demo") > 0, what="the first probes")
@@ -132,9 +135,14 @@ def test_a_kill_while_the_owners_page_is_being_sent_loses_and_reorders_nothing(
             first.kill()
             with sessions() as session:
                 assert session.scalars(select(Message.state)).all() == ["sending"]
+                slow = select(Monitor.lease_until).where(Monitor.key == "endpoint:slow/http")
+                assert session.scalar(slow) is not None  # the slow probe was in flight too
+            slow_probes = requests_to(net, "/slow")
         smtp.release()  # the dead process's connection goes away without a message
 
         with serving(plan, url, tmp_path / "second.log", web=False) as second:
+            # the slow monitor is probed at once, not when its dead lease would have run out
+            eventually(lambda: second.alive() and requests_to(net, "/slow") > slow_probes, what="a probe")
             eventually(lambda: second.alive() and len(smtp.messages) >= 2, within=90, what="both pages")
             mend_page(net)
             eventually(lambda: len(smtp.messages) >= 4, within=60, what="the resolution to both")
@@ -142,9 +150,10 @@ def test_a_kill_while_the_owners_page_is_being_sent_loses_and_reorders_nothing(
     received = inbox(smtp)
     assert received[:2] == [("dana@acme.example", "page"), ("lee@acme.example", "page")]  # once, in order
     assert sorted(received[2:]) == [("dana@acme.example", "resolved"), ("lee@acme.example", "resolved")]
-    assert re.search(
-        r"took back what a stopped process held: \d+ monitor\(s\), 0 claimed row\(s\) of the features "
+    taken = re.search(
+        r"took back what a stopped process held: (\d+) monitor\(s\), 0 claimed row\(s\) of the features "
         r"\(escalation steps\), 1 message\(s\) in flight",
         second.log,
     )
+    assert taken is not None and int(taken.group(1)) >= 1, second.log
     assert "Traceback" not in first.log + second.log
