@@ -3,8 +3,8 @@
 It can be stopped and started again on the same port ("the relay was down for a while"), refuse
 recipients with a chosen reply (`peer.reject = "550 5.1.1 no such mailbox"`), offer STARTTLS or speak
 implicit TLS, and require AUTH. Like a busy relay it can take its time: `answer_after` seconds before
-it answers the final dot (the message is already its own, and kept), or hold a client at RCPT TO
-until `release()` (`peer.at_rcpt` is set while one is held there).
+it answers the final dot (the message is already its own, and kept; sooner once `answer_when` is
+set), or hold a client at RCPT TO until `release()` (`peer.at_rcpt` is set while one is held there).
 """
 
 from __future__ import annotations
@@ -53,6 +53,9 @@ class SmtpPeer:
         self.received: list[Received] = []
         self.reject: str | None = None  # an SMTP reply to RCPT TO, e.g. "451 4.3.0 try again later"
         self.answer_after = 0.0  # seconds between receiving the final dot and answering it
+        self.answer_when: threading.Event | None = (
+            None  # answer as soon as this is set (answer_after: at most)
+        )
         self.hold_rcpt = False  # keep clients waiting at RCPT TO until release()
         self.at_rcpt = threading.Event()
         self._released = threading.Event()
@@ -88,8 +91,11 @@ class SmtpPeer:
         login = session.auth_data.login.decode() if session.auth_data else None
         with self._lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message, login))
-        if self.answer_after:
-            await asyncio.sleep(self.answer_after)
+        deadline = asyncio.get_running_loop().time() + self.answer_after
+        while asyncio.get_running_loop().time() < deadline:
+            if self.answer_when is not None and self.answer_when.is_set():
+                break
+            await asyncio.sleep(0.02)
         return "250 Message accepted"
 
     def _authenticate(

@@ -194,9 +194,8 @@ def deliver(
     rng: random.Random = _RNG,
 ) -> int:
     """Claim due messages, send them, record every outcome; returns how many were claimed (0: nothing
-    is due). Messages about different topics are sent at once (a relay slow to answer one alert's page
-    holds up no other alert); one topic's go one after the other (`_lanes`). Blocking: call it from a
-    thread."""
+    is due). Email goes one message after the other, each chat message beside it (`_lanes`).
+    Blocking: call it from a thread."""
     with session_factory(expire_on_commit=False) as session, session.begin():
         messages = claim(
             session,
@@ -232,12 +231,16 @@ def deliver(
 
 
 def _lanes(messages: list[Message]) -> list[list[Message]]:
-    """The claimed messages by topic, each oldest first (claim() orders by id): one alert's owner hears
-    before its manager, while other alerts' messages go meanwhile. (Two messages to one address are
-    never claimed together: claim() keeps them in line.)"""
+    """The claimed messages in lanes that go at the same time, each oldest first (claim() orders by
+    id). Email takes one lane: it all goes through the one relay, one connection at a time (many relays
+    limit them, and parallel ones would only queue there), so one alert's owner hears before its
+    manager. Each Apprise message takes its own: a relay slow to accept holds up no chat message, and
+    a chat service slow to answer holds up no email. (Two messages to one address are never claimed
+    together: claim() keeps them in line.)"""
     lanes: dict[str, list[Message]] = {}
     for message in messages:
-        lanes.setdefault(message.topic, []).append(message)
+        key = message.channel if message.channel == "email" else f"{message.channel}:{message.id}"
+        lanes.setdefault(key, []).append(message)
     return list(lanes.values())
 
 
