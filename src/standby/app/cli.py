@@ -32,6 +32,7 @@ def _run(
     import contextlib
 
     from standby.app.engine import Engine
+    from standby.app.monitors import serve_jobs
     from standby.app.serve import bind, configure_logging, run
     from standby.store.db import database_url
     from standby.store.lock import sole_engine
@@ -45,7 +46,7 @@ def _run(
         if sock is not None:
             held.callback(sock.close)
         configure_logging()
-        engine = Engine(plan, sessions, worker=worker_id)
+        engine = Engine(plan, sessions, worker=worker_id, monitors=serve_jobs)
         asyncio.run(run(engine, sessions, listen=sock, web_only=web_only))
 
 
