@@ -20,14 +20,15 @@ from standby.web.app import context
 from standby.web.auth.deps import actor, require_admin
 
 router = APIRouter(tags=["alerts"])
-_COLUMNS = [name for name in AlertOut.model_fields if name not in ("status", "not_delivered")]
+_COLUMNS = [n for n in AlertOut.model_fields if n not in ("status", "not_delivered", "outcome_unknown")]
 _MISSING: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "no such alert"}}
 
 
 def _out(session: Session, alert: Alert, request: Request) -> AlertOut:
     shown = view(session, alert, now=context(request).clock.now())
     return AlertOut.model_validate(
-        {"status": shown.status, "not_delivered": shown.failures} | {c: getattr(alert, c) for c in _COLUMNS}
+        {"status": shown.status, "not_delivered": shown.failures, "outcome_unknown": shown.unknown}
+        | {c: getattr(alert, c) for c in _COLUMNS}
     )
 
 

@@ -70,6 +70,8 @@ def alerts(
             print(f"    {shown.status}")
             for failure in shown.failures:
                 print(f"    NOT DELIVERED: {failure}")
+            for doubt in shown.unknown:
+                print(f"    OUTCOME UNKNOWN: {doubt}")
 
 
 def _acknowledge(

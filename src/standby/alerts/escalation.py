@@ -21,7 +21,9 @@ from standby.channels.tell import Text
 from standby.plan.model import Plan
 from standby.store.db import lock_for_write
 
-LEASE = timedelta(minutes=2)
+# A claimed step runs within milliseconds, in the next transaction; the lease only covers a worker that
+# dies in between, and is released at once when a restarted one starts (`reclaim`).
+LEASE = timedelta(seconds=30)
 _Row = TypeVar("_Row", Alert, Escalation)
 
 
@@ -90,6 +92,18 @@ def _claim(
             escalation.lease_owner, escalation.lease_until = worker, now + LEASE
             claimed.append((escalation.id, escalation.alert_id))
         return claimed
+
+
+def reclaim(session: Session, *, owner: str | None) -> int:
+    """Release the steps a process that is gone had claimed (all on SQLite, `owner`'s on PostgreSQL)."""
+    lock_for_write(session)
+    query = select(Escalation).where(Escalation.lease_owner.is_not(None)).with_for_update()
+    if owner is not None:
+        query = query.where(Escalation.lease_owner == owner)
+    found = list(session.scalars(query))
+    for escalation in found:
+        escalation.lease_owner = escalation.lease_until = None
+    return len(found)
 
 
 def _locked(session: Session, model: type[_Row], ident: int) -> _Row:

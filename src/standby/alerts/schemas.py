@@ -29,6 +29,9 @@ class AlertOut(BaseModel):
     resolved_at: datetime | None
     status: str = Field(description="who has it and what the chain does next, in words")
     not_delivered: list[str] = Field(description="messages about it the outbox gave up on")
+    outcome_unknown: list[str] = Field(
+        description="messages handed to the relay whose delivery was never confirmed, and when they go again"
+    )
 
 
 class AckOut(BaseModel):

@@ -22,6 +22,7 @@ class AlertView:
     owner: str
     status: str  # who has it and what happens next
     failures: list[str]  # messages the outbox gave up on
+    unknown: list[str]  # messages handed over whose delivery was never confirmed
 
 
 def view(session: Session, alert: Alert, *, now: datetime) -> AlertView:
@@ -30,9 +31,8 @@ def view(session: Session, alert: Alert, *, now: datetime) -> AlertView:
     tz = chain["timezone"]
     owner = chain["owner"]["name"] if chain["owner"] else "nobody (no owner in the plan)"
     since = f"{at(alert.since, tz)} ({ago(now - alert.since)})"
-    return AlertView(
-        alert, since, owner, _status(alert, escalation, now), _failures(session, alert, escalation)
-    )
+    status, failures = _status(alert, escalation, now), _failures(session, alert, escalation)
+    return AlertView(alert, since, owner, status, failures, _in_doubt(session, alert, escalation))
 
 
 def person_name(session: Session, alert: Alert, who: str | None) -> str:
@@ -58,6 +58,16 @@ def _status(alert: Alert, escalation: Escalation, now: datetime) -> str:
     if upcoming is not None:
         status += f"; next, at {at(upcoming[0], tz)}: {upcoming[1]}"
     return status
+
+
+def _in_doubt(session: Session, alert: Alert, escalation: Escalation) -> list[str]:
+    chain = chain_of(escalation)
+    return [
+        f"{display(chain, m.recipient or '?')} by {m.shown_address}: {m.last_error}; "
+        f"it goes again, with the same Message-ID, from {at(m.next_attempt_at, chain['timezone'])}"
+        for m in notify.in_doubt(session, alert.id)
+        if m.next_attempt_at is not None
+    ]
 
 
 def _failures(session: Session, alert: Alert, escalation: Escalation) -> list[str]:

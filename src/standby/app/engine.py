@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from standby.app.subscribers import STATE_CHANGES, TICK_JOBS
+from standby.app.subscribers import RECLAIMS, STATE_CHANGES, TICK_JOBS
 from standby.core.clock import Clock
 from standby.engine import runner
 from standby.engine.subscribers import StateChange
@@ -38,6 +38,7 @@ class Engine(runner.Engine):
             sessions,
             subscribers=subscribers,
             jobs=TICK_JOBS,
+            reclaims=RECLAIMS,
             clock=clock,
             worker=worker,
             capacity=capacity,

@@ -28,12 +28,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from standby.channels.sender import Sender
 from standby.core.clock import Clock, SystemClock
 from standby.core.status import Finding
-from standby.engine import upkeep
+from standby.engine import restart, upkeep
 from standby.engine.planfile import PlanFile, Reload
 from standby.engine.recorder import Done, outcome, record_runs, timed
 from standby.engine.reload import apply_reload
-from standby.engine.scheduler import Claim, claim_due, lease_for, release, run_limit
-from standby.engine.subscribers import StateChange, TickJob, in_order
+from standby.engine.scheduler import RENEW_EVERY, Claim, claim_due, lease_for, release, renew, run_limit
+from standby.engine.subscribers import Reclaim, StateChange, TickJob, in_order
 from standby.plan.model import Plan
 from standby.probes.context import ProbeContext, make_context
 from standby.probes.run import Job, jobs_for
@@ -77,6 +77,7 @@ class Engine:
         *,
         subscribers: Sequence[StateChange] = (),
         jobs: Sequence[TickJob] = (),
+        reclaims: Sequence[Reclaim] = (),
         clock: Clock | None = None,
         worker: str | None = None,
         capacity: int | None = None,
@@ -88,6 +89,7 @@ class Engine:
         self.worker = worker or default_worker()
         self._on_state_change = in_order(subscribers)
         self._tick_jobs = tuple(jobs)
+        self._reclaims = tuple(reclaims)
         self._capacity = capacity
         self._monitors = monitors  # the wiring passes every feature's probe jobs (app/monitors.py)
         self._started = False
@@ -98,6 +100,7 @@ class Engine:
         self._runs: list[_Run] = []
         self._delivery: asyncio.Task[int] | None = None
         self._pruned_at: datetime | None = None
+        self._renewed_at: datetime | None = None
         self._foreign: set[str] = set()  # monitor keys other workers' plans have and ours has not
 
     @property
@@ -113,9 +116,12 @@ class Engine:
         """Load the plan (PlanError if it is bad: there is nothing to fall back on) and sync it."""
         if self._started:
             return
-        found = self.plan_file.load()
+        found = await self.plan_file.load()
         self._started = True
-        await self._reload(found, self.clock.now())
+        now = self.clock.now()
+        await self._reload(found, now)
+        reclaim = lambda s: restart.reclaim(s, worker=self.worker, now=now, also=self._reclaims)  # noqa: E731
+        await asyncio.to_thread(self._in_transaction, reclaim)  # a dead predecessor's claims, at once
 
     async def tick(self, *, wait: bool = True) -> TickReport:
         """One whole pass. With `wait`, it waits for the runs it starts and records them too."""
@@ -129,11 +135,12 @@ class Engine:
         await self.start()
         now = self.clock.now()
         report = TickReport()
-        found = self.plan_file.refresh()
+        found = await self.plan_file.refresh()
         if found is not None:
             report.plan = "loaded" if found.plan is not None else "refused"
             await self._reload(found, now)
         await self._record(report)
+        await self._renew(now)
         await self._claim(report, now)
         if wait:
             await asyncio.gather(*(r.task for r in self._runs), return_exceptions=True)
@@ -237,6 +244,16 @@ class Engine:
                 report.claimed += 1
         if claims:
             report.lag = now - min(c.due for c in claims)
+
+    async def _renew(self, now: datetime) -> None:
+        """Keep the leases of runs in flight alive (they are short: a dead worker's lapse in seconds)."""
+        if not self._runs or (self._renewed_at is not None and now - self._renewed_at < RENEW_EVERY):
+            return
+        self._renewed_at, claims = now, [r.claim for r in self._runs]
+        until = now + lease_for(self.plan.settings)
+        await asyncio.to_thread(
+            self._in_transaction, lambda s: renew(s, claims, worker=self.worker, until=until)
+        )
 
     async def _record(self, report: TickReport) -> None:
         finished = [r for r in self._runs if r.task.done()]

@@ -1,7 +1,8 @@
 """What the engine calls in the features above it, as types. The engine imports no feature: the
 wiring (standby/app/subscribers.py) hands it an ordered list of state-change subscribers, which run in
 the engine's transaction when a check's damped status changes, and an ordered list of tick jobs,
-which run once per tick after the monitors (tests of the engine alone pass their own or none)."""
+which run once per tick after the monitors, and the reclaims a starting engine runs on the features'
+leased rows (tests of the engine alone pass their own or none)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ class StateChange(Protocol):
 
 class DueWork(Protocol):
     def __call__(self, sessions: sessionmaker[Session], *, plan: Plan, now: datetime, worker: str) -> int: ...
+
+
+class Reclaim(Protocol):
+    """At start, release the claims a process that is gone left on a feature's rows (engine/restart.py):
+    all of them when `owner` is None (SQLite: one process), else `owner`'s; returns how many."""
+
+    def __call__(self, session: Session, *, owner: str | None) -> int: ...
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from standby.incidents.models import SEVERITIES, Incident
 from standby.incidents.pages import incident_page, listing
 from standby.plan.model import Plan
 from standby.store.db import lock_for_write
+from standby.web.api import Id, QueryId
 from standby.web.app import context, page
 from standby.web.auth.deps import actor, current_user, require_admin
 
@@ -101,12 +102,12 @@ def _opening(request: Request, found: forms.OpenForm, *, error: str | None = Non
 
 
 @router.get("/incidents/{incident_id}")
-def incident(request: Request, incident_id: int, posted: int | None = None) -> Response:
+def incident(request: Request, incident_id: Id, posted: QueryId | None = None) -> Response:
     return _show(request, incident_id, posted=posted)
 
 
 @router.post("/incidents/{incident_id}/update", dependencies=ADMIN)
-def update(request: Request, incident_id: int, form: Form) -> Response:
+def update(request: Request, incident_id: Id, form: Form) -> Response:
     found = forms.update_form(_texts(form))
 
     def arguments(plan: Plan, now: datetime) -> dict[str, Any]:
@@ -122,7 +123,7 @@ def update(request: Request, incident_id: int, form: Form) -> Response:
 
 
 @router.post("/incidents/{incident_id}/resolve", dependencies=ADMIN)
-def resolve(request: Request, incident_id: int, form: Form) -> Response:
+def resolve(request: Request, incident_id: Id, form: Form) -> Response:
     found = forms.resolve_form(_texts(form))
 
     def arguments(plan: Plan, now: datetime) -> dict[str, Any]:
@@ -134,7 +135,7 @@ def resolve(request: Request, incident_id: int, form: Form) -> Response:
 
 
 @router.post("/incidents/{incident_id}/publish", dependencies=ADMIN)
-def publish(request: Request, incident_id: int) -> Response:
+def publish(request: Request, incident_id: Id) -> Response:
     ctx = context(request)
     try:
         with ctx.sessions() as session, session.begin():

@@ -41,6 +41,13 @@ class Email(Model):
     starttls: bool = True
     username: str | None = None
     password: str | None = None
+    accept_timeout: Duration = Field(
+        timedelta(minutes=10),
+        ge=timedelta(seconds=1),
+        le=timedelta(hours=1),
+        description="how long to wait for the relay to accept a message (its reply to the end of the "
+        "message; RFC 5321 allows it 10 minutes); settings.timeout covers every other step",
+    )
 
 
 class Settings(Model):
@@ -262,10 +269,13 @@ class Plan(Model):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
+        hint = "use an IANA name like America/New_York"
+        if len(value) > 64:  # the longest IANA name is 32 characters; a file name this long is an OSError
+            raise ValueError(f"a time zone name of {len(value)} characters is not one; {hint}")
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name like America/New_York") from None
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"unknown time zone {value!r}; {hint}") from None
         return value
 
     def assets(self) -> Iterator[Asset]:

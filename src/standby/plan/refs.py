@@ -89,7 +89,7 @@ def check_references(plan: Plan) -> list[Problem]:
 def _chain_problems(plan: Plan, people: set[str]) -> list[Problem]:
     out: list[Problem] = []
     boss = {p.id: p.reports_to for p in plan.people}
-    reported: set[str] = set()
+    walked: dict[str, bool] = {}  # person id → still on the current walk up (else: done, no loop above)
     for i, person in enumerate(plan.people):
         if person.reports_to is not None:
             out += _ref(
@@ -107,13 +107,17 @@ def _chain_problems(plan: Plan, people: set[str]) -> list[Problem]:
                     "warning",
                 )
             )
-        chain, current = [person.id], boss.get(person.id)
-        while current is not None and current in boss and current not in chain:
+        # Each person is walked once, whoever's chain reaches them first: linear in the people.
+        chain: list[str] = []
+        current: str | None = person.id
+        while current is not None and current in boss and current not in walked:
+            walked[current] = True
             chain.append(current)
             current = boss[current]
-        if current is not None and current in chain and current not in reported:
-            loop = [*chain[chain.index(current) :], current]
-            reported.update(loop)
+        looped = current if current is not None and walked.get(current, False) else None
+        walked.update(dict.fromkeys(chain, False))
+        if looped is not None:
+            loop = [*chain[chain.index(looped) :], looped]
             out.append(
                 Problem(
                     ("people", i, "reports_to"),

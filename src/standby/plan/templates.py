@@ -18,11 +18,16 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from standby.plan.issues import suggest
+from standby.plan.issues import Path, suggest
 
 # The names every template may use (incidents/templates.py builds exactly these).
 VARIABLES = frozenset({"organization", "audience", "incident", "update", "status_page_url"})
 MAX_OUTPUT = 20_000  # characters a rendered body may have; subjects are cut to one line
+MAX_SOURCE = 32_768  # characters of distinct template text in a whole plan
+TOO_MUCH = (
+    f"the plan's templates hold more than {MAX_SOURCE:,} characters in all; keep messages short, and "
+    "share one template between audiences and playbooks (a YAML anchor) instead of copies that differ"
+)
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
@@ -51,16 +56,39 @@ def environment() -> ImmutableSandboxedEnvironment:
     )
 
 
+def oversized(data: Any) -> Path | None:
+    """Where the plan's templates pass `MAX_SOURCE` characters in all (each distinct text counted
+    once), or None. Checked before validation: compiling templates is the slowest part of reading a
+    plan, about a second for 100 KB."""
+    seen: set[str] = set()
+    total = 0
+    playbooks = data.get("playbooks") if isinstance(data, dict) else None
+    for i, playbook in enumerate(playbooks if isinstance(playbooks, list) else []):
+        templates = playbook.get("templates") if isinstance(playbook, dict) else None
+        for audience, template in templates.items() if isinstance(templates, dict) else ():
+            for part in ("subject", "body"):
+                text = template.get(part) if isinstance(template, dict) else None
+                if isinstance(text, str) and text not in seen:
+                    seen.add(text)
+                    total += len(text)
+                    if total > MAX_SOURCE:
+                        return ("playbooks", i, "templates", audience, part)
+    return None
+
+
+@functools.lru_cache(maxsize=256)  # the same text for several audiences or playbooks is checked once
 def check_template(source: str) -> str:
     """`source` if it compiles and uses only known variables, else ValueError saying where and why."""
     env = environment()
     try:
         tree = env.parse(source)
-    except TemplateSyntaxError as exc:
+        # Compiling the tree (to find its names) is also where an unknown filter or test is caught.
+        names = meta.find_undeclared_variables(tree)
+    except TemplateSyntaxError as exc:  # TemplateAssertionError included
         raise ValueError(
             f"template syntax error at line {exc.lineno} of the template: {exc.message}"
         ) from None
-    unknown = sorted(meta.find_undeclared_variables(tree) - VARIABLES - set(env.globals))
+    unknown = sorted(names - VARIABLES - set(env.globals))
     if unknown:
         name = unknown[0]
         raise ValueError(
