@@ -41,7 +41,7 @@ def test_the_overview_lists_every_asset_most_urgent_first_with_days_left_owner_a
     assert names[:2] == ["acme-mkto.example", "demo-page"]  # both critical: the one with a date first
     assert names[2].startswith("shop.acme.example:") and names[3] == "acme-shop.example"  # 8 d, then 19 d
     shop = rows[3]
-    assert "expires in 20 day(s)" in shop and "19 d" in shop and "Dana Reyes" in shop
+    assert "expires in 20 days" in shop and "19 d" in shop and "Dana Reyes" in shop
     assert re.search(r"#\d+ open #\d+ open", shop)  # its registration alert and its unconfirmed renewal
     assert "Lee Park" in rows[2]
     assert "✖ critical 2 ! warning 2 ✓ ok 4" in text(page.text)
@@ -68,7 +68,7 @@ def test_an_asset_page_shows_its_checks_alerts_chain_and_who_was_told(dashboard:
     assert page.status_code == 200
     words = text(page.text)
     assert "acme-shop.example ! warning" in words
-    assert "registration ! warning acme-shop.example expires in 20 day(s)" in words
+    assert "registration ! warning acme-shop.example expires in 20 days" in words
     assert "delegation ✓ ok" in words
     assert "Its alerts" in words and "renewal not confirmed" in words
     assert "at once : Dana Reyes (dana@acme.example)" in words

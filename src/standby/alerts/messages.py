@@ -9,6 +9,7 @@ from standby.alerts.chain import Chain, display
 from standby.alerts.models import Alert
 from standby.channels.tell import Text
 from standby.core.timetext import ago, at, words
+from standby.core.words import plural
 from standby.plan.assets import kind_of, label
 
 Next = tuple[datetime, str]  # when, and what happens then ("Lee Park is told")
@@ -91,7 +92,7 @@ def exhausted(
         "",
         *_facts(alert, chain, now),
         f"Told:    {', '.join(told) or 'nobody could be reached'} "
-        f"({rounds} round{'s' if rounds > 1 else ''} of {chain['source']})",
+        f"({plural(rounds, 'round')} of {chain['source']})",
         "",
         "Standby will page nobody else about it. The alert stays open until someone acknowledges it "
         "or the check recovers.",

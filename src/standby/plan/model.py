@@ -16,7 +16,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from standby.plan.assets import Asset
 from standby.plan.status_page import StatusPage
-from standby.plan.templates import AudienceTemplate
+from standby.plan.templates import AudienceTemplate, check_template
 from standby.plan.types import Duration, HostName, HostPort
 
 IANA_BOOTSTRAP = "https://data.iana.org/rdap/dns.json"
@@ -40,6 +40,20 @@ class Email(Model):
     starttls: bool = True
     username: str | None = None
     password: str | None = None
+
+
+class SelfCheck(Model):
+    """What Standby looks at each tick to know that it can see at all (docs/engine.md, "Standby's own
+    sight"): point it at things you control, that are up whenever your network is."""
+
+    name: str = Field(
+        ".", description="a name its resolvers must always resolve (one you control); default: the root zone"
+    )
+    connect: list[HostPort] = Field(
+        default_factory=list,
+        description="host:port it must always reach over TCP (one you control); default: only the route "
+        "to the resolvers is checked",
+    )
 
 
 class Settings(Model):
@@ -75,6 +89,9 @@ class Settings(Model):
         2, ge=1, le=100, description="ok observations in a row before it recovers (the alert resolves)"
     )
     retention: Duration = Field(timedelta(days=90), description="how long `standby serve` keeps findings")
+    self_check: SelfCheck = Field(
+        default_factory=SelfCheck, description="how Standby tells that it can see at all (each tick)"
+    )
 
 
 class Person(Model):
@@ -232,6 +249,16 @@ class Playbook(Model):
     templates: dict[str, AudienceTemplate] = Field(
         default_factory=dict, description="incident messages per audience id (docs/incidents.md)"
     )
+    public_text: str | None = Field(
+        None,
+        description="Jinja template of the public text an update starts from (neutral values only); "
+        "default: Standby's neutral words for the state",
+    )
+
+    @field_validator("public_text")
+    @classmethod
+    def _public_text_compiles(cls, value: str | None) -> str | None:
+        return None if value is None else check_template(value)
 
 
 class Plan(Model):
@@ -240,6 +267,11 @@ class Plan(Model):
     timezone: str = Field("UTC", description="IANA time zone for times shown to people; storage is UTC")
     settings: Settings = Field(default_factory=Settings)
     people: list[Person] = Field(default_factory=list)
+    operators: list[str] = Field(
+        default_factory=list,
+        description="person ids of who runs Standby: told when Standby itself cannot see; default: the "
+        "web app's admins",
+    )
     audiences: list[Audience] = Field(default_factory=list)
     domains: list[Domain] = Field(default_factory=list)
     certificates: list[Certificate] = Field(default_factory=list)

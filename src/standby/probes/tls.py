@@ -23,6 +23,7 @@ from standby.core.expiry import days_left, expiry_details, expiry_status
 from standby.core.net import ResolveError, describe
 from standby.core.status import Finding, Status
 from standby.core.tls import inspect_context
+from standby.core.words import plural
 from standby.plan.model import Certificate, Endpoint
 from standby.probes.context import ProbeContext
 
@@ -106,7 +107,7 @@ def _date(when: datetime) -> str:
 
 
 def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+    return plural(n, "day")
 
 
 def _problems(error: ssl.SSLCertVerificationError, info: CertInfo, host: str, now: datetime) -> list[str]:
