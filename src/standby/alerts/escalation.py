@@ -13,7 +13,7 @@ from typing import TypeVar, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from standby.alerts import links, messages, notify
+from standby.alerts import causes, links, messages, notify
 from standby.alerts.chain import Chain, describe, snapshot
 from standby.alerts.models import Alert, Escalation, Renewal
 from standby.channels.people import Recipient
@@ -29,23 +29,45 @@ def chain_of(escalation: Escalation) -> Chain:
     return cast(Chain, escalation.chain)
 
 
-def start(session: Session, alert: Alert, *, plan: Plan, now: datetime) -> Escalation:
-    """Snapshot the chain for `alert` and run whatever is due at once (the first step, usually)."""
-    chain = snapshot(plan, asset=alert.asset, owner=alert.owner)
+def start(
+    session: Session,
+    alert: Alert,
+    *,
+    plan: Plan,
+    now: datetime,
+    chain: Chain | None = None,
+    hold: timedelta = timedelta(0),
+    attached: bool = False,
+) -> Escalation:
+    """Snapshot the chain for `alert` (or take `chain`) and run whatever is due at once (the first
+    step, usually). `hold` delays the whole round (its possible root may confirm meanwhile);
+    `attached`: the alert belongs to a root, so its chain is kept but does not run."""
+    chain = chain or snapshot(plan, asset=alert.asset, owner=alert.owner)
+    begins = now + hold
     escalation = Escalation(
         alert_id=alert.id,
         chain=dict(chain),
         repeat=chain["repeat"],
         round=0,
         step=0,
-        round_started_at=now,
-        next_at=now + timedelta(seconds=chain["steps"][0]["after"]),
-        state="running",
+        round_started_at=begins,
+        next_at=None if attached else begins + timedelta(seconds=chain["steps"][0]["after"]),
+        state="stopped" if attached else "running",
     )
     session.add(escalation)
     notify.event(session, alert, "chain", f"escalation chain: {describe(chain)}", now=now)
-    advance(session, escalation, alert, base_url=links.base_url(plan), now=now)
+    if not attached:
+        advance(session, escalation, alert, base_url=links.base_url(plan), now=now)
     return escalation
+
+
+def restart(session: Session, escalation: Escalation, alert: Alert, *, plan: Plan, now: datetime) -> None:
+    """Run the chain again from its first step (an alert that was attached to a root stands alone)."""
+    chain = chain_of(escalation)
+    escalation.state, escalation.round, escalation.step = "running", 0, 0
+    escalation.round_started_at = now
+    escalation.next_at = now + timedelta(seconds=chain["steps"][0]["after"])
+    advance(session, escalation, alert, base_url=links.base_url(plan), now=now)
 
 
 def run_due(
@@ -197,6 +219,7 @@ def _run_step(
     renewal = None
     if alert.reason == "confirmation":
         renewal = session.scalars(select(Renewal).where(Renewal.alert_id == alert.id)).one_or_none()
+    same = causes.dependents(session, alert, live_only=True)
     for recipient in step["recipients"]:
 
         def compose(r: Recipient = recipient) -> Text:
@@ -213,6 +236,7 @@ def _run_step(
                 ack_link=links.ack(session, alert, r["id"], base=base_url, now=now),
                 confirm_link=confirm,
                 now=now,
+                dependents=same,
             )
 
         notify.send(

@@ -47,6 +47,14 @@ def _notes(chain: Chain) -> list[str]:
     return ["", *(f"Note: {note}." for note in notes)] if notes else []
 
 
+def _same_cause(dependents: list[Alert]) -> list[str]:
+    """The alerts this one's cause explains (causes.py): people read them here, not in pages of their own."""
+    if not dependents:
+        return []
+    lines = [f"  #{d.id} {d.asset} ({d.check}, {d.severity}): {d.summary}" for d in dependents]
+    return ["", f"Same cause, not paged separately ({plural(len(dependents), 'alert')}):", *lines]
+
+
 def _footer(alert: Alert, chain: Chain) -> list[str]:
     return ["", f"-- Standby for {chain['organization']}, alert #{alert.id}"]
 
@@ -62,8 +70,10 @@ def page(
     ack_link: str | None,
     confirm_link: str | None,
     now: datetime,
+    dependents: list[Alert] | None = None,
 ) -> Text:
-    """The message a step sends: `person` is told because of step `step` (0-based) of round `round`."""
+    """The message a step sends: `person` is told because of step `step` (0-based) of round `round`;
+    `dependents` are the alerts of the same cause, listed with it."""
     tz, steps = chain["timezone"], chain["steps"]
     why = f"step {step + 1} of {len(steps)} ({', '.join(steps[step]['targets'])})"
     if chain["repeat"]:
@@ -71,6 +81,7 @@ def page(
     lines = [*_facts(alert, chain, now), f"Why you: {why} of {chain['source']}"]
     if next_step is not None:
         lines.append(f"Next:    if nobody acknowledges by {at(next_step[0], tz)}, {next_step[1]}.")
+    lines += _same_cause(dependents or [])
     lines += ["", *_ack(alert, person, ack_link)]
     if alert.reason == "confirmation":
         how = f"standby confirm {alert.asset} --by {person} --how renewed|auto-renew"
@@ -105,7 +116,9 @@ def exhausted(
     )
 
 
-def resolved(alert: Alert, *, chain: Chain, why: str, now: datetime) -> Text:
+def resolved(
+    alert: Alert, *, chain: Chain, why: str, now: datetime, dependents: list[Alert] | None = None
+) -> Text:
     tz = chain["timezone"]
     lasted = words(now - alert.since)
     if alert.acknowledged_by:
@@ -119,6 +132,9 @@ def resolved(alert: Alert, *, chain: Chain, why: str, now: datetime) -> Text:
         f"It was: {alert.summary}",
         handled,
     ]
+    if dependents:
+        names = ", ".join(f"#{d.id} {d.asset} ({d.check})" for d in dependents)
+        lines.append(f"Resolved with it (the same cause): {names}.")
     return Text(
         _subject("resolved", alert, f"resolved after {lasted}"), "\n".join(lines + _footer(alert, chain))
     )

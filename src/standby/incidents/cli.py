@@ -48,34 +48,19 @@ Public = Annotated[
 
 @contextmanager
 def _session(db: str | None, plan_file: Path | None) -> Iterator[tuple[Session, Plan, datetime]]:
-    from sqlalchemy import select
-
     from standby.core.clock import SystemClock
-    from standby.engine.models import PlanLoad
-    from standby.plan.load import load_plan
+    from standby.engine.running import running_plan
     from standby.store.open import transaction
 
     with transaction(db, lock=True) as session:
-        if plan_file is None:
-            query = select(PlanLoad.path).where(PlanLoad.valid).order_by(PlanLoad.id.desc()).limit(1)
-            found = session.scalars(query).first()
-            if found is None:
-                raise StandbyError("no plan has run against this database yet: give --plan PLAN")
-            plan_file = Path(found)
-        plan, _ = load_plan(plan_file)
+        plan, _ = running_plan(session, plan_file)
         yield session, plan, SystemClock().now()
 
 
 def _person(plan: Plan, who: str | None, fallback: str | None) -> str:
-    from standby.plan.issues import suggest
+    from standby.engine.running import person
 
-    who = who or fallback
-    if who is None:
-        raise StandbyError("say who you are with --by PERSON")
-    people = {p.id for p in plan.people}
-    if who not in people:
-        raise StandbyError(f"--by {who!r}: not a person in the plan{suggest(who, people)}")
-    return who
+    return person(plan, who or fallback)
 
 
 def _next(text: str | None, now: datetime) -> datetime | None:

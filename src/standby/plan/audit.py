@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
+from standby.plan.hosts import at_or_under
 from standby.plan.issues import Path
 from standby.plan.model import Person, Plan
 from standby.plan.refs import Problem
@@ -25,11 +26,6 @@ _HOSTED = {
 ELSEWHERE = "an address on another domain or a chat notify URL"
 
 
-def _at_or_under(host: str, domain: str) -> bool:
-    host = host.strip().rstrip(".").lower()
-    return host == domain or host.endswith("." + domain)
-
-
 def _host(url: str) -> str | None:
     host = urlsplit(url).hostname
     return host.rstrip(".") if host else None
@@ -42,7 +38,7 @@ class _Monitored:
 
     def under(self, host: str | None) -> str | None:
         """The monitored domain `host` is at or under, if any."""
-        return next((d for d in self.domains if host and _at_or_under(host, d)), None)
+        return next((d for d in self.domains if host and at_or_under(host, d)), None)
 
     def address(self, email: str | None) -> str | None:
         return self.under(email.rpartition("@")[2]) if email and "@" in email else None
@@ -153,7 +149,7 @@ def _owners(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
         if domain.owner not in people:
             continue
         i, person = people[domain.owner]
-        if not person.email or not _at_or_under(person.email.rpartition("@")[2], domain.name):
+        if not person.email or not at_or_under(person.email.rpartition("@")[2], domain.name):
             continue
         if any(monitored.notify(url) is None for url in person.notify):
             continue  # a chat path that does not depend on the domain still reaches them

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from standby.plan.issues import Path, dotted, suggest
 from standby.plan.model import Plan
 from standby.plan.status_page import ASSET_KINDS
+from standby.plan.templates import internal_fields
 
 _CHAIN = re.compile(r"^owner(\.reports_to)*$")
 
@@ -170,15 +171,31 @@ def _pin(section: str, asset: object) -> tuple[str | None, str | None]:
     return (url.host.lower() if url is not None and url.host else None), address
 
 
+def _neutral(path: Path, source: str | None, who: str) -> list[Problem]:
+    """An outsiders' template may use only neutral values: what insiders wrote never goes outside."""
+    used = internal_fields(source) if source else []
+    if not used:
+        return []
+    return [
+        Problem(
+            path,
+            f"{who} read outside the company, so it may not use {', '.join(used)} (written for insiders); "
+            "use update.public_text, the text a person writes for outsiders, and the neutral values "
+            "(incident.public_title, incident.public_systems, update.state_label, update.next_update_by)",
+        )
+    ]
+
+
 def _playbook_problems(plan: Plan, people: set[str], audiences: set[str]) -> list[Problem]:
     out: list[Problem] = []
     targets = people | audiences
+    outsiders = {a.id for a in plan.audiences if a.external}
     for i, playbook in enumerate(plan.playbooks):
         for j, audience in enumerate(playbook.audiences):
             out += _ref(
                 ("playbooks", i, "audiences", j), audience, audiences, "audience", "define it under audiences"
             )
-        for name in playbook.templates:
+        for name, template in playbook.templates.items():
             out += _ref(
                 ("playbooks", i, "templates", name),
                 name,
@@ -186,6 +203,11 @@ def _playbook_problems(plan: Plan, people: set[str], audiences: set[str]) -> lis
                 "audience",
                 "templates are per audience: name one of this playbook's audiences",
             )
+            if name in outsiders:
+                for part in ("subject", "body"):
+                    out += _neutral(("playbooks", i, "templates", name, part), getattr(template, part),
+                                    f"the {name} audience is external")  # fmt: skip
+        out += _neutral(("playbooks", i, "public_text"), playbook.public_text, "the public text is")
         for j, step in enumerate(playbook.escalation):
             for k, target in enumerate(step.notify):
                 if _CHAIN.match(target):
