@@ -82,7 +82,9 @@ def test_preview_shows_each_audience_and_sends_nothing(setup: tuple[str, Path], 
     assert "=== marketing: would be queued for Dana Reyes (dana@acme.example), Sam Ortiz" in out
     inside, outside = out.split("##### Outside the company")
     assert "Marketo answers 503." in inside and "Marketo answers 503." not in outside
-    assert "Public text (the status page shows it only once it is published):\nWe are investigating" in outside
+    assert (
+        "Public text (the status page shows it only once it is published):\nWe are investigating" in outside
+    )
     assert "=== customers: NOT SENT (external: needs --publish) for Pat Partner" in outside
     assert "Subject: Acme Corp: Problems with Marketo forms (investigating)" in outside
     assert out.rstrip().endswith("Preview only: nothing was sent.")

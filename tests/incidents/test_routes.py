@@ -172,7 +172,10 @@ def test_an_update_reaches_internal_audiences_only_and_publishing_sends_it_outsi
     assert web.world.told(PAT) == []
     page = text(admin.get(reply.headers["location"]).text)
     assert "lead: told" not in page  # Dana is in marketing: no separate lead
-    assert "Update #2 (identified) posted: its messages are in the outbox. Who heard so far: marketing: told " in page
+    assert (
+        "Update #2 (identified) posted: its messages are in the outbox. Who heard so far: marketing: told "
+        in page
+    )
     assert "not published: external audiences and the status page did not get it." in page
     assert "Publish to external audiences" in page
     assert "Next update in 45 min 0 s · promised for 2025-06-02 09:45 EDT" in page

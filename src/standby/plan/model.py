@@ -10,11 +10,12 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from standby.plan.assets import Asset
+from standby.plan.issues import suggest
 from standby.plan.status_page import StatusPage
 from standby.plan.templates import AudienceTemplate, check_template
 from standby.plan.types import Duration, HostName, HostPort
@@ -28,6 +29,15 @@ NOT_YET = {
     ),
 }
 RecordType = Literal["A", "AAAA", "CNAME", "MX", "TXT", "NS", "CAA", "SOA"]
+
+
+def _zone_hint(value: str) -> str:
+    """` (did you mean 'America/New_York'?)`, else how to write one."""
+    zones = available_timezones()
+    exact = {z.lower(): z for z in zones}.get(value.strip().lower().replace(" ", "_"))
+    if exact is not None:
+        return f" (did you mean {exact!r}? time zone names are case-sensitive)"
+    return suggest(value, zones) or "; use an IANA name like America/New_York"
 
 
 class Model(BaseModel):
@@ -287,7 +297,7 @@ class Plan(Model):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name like America/New_York") from None
+            raise ValueError(f"unknown time zone {value!r}{_zone_hint(value)}") from None
         return value
 
     def assets(self) -> Iterator[Asset]:

@@ -71,7 +71,10 @@ def check_references(plan: Plan) -> list[Problem]:
             )
         for j, member in enumerate(audience.members):
             out += _ref(("audiences", i, "members", j), member, people, "person", "list people by their id")
+    for i, operator in enumerate(plan.operators):
+        out += _ref(("operators", i), operator, people, "person", "operators are the ids of who runs Standby")
     out += _chain_problems(plan, people)
+    out += _channel_problems(plan)
     out += _asset_problems(plan, people, playbooks)
     out += _playbook_problems(plan, people, audiences)
     out += _status_page_problems(plan)
@@ -115,6 +118,22 @@ def _chain_problems(plan: Plan, people: set[str]) -> list[Problem]:
                 )
             )
     return out
+
+
+def _channel_problems(plan: Plan) -> list[Problem]:
+    """People whose only address is an email, in a plan that configures no way to send one."""
+    if plan.settings.email is not None:
+        return []
+    mailed = [(i, p) for i, p in enumerate(plan.people) if p.email and not p.notify]
+    if not mailed:
+        return []
+    names = ", ".join(str(p.id) for _, p in mailed)
+    message = (
+        f"settings.email is not configured, so Standby can send no email: {names} "
+        f"{'has' if len(mailed) == 1 else 'have'} only an email address and would hear nothing (no alert, "
+        "no incident update); add settings.email (your SMTP relay) or give them a notify URL"
+    )
+    return [Problem(("people", mailed[0][0], "email"), message, "warning")]
 
 
 def _asset_problems(plan: Plan, people: set[str], playbooks: set[str]) -> list[Problem]:
