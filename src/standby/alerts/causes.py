@@ -108,6 +108,23 @@ def _live(session: Session, alert_id: int) -> bool:
     return alert is not None and alert.state in LIVE
 
 
+def same_cause(session: Session, plan: Plan, root: Alert) -> list[str]:
+    """What a page about `root` lists as explained by its cause: every failing check it explains,
+    with its alert when it has one. Checks confirmed in the same pass as the root may not have their
+    alert yet; they are listed all the same."""
+    state = state_of(session, root)
+    if state is None or root.root_id is not None:
+        return []
+    out = []
+    for other in session.scalars(
+        select(CheckState).where(CheckState.observed != "ok").order_by(CheckState.key)
+    ):
+        if explains(plan, state, other):
+            joined = f", alert #{other.alert_id}" if other.alert_id is not None else ""
+            out.append(f"{other.asset} ({other.check}, {other.observed}{joined}): {other.summary}")
+    return out
+
+
 def dependents(session: Session, root: Alert, *, live_only: bool = False) -> list[Alert]:
     query = select(Alert).where(Alert.root_id == root.id)
     if live_only:

@@ -57,7 +57,7 @@ def start(
     session.add(escalation)
     notify.event(session, alert, "chain", f"escalation chain: {describe(chain)}", now=now)
     if not attached:
-        advance(session, escalation, alert, base_url=links.base_url(plan), now=now)
+        advance(session, escalation, alert, plan=plan, now=now)
     return escalation
 
 
@@ -67,7 +67,7 @@ def restart(session: Session, escalation: Escalation, alert: Alert, *, plan: Pla
     escalation.state, escalation.round, escalation.step = "running", 0, 0
     escalation.round_started_at = now
     escalation.next_at = now + timedelta(seconds=chain["steps"][0]["after"])
-    advance(session, escalation, alert, base_url=links.base_url(plan), now=now)
+    advance(session, escalation, alert, plan=plan, now=now)
 
 
 def run_due(
@@ -88,7 +88,7 @@ def run_due(
                 stop(escalation)
                 continue
             _note_plan_change(session, escalation, alert, plan=plan, now=now)
-            ran += advance(session, escalation, alert, base_url=links.base_url(plan), now=now)
+            ran += advance(session, escalation, alert, plan=plan, now=now)
     with sessions.begin() as session:
         notify.record_failures(session, now=now)
     return ran
@@ -136,11 +136,10 @@ def stop(escalation: Escalation) -> None:
         escalation.state, escalation.next_at = "stopped", None
 
 
-def advance(
-    session: Session, escalation: Escalation, alert: Alert, *, base_url: str | None, now: datetime
-) -> int:
+def advance(session: Session, escalation: Escalation, alert: Alert, *, plan: Plan, now: datetime) -> int:
     """Run every step that is due; returns how many ran."""
     chain, ran = chain_of(escalation), 0
+    base_url = links.base_url(plan)
     steps = chain["steps"]
     while escalation.state == "running" and escalation.next_at is not None and escalation.next_at <= now:
         escalation.round_started_at += now - escalation.next_at  # late: keep the spacing from here
@@ -152,7 +151,7 @@ def advance(
                 steps[escalation.step]["after"] if escalation.step < len(steps) else chain["round_seconds"]
             )
             escalation.next_at = start_at + timedelta(seconds=later)
-            _run_step(session, escalation, alert, index, base_url=base_url, now=now)
+            _run_step(session, escalation, alert, index, plan=plan, base_url=base_url, now=now)
             ran += 1
         elif escalation.round < escalation.repeat:
             escalation.round += 1
@@ -206,7 +205,14 @@ def _who(recipients: list[Recipient], *, again: bool) -> str:
 
 
 def _run_step(
-    session: Session, escalation: Escalation, alert: Alert, index: int, *, base_url: str | None, now: datetime
+    session: Session,
+    escalation: Escalation,
+    alert: Alert,
+    index: int,
+    *,
+    plan: Plan,
+    base_url: str | None,
+    now: datetime,
 ) -> None:
     chain = chain_of(escalation)
     step = chain["steps"][index]
@@ -219,7 +225,7 @@ def _run_step(
     renewal = None
     if alert.reason == "confirmation":
         renewal = session.scalars(select(Renewal).where(Renewal.alert_id == alert.id)).one_or_none()
-    same = causes.dependents(session, alert, live_only=True)
+    same = causes.same_cause(session, plan, alert)
     for recipient in step["recipients"]:
 
         def compose(r: Recipient = recipient) -> Text:
@@ -236,7 +242,7 @@ def _run_step(
                 ack_link=links.ack(session, alert, r["id"], base=base_url, now=now),
                 confirm_link=confirm,
                 now=now,
-                dependents=same,
+                same_cause=same,
             )
 
         notify.send(

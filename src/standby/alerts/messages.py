@@ -47,12 +47,13 @@ def _notes(chain: Chain) -> list[str]:
     return ["", *(f"Note: {note}." for note in notes)] if notes else []
 
 
-def _same_cause(dependents: list[Alert]) -> list[str]:
-    """The alerts this one's cause explains (causes.py): people read them here, not in pages of their own."""
-    if not dependents:
+def _same_cause(explained: list[str]) -> list[str]:
+    """The failing checks this alert's cause explains (causes.py): people read them here, not in pages
+    of their own."""
+    if not explained:
         return []
-    lines = [f"  #{d.id} {d.asset} ({d.check}, {d.severity}): {d.summary}" for d in dependents]
-    return ["", f"Same cause, not paged separately ({plural(len(dependents), 'alert')}):", *lines]
+    lines = [f"  {line}" for line in explained]
+    return ["", f"Same cause, not paged separately ({plural(len(explained), 'check')}):", *lines]
 
 
 def _footer(alert: Alert, chain: Chain) -> list[str]:
@@ -70,10 +71,10 @@ def page(
     ack_link: str | None,
     confirm_link: str | None,
     now: datetime,
-    dependents: list[Alert] | None = None,
+    same_cause: list[str] | None = None,
 ) -> Text:
     """The message a step sends: `person` is told because of step `step` (0-based) of round `round`;
-    `dependents` are the alerts of the same cause, listed with it."""
+    `same_cause` lists the failing checks its cause explains."""
     tz, steps = chain["timezone"], chain["steps"]
     why = f"step {step + 1} of {len(steps)} ({', '.join(steps[step]['targets'])})"
     if chain["repeat"]:
@@ -81,7 +82,7 @@ def page(
     lines = [*_facts(alert, chain, now), f"Why you: {why} of {chain['source']}"]
     if next_step is not None:
         lines.append(f"Next:    if nobody acknowledges by {at(next_step[0], tz)}, {next_step[1]}.")
-    lines += _same_cause(dependents or [])
+    lines += _same_cause(same_cause or [])
     lines += ["", *_ack(alert, person, ack_link)]
     if alert.reason == "confirmation":
         how = f"standby confirm {alert.asset} --by {person} --how renewed|auto-renew"
