@@ -165,3 +165,24 @@ def test_a_blind_standby_says_so_once_and_blames_no_asset(
     page = by_check(doc)[("endpoint:demo-page", "http")]
     assert (page["status"], page["summary"], page["details"]["local"]) == ("unknown", blind, "resolvers")
     assert all(f["status"] != "critical" for f in doc["findings"]) and code == 3
+
+
+def test_a_deleted_domain_is_critical_and_the_table_says_free_and_what_the_registry_said(
+    internet: FakeInternet, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "300")
+    del internet.rdap.domains["acme.example"]  # the registry answers 404: nobody holds the name
+    assert main(["check", str(internet.write_plan())]) == 2
+    out = " ".join(capsys.readouterr().out.split())
+    assert "acme.example is not registered: deleted and available for registration by anyone" in out
+    assert "free — 127.0.0.1:" in out and "said: 'HTTP 404 Not Found for" in out
+
+
+def test_the_json_says_registered_and_the_line_it_read(
+    internet: FakeInternet, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, doc = run_json(internet.write_plan(), capsys)
+    details = by_check(doc)[("domain:acme.example", "registration")]["details"]
+    assert details["availability"] == "registered"
+    assert details["evidence"].lower().startswith("rdap domain object 'acme.example', expiration ")
+    assert details["registry_answer"].startswith("registered — 127.0.0.1:")

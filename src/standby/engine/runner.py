@@ -82,6 +82,7 @@ class Engine:
         clock: Clock | None = None,
         worker: str | None = None,
         capacity: int | None = None,
+        monitors: Callable[[Plan], list[Job]] = jobs_for,
     ) -> None:
         self.plan_file = PlanFile(plan)
         self.sessions = sessions
@@ -93,6 +94,7 @@ class Engine:
         self._look: tuple[datetime, asyncio.Task[Sight]] | None = None  # the self-check in flight
         self._seen: tuple[datetime, Sight] | None = None  # the latest finished one, and when it began
         self._capacity = capacity
+        self._monitors = monitors  # the wiring passes every feature's probe jobs (app/monitors.py)
         self._started = False
         self._jobs: dict[str, Job] = {}
         self._ctx: ProbeContext | None = None
@@ -204,7 +206,7 @@ class Engine:
     # -- the steps of a tick -------------------------------------------------------------------
 
     async def _reload(self, found: Reload, now: datetime) -> None:
-        jobs = jobs_for(found.plan) if found.plan is not None else []
+        jobs = self._monitors(found.plan) if found.plan is not None else []
         hook = self._on_state_change
         await asyncio.to_thread(
             self._in_transaction,

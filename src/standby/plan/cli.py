@@ -13,6 +13,7 @@ from standby.core.errors import StandbyError
 from standby.core.words import plural
 from standby.plan.issues import PlanError
 from standby.plan.load import load_plan
+from standby.plan.registrars import renewal_unverified
 from standby.plan.sample import STARTER_PLAN
 from standby.plan.schema import plan_schema
 
@@ -33,6 +34,12 @@ def validate(plan: Annotated[Path, typer.Argument(help="The plan file.")]) -> in
                 ("dns", "DNS check"), ("endpoints", "endpoint"), ("vendors", "vendor"))  # fmt: skip
     counts = ", ".join(plural(len(getattr(loaded, name)), one) for name, one in sections)
     print(f"{plan}: valid ({counts}; {plural(len(warnings), 'warning')})")
+    unverified = renewal_unverified(loaded)
+    if unverified:
+        print(
+            f"renewal unverified (no registrar account; the owner's confirmation is all Standby has): "
+            f"{', '.join(unverified)} — see docs/registrars.md"
+        )
     return 0
 
 
