@@ -22,9 +22,12 @@ def _subject(tag: str, alert: Alert, text: str) -> str:
 
 def _facts(alert: Alert, chain: Chain, now: datetime) -> list[str]:
     tz = chain["timezone"]
-    owner = (
-        chain["owner"]["name"] if chain["owner"] else f"nobody (the plan names no owner for {alert.asset})"
-    )
+    if alert.reason == "standby":  # Standby's own alert (blind.py): its people are its operators
+        owner = "the people who run Standby (the plan's operators)"
+    elif chain["owner"]:
+        owner = chain["owner"]["name"]
+    else:
+        owner = f"nobody (the plan names no owner for {alert.asset})"
     return [
         alert.summary,
         "",

@@ -36,6 +36,8 @@ def view(session: Session, alert: Alert, *, now: datetime) -> AlertView:
     chain = chain_of(escalation)
     tz = chain["timezone"]
     owner = chain["owner"]["name"] if chain["owner"] else "nobody (no owner in the plan)"
+    if alert.reason == "standby":
+        owner = "the people who run Standby (the plan's operators)"
     since = f"{at(alert.since, tz)} ({ago(now - alert.since)})"
     status = _status(alert, escalation, now)
     if alert.root_id is not None and alert.state != "resolved":

@@ -53,13 +53,15 @@ class Receipt:
 
 
 def outcome(message: Message) -> Outcome:
-    if message.state == "sent":
+    if message.state in ("sent", "delivered"):
         return "delivered"
     if message.state == "failed":
         return "failed"
-    if message.state == "pending" and message.attempts:
-        return "failing"
-    return "sending"
+    if message.state == "pending":
+        return "failing" if message.attempts else "sending"
+    if message.state == "sending":
+        return "sending"
+    return "unknown"  # any other state (an outcome the outbox could not learn) is no delivery
 
 
 def receipt(message: Message) -> Receipt:

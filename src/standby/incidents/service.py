@@ -193,6 +193,17 @@ def publish_incident(session: Session, *, plan: Plan, incident_id: int, actor: s
     )
 
 
+@dataclass(frozen=True)
+class Preview:
+    deliveries: list[Delivery]
+    public_text: str  # what outsiders (the status page, external audiences) would read
+    status_page: str  # whether the status page would show it, in words; "" without one
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for d in self.deliveries if (w := d.warning) is not None]
+
+
 def preview(
     session: Session,
     *,
@@ -229,29 +240,18 @@ def preview(
         now=now,
     )
     found = deliveries(session, incident, update, plan=plan, internal=True, external=publish)
-    shown = rules.on_page(plan, incident) or publish
-    page = (
-        ""
-        if not shown or plan.status_page is None
-        else ("the status page shows it" if publish else "the status page shows it only once it is published")
-    )
+    if plan.status_page is None or not (publish or rules.on_page(plan, incident)):
+        page = ""
+    else:
+        page = "the status page shows it" if publish else "the status page shows it only once it is published"
     return Preview([delivery for _, delivery in found], update.public_text, page)
-
-
-@dataclass(frozen=True)
-class Preview:
-    deliveries: list[Delivery]
-    public_text: str  # what outsiders (the status page, external audiences) would read
-    status_page: str  # whether the status page would show it, in words; "" without one
-
-    @property
-    def warnings(self) -> list[str]:
-        return [w for d in self.deliveries if (w := d.warning) is not None]
 
 
 def public_text(session: Session, *, plan: Plan, incident_id: int, state: str | None = None) -> str:
     """The public text an update form starts from: the playbook's template, or Standby's words."""
-    incident = get(session, incident_id)
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise IncidentNotFound(f"there is no incident #{incident_id}")
     return public_words(plan, plan.playbook(incident.playbook), incident.systems, state or incident.state)
 
 
