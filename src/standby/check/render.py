@@ -51,8 +51,12 @@ def as_lines(findings: list[Finding]) -> str:
     rows = [("status", "asset", "check", "days", "owner", "summary")]
     for f in by_urgency(findings):
         days = f.details.get("days_left")
-        rows.append((f.status.value, f.asset, f.check, "" if days is None else str(days), f.owner or "-",
-                     " ".join(f.summary.split())))  # fmt: skip
+        said = " ".join(f.summary.split())
+        if answer := f.details.get("registry_answer"):  # as the terminal's table shows it, on the line
+            said += f" [{' '.join(str(answer).split())}]"
+        rows.append(
+            (f.status.value, f.asset, f.check, "" if days is None else str(days), f.owner or "-", said)
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     return "\n".join("  ".join([*(c.ljust(w) for c, w in zip(r, widths, strict=False)), r[5]]) for r in rows)
 
