@@ -8,14 +8,16 @@ itself here with one line; the features themselves never call a feature above th
   in its transaction.
 - RECLAIMS: run when an engine starts, to take back the features' rows a dead process had claimed
   (engine/restart.py; the monitors and the outbox are the engine's own).
+- SIGHT: told when Standby itself goes blind or sees again (engine/sight.py), in the engine's
+  transaction: the operators' one alert.
 """
 
 from __future__ import annotations
 
-from standby.alerts import escalation, renewals
+from standby.alerts import blind, escalation, renewals
 from standby.alerts import service as alerts
 from standby.alerts.service import Acknowledged
-from standby.engine.subscribers import Reclaim, StateChange, TickJob
+from standby.engine.subscribers import Reclaim, SightChange, StateChange, TickJob
 from standby.incidents import deadlines
 from standby.incidents import lifecycle as incidents
 from standby.statuspage import pipeline as status_page
@@ -35,3 +37,4 @@ TICK_JOBS: tuple[TickJob, ...] = (
 ACKNOWLEDGED: tuple[Acknowledged, ...] = (incidents.on_alert_acknowledged,)
 
 RECLAIMS: tuple[Reclaim, ...] = (escalation.reclaim,)  # steps claimed by a process that died
+SIGHT: tuple[SightChange, ...] = (blind.on_sight_change,)

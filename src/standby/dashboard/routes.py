@@ -13,6 +13,7 @@ from standby.dashboard.asset_page import asset_page
 from standby.dashboard.assets import overview
 from standby.dashboard.people import people_tree
 from standby.dashboard.plan_page import plan_view
+from standby.dashboard.sight import banners
 from standby.web.app import context, page
 from standby.web.auth.deps import actor, current_user
 
@@ -23,9 +24,12 @@ def _page(request: Request, template: str, /, *, status: int = 200, **values: ob
     """`page()` with what every dashboard page shows: the user, whether they may act, and as whom."""
     user = current_user(request)
     who = actor(request)
-    name = next((p.name or p.id for p in context(request).plan().people if p.id == who), who)
+    ctx = context(request)
+    name = next((p.name or p.id for p in ctx.plan().people if p.id == who), who)
     can_act = user is not None and user.is_admin
-    return page(request, template, http_status=status, can_act=can_act, actor=name, **values)
+    with ctx.sessions() as session:
+        blind = banners(session, tz=ctx.plan().timezone)
+    return page(request, template, http_status=status, can_act=can_act, actor=name, blind=blind, **values)
 
 
 @router.get("/")

@@ -26,6 +26,7 @@ class UpdateForm:
     know: str = ""
     dont_know: str = ""
     meanwhile: str = ""
+    public: str = ""  # what outsiders read once published; prefilled from the playbook
     next: str = ""
     state: str = ""
     publish: bool = False
@@ -35,6 +36,7 @@ class UpdateForm:
 @dataclass(frozen=True)
 class ResolveForm:
     know: str = ""
+    public: str = ""
     publish: bool = False
     action: str = "post"
 

@@ -115,6 +115,7 @@ def update(request: Request, incident_id: Id, form: Form) -> Response:
             "know": forms.need(found.know, "Say what we know: even “nothing new yet” helps."),
             "dont_know": found.dont_know,
             "meanwhile": found.meanwhile or None,
+            "public": found.public or None,
             "next_by": forms.next_time(found.next, now=now, tz=plan.timezone),
             "state": found.state or None,
         }
@@ -128,10 +129,10 @@ def resolve(request: Request, incident_id: Id, form: Form) -> Response:
 
     def arguments(plan: Plan, now: datetime) -> dict[str, Any]:
         know = forms.need(found.know, "Write a final note: what happened, and what was done.")
-        return {"know": know, "dont_know": ""}
+        return {"know": know, "dont_know": "", "public": found.public or None}
 
     resolving = service.resolve_incident
-    return _act(request, incident_id, "resolve", found, arguments, resolving, preview={"state": "resolved"})
+    return _act(request, incident_id, "resolve", found, arguments, resolving, preview={"resolving": True})
 
 
 @router.post("/incidents/{incident_id}/publish", dependencies=ADMIN)
@@ -158,7 +159,7 @@ def _act(
     arguments: Callable[[Plan, datetime], dict[str, Any]],
     posting: Callable[..., service.Posted],
     *,
-    preview: dict[str, str] | None = None,
+    preview: dict[str, Any] | None = None,
 ) -> Response:
     """Preview (stores and sends nothing) or post; a mistake shows the form again with the text kept."""
     ctx = context(request)
@@ -191,8 +192,16 @@ def _show(request: Request, incident_id: int, *, status: int = 200, **values: An
         found = session.get(Incident, incident_id)
         if found is None:
             return _missing(request, incident_id)
-        shown = incident_page(session, found, plan=ctx.plan(), now=ctx.clock.now())
-    values.setdefault("update", forms.UpdateForm(next=shown.next_default, state=shown.shown.state))
-    values.setdefault("resolve", forms.ResolveForm())
+        plan = ctx.plan()
+        shown = incident_page(session, found, plan=plan, now=ctx.clock.now())
+        if not shown.resolved:  # the forms start from the playbook's public text
+            if "update" not in values:
+                starts = service.public_text(session, plan=plan, incident_id=incident_id)
+                values["update"] = forms.UpdateForm(
+                    next=shown.next_default, state=shown.shown.state, public=starts
+                )
+            if "resolve" not in values:
+                ends = service.public_text(session, plan=plan, incident_id=incident_id, state="resolved")
+                values["resolve"] = forms.ResolveForm(public=ends)
     posted = next((u for u in shown.updates if u.id == values.pop("posted", None)), None)
     return _page(request, "incidents/incident.html", status=status, found=shown, posted=posted, **values)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
+from standby.plan.hosts import at_or_under
 from standby.plan.issues import Path
 from standby.plan.model import Person, Plan
 from standby.plan.refs import Problem
@@ -26,11 +27,6 @@ ELSEWHERE = "an address on another domain or a chat notify URL"
 # How far up a chain of responsibility the audit looks for someone who can still be reached. Escalation
 # steps name a few levels (owner.reports_to.reports_to); a cap keeps a 10,000-person chain linear.
 _CHAIN_LEVELS = 20
-
-
-def _at_or_under(host: str, domain: str) -> bool:
-    host = host.strip().rstrip(".").lower()
-    return host == domain or host.endswith("." + domain)
 
 
 def _split(url: str) -> SplitResult | None:
@@ -165,7 +161,7 @@ def _owners(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
         if domain.owner not in people:
             continue
         i, person = people[domain.owner]
-        if not person.email or not _at_or_under(person.email.rpartition("@")[2], domain.name):
+        if not person.email or not at_or_under(person.email.rpartition("@")[2], domain.name):
             continue
         if any(monitored.notify(url) is None for url in person.notify):
             continue  # a chat path that does not depend on the domain still reaches them

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ValidationError
 from standby.plan import limits, templates
 from standby.plan.audit import audit_plan
 from standby.plan.issues import Path, PlanError, PlanIssue, dotted, suggest, suggestion_budget
+from standby.plan.messages import friendly
 from standby.plan.model import NOT_YET, Plan
+from standby.plan.partial import partial_plan
 from standby.plan.refs import check_references
 from standby.plan.yamlmap import Positions, load_yaml
 
@@ -80,20 +82,33 @@ def _parse(text: str, file: str, env: Mapping[str, str]) -> tuple[Plan, list[Pla
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        raise PlanError(sorted(issues + _from_validation(exc, file, positions), key=_order)) from None
-    problems = check_references(plan) + audit_plan(plan)
-    found = list(issues)
-    for p in problems:
-        line, col = positions.at(p.path, key=p.key)
-        found.append(
-            PlanIssue(
-                file, line, col, dotted(p.path), p.message, "warning" if p.severity == "warning" else "error"
-            )
-        )
+        fields = _from_validation(exc, file, positions)
+        # Every problem at once: the whole-plan checks run on what is valid (plan/partial.py). A check
+        # that trips over a half-built plan loses only its own findings, never the field problems.
+        try:
+            whole = _whole_plan(partial_plan(data), file, positions, skip=fields)
+        except (AttributeError, TypeError, ValueError):
+            whole = []
+        raise PlanError(sorted(issues + fields + whole, key=_order)) from None
+    found = issues + _whole_plan(plan, file, positions, skip=[])
     errors = [i for i in found if i.severity == "error"]
     if errors:
         raise PlanError(sorted(found, key=_order))
     return plan, sorted(found, key=_order)
+
+
+def _whole_plan(plan: Plan, file: str, positions: Positions, *, skip: list[PlanIssue]) -> list[PlanIssue]:
+    """References and the independence audit, as issues; none where a field problem already is."""
+    taken = {i.path for i in skip}
+    problems = check_references(plan) + audit_plan(plan)
+    found = []
+    for p in problems:
+        if dotted(p.path) in taken:
+            continue
+        line, col = positions.at(p.path, key=p.key)
+        warning = p.severity == "warning"
+        found.append(PlanIssue(file, line, col, dotted(p.path), p.message, "warning" if warning else "error"))
+    return found
 
 
 def _order(issue: PlanIssue) -> tuple[int, int, int]:
@@ -118,9 +133,7 @@ def _from_validation(exc: ValidationError, file: str, positions: Positions) -> l
             message = f"{loc[-1]!r} is required here"
             line, col = positions.at(loc[:-1])
         else:
-            message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
-            if kind in {"url_parsing", "url_scheme"}:
-                message += " (write a full URL like https://host/path)"
+            message = friendly(error)
             line, col = positions.at(loc)
         out.append(PlanIssue(file, line, col, dotted(loc), message))
     if len(errors) > MAX_ISSUES:

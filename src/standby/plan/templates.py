@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -28,6 +28,12 @@ TOO_MUCH = (
     f"the plan's templates hold more than {MAX_SOURCE:,} characters in all; keep messages short, and "
     "share one template between audiences and playbooks (a YAML anchor) instead of copies that differ"
 )
+# What insiders wrote or may read, and outsiders' templates (external audiences, a playbook's public
+# text) never get: their context simply lacks these (incidents/context.py).
+INTERNAL = {
+    "incident": frozenset({"title", "severity", "systems", "lead", "alerts"}),
+    "update": frozenset({"what_we_know", "what_we_dont_know", "what_you_can_do", "author", "outside"}),
+}
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
@@ -96,6 +102,25 @@ def check_template(source: str) -> str:
             f"templates can use {', '.join(sorted(VARIABLES))}"
         )
     return source
+
+
+def internal_fields(source: str) -> list[str]:
+    """The internal values a (compiled) template uses, as `update.what_we_know`: an outsiders' template
+    that names one would fail when rendered, so the plan is refused when it loads."""
+    found: list[str] = []
+    for node in environment().parse(source).find_all((nodes.Getattr, nodes.Getitem)):
+        key: object
+        if isinstance(node, nodes.Getattr):
+            owner, key = node.node, node.attr
+        elif isinstance(node, nodes.Getitem):
+            owner, key = node.node, getattr(node.arg, "value", None)
+        else:
+            continue
+        if isinstance(owner, nodes.Name) and key in INTERNAL.get(owner.name, ()):
+            name = f"{owner.name}.{key}"
+            if name not in found:
+                found.append(name)
+    return found
 
 
 class AudienceTemplate(BaseModel):

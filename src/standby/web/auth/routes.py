@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from standby.core.words import plural
 from standby.web.app import context, page
 from standby.web.auth import public, sessions, throttle, users
 from standby.web.auth.deps import current_user
@@ -71,7 +72,7 @@ def login(
         attempt = throttle.attempt(session, email=email, address=address, now=now) if until is None else 0
     if until is not None:
         minutes = max(1, math.ceil((until - now).total_seconds() / 60))
-        error = f"Too many failed sign-ins: try again in {minutes} minute{'s' if minutes > 1 else ''}."
+        error = f"Too many failed sign-ins: try again in {plural(minutes, 'minute')}."
         response = _form(request, status=429, error=error, email=email, target=next)
         response.headers["Retry-After"] = str(max(1, int((until - now).total_seconds())))
         return response
