@@ -2,8 +2,8 @@
 alert whose cause explains them; Standby's own sight per host. The incident's first-word times are
 dropped: who heard, and when, is read from what the outbox delivered.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-10 10:12:40.118702
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
