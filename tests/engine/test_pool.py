@@ -1,6 +1,7 @@
 """Probe processes, on the real clock: monitors claimed ahead of their slots run in child processes,
-each starting at its slot, and are recorded as if run in the engine's own loop; a probe process that
-dies is replaced, and the runs it held end as `unknown` findings that say so."""
+each starting at its slot, and are recorded as if run in the engine's own loop (Standby's own failures
+held while its self-check fails, as there); a probe process that dies is replaced, and the runs it held
+end as `unknown` findings that say so."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from standby.app.engine import Engine
-from standby.engine.models import CheckState, FindingRecord, Monitor
+from standby.engine.models import CheckState, FindingRecord, Monitor, Sight
 from standby.engine.phase import slot_at_or_after
+from tests.peers.dns import DnsPeer
 from tests.peers.http import HttpPeer, Reply, Request
 
 PAGES = 4
@@ -46,14 +48,19 @@ def site() -> Iterator[tuple[HttpPeer, Stamped]]:
         yield peer, stamped
 
 
-def write_plan(directory: Path, peer: HttpPeer) -> Path:
+def write_plan(directory: Path, peer: HttpPeer, *, resolver: str | None = None) -> Path:
+    """The pages at 127.0.0.1, or with a `resolver`, at a name it is asked for."""
+    settings: dict[str, object] = {"cache_dir": str(directory), "timeout": "5s"}
+    if resolver is not None:
+        settings["resolvers"] = [resolver]
+    host = "127.0.0.1" if resolver is None else "pages.pool.example"
     plan = {
         "version": 1,
         "organization": "Pool",
-        "settings": {"cache_dir": str(directory), "timeout": "5s"},
+        "settings": settings,
         "people": [{"id": "o", "name": "O", "email": "o@pool.example"}],
         "endpoints": [
-            {"id": f"p{i}", "url": peer.url(f"/p{i}"), "owner": "o", "interval": f"{INTERVAL}s"}
+            {"id": f"p{i}", "url": peer.url(f"/p{i}", host=host), "owner": "o", "interval": f"{INTERVAL}s"}
             for i in range(PAGES)
         ],
     }
@@ -86,6 +93,33 @@ async def test_runs_in_probe_processes_start_at_their_slots_and_are_recorded(
         assert slot - timedelta(seconds=INTERVAL) < monitor.last_run_at <= slot  # started in its slot
         assert abs((asked - monitor.last_run_at).total_seconds()) < 1.0
         assert monitor.next_run_at == slot + timedelta(seconds=INTERVAL) or monitor.next_run_at == slot
+
+
+async def test_findings_from_probe_processes_that_failed_on_standbys_side_are_held_while_it_is_blind(
+    tmp_path: Path, site: tuple[HttpPeer, Stamped], sqlite_sessions: sessionmaker[Session]
+) -> None:
+    """The probe processes mark a failure of Standby's own resolver (`details.local`); the engine's
+    process, whose self-check fails the same way, holds those findings: history only, no state."""
+    peer, stamped = site
+    with DnsPeer(recursive=True) as resolver:
+        resolver.add("pages.pool.example", "A", "127.0.0.1")
+        address = resolver.address
+        plan = write_plan(tmp_path, peer, resolver=address)
+        resolver.kill()  # nothing answers on Standby's resolver: the pages cannot be looked up
+        engine = Engine(plan, sqlite_sessions, probes=1, ahead=timedelta(seconds=INTERVAL))
+        try:
+            await engine.start()
+            report = await engine.tick()
+        finally:
+            await engine.close()
+    assert (report.claimed, report.ran, report.findings) == (PAGES, PAGES, PAGES) and not stamped.at
+    blind = f"Standby cannot resolve names: its resolvers {address} do not answer"
+    with sqlite_sessions() as session:
+        assert session.scalars(select(CheckState)).all() == []  # held: no page's state moved
+        findings = session.scalars(select(FindingRecord)).all()
+        (sight,) = session.scalars(select(Sight))
+    assert {(f.status, f.summary, f.details["local"]) for f in findings} == {("unknown", blind, "resolvers")}
+    assert (sight.observed, sight.summary) == ("critical", blind)
 
 
 async def test_a_probe_process_that_dies_is_replaced_and_its_runs_say_what_happened(

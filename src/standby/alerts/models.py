@@ -19,7 +19,7 @@ class Alert(Base):
     __table_args__ = (Index("ix_alert_state", "state", "opened_at"),)
 
     id: Mapped[intpk]
-    reason: Mapped[str] = mapped_column(String(16))  # "check" | "confirmation"
+    reason: Mapped[str] = mapped_column(String(16))  # "check" | "confirmation" | "standby" (blind)
     asset: Mapped[str] = mapped_column(String(512), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     check: Mapped[str] = mapped_column(String(32))
@@ -33,6 +33,9 @@ class Alert(Base):
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[str | None] = mapped_column(String(255))
     resolved_at: Mapped[datetime | None]
+    # The alert whose cause explains this one (docs/escalation.md, "One alert per cause"): it is shown
+    # and counted with that root, acknowledged and resolved with it, and never pages on its own.
+    root_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id", ondelete="SET NULL"), index=True)
 
 
 class Escalation(Base):

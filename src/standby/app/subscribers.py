@@ -6,14 +6,18 @@ itself here with one line; the features themselves never call a feature above th
 - TICK_JOBS: run once per engine tick, after the monitors, each in its own transactions.
 - ACKNOWLEDGED: told of an acknowledgement wherever it is made (link, dashboard, API, `standby ack`),
   in its transaction.
+- RECLAIMS: run when an engine starts, to take back the features' rows a dead process had claimed
+  (engine/restart.py; the monitors and the outbox are the engine's own).
+- SIGHT: told when Standby itself goes blind or sees again (engine/sight.py), in the engine's
+  transaction: the operators' one alert.
 """
 
 from __future__ import annotations
 
-from standby.alerts import escalation, renewals
+from standby.alerts import blind, escalation, renewals
 from standby.alerts import service as alerts
 from standby.alerts.service import Acknowledged
-from standby.engine.subscribers import StateChange, TickJob
+from standby.engine.subscribers import Reclaim, SightChange, StateChange, TickJob
 from standby.incidents import deadlines
 from standby.incidents import lifecycle as incidents
 from standby.statuspage import pipeline as status_page
@@ -31,3 +35,6 @@ TICK_JOBS: tuple[TickJob, ...] = (
 )
 
 ACKNOWLEDGED: tuple[Acknowledged, ...] = (incidents.on_alert_acknowledged,)
+
+RECLAIMS: tuple[Reclaim, ...] = (escalation.reclaim,)  # steps claimed by a process that died
+SIGHT: tuple[SightChange, ...] = (blind.on_sight_change,)

@@ -84,7 +84,11 @@ Addresses = Callable[[str], Awaitable[list[str]]]  # host -> where to connect (N
 class HttpClient:
     def __init__(self, addresses: Addresses, trust: ssl.SSLContext, timeout: float, agent: str) -> None:
         self._addresses, self._trust, self._agent = addresses, trust, agent
-        self._timeout = aiohttp.ClientTimeout(connect=timeout, sock_connect=timeout, sock_read=timeout)
+        # Each connection attempt and each read has the timeout; the name lookup has its own (the
+        # resolver's lifetime, Network.addresses), not aiohttp's `connect`, which would also cover it
+        # and, ending at the same moment, turn "Standby's resolvers do not answer" (core/local.py)
+        # into "the page did not answer".
+        self._timeout = aiohttp.ClientTimeout(sock_connect=timeout, sock_read=timeout)
         self._session: aiohttp.ClientSession | None = None
 
     def _open(self) -> aiohttp.ClientSession:

@@ -77,11 +77,12 @@ def observe_all(
     now: datetime,
     alert_after: int,
     recover_after: int,
-) -> list[tuple[CheckState, str]]:
+) -> tuple[list[tuple[CheckState, str]], dict[str, dict[str, Any]]]:
     """Apply each (finding, the monitor key that made it, when it was observed) to its check's state,
     in order: one query to read the states, one statement per kind of write. A check seen for the
     first time gets a new state (ok since `now`). Returns (state, previous status) for each confirmed
-    change, the states loaded into the session for the subscribers."""
+    change, the states loaded into the session for the subscribers; and every check's state after
+    the batch as a row (its columns by name), by `state_key`."""
     keys = {state_key(f.asset, f.check) for f, _, _ in seen}
     found = session.connection().execute(_READ, {"keys": list(keys)})
     rows: dict[str, dict[str, Any]] = {row.key: dict(row._mapping) for row in found}
@@ -118,6 +119,6 @@ def observe_all(
         session.connection().execute(insert(CheckState), new)
     changed = {key: was for key, was in previous.items() if rows[key]["status"] != was}
     if not changed:
-        return []
+        return [], rows
     states = {s.key: s for s in session.scalars(select(CheckState).where(CheckState.key.in_(changed)))}
-    return [(states[key], was) for key, was in changed.items()]
+    return [(states[key], was) for key, was in changed.items()], rows

@@ -19,14 +19,16 @@ from sqlalchemy.orm import Session
 from standby.core.expiry import iso
 from standby.core.status import Finding
 from standby.engine import history
-from standby.engine.evaluate import observe_all
+from standby.engine.evaluate import observe_all, state_key
 from standby.engine.models import CheckState
 from standby.engine.retire import retire
 from standby.engine.scheduler import Claim, finish, still_leased
+from standby.engine.soon import run_sooner
 from standby.engine.subscribers import StateChange
 from standby.plan.model import Plan
 from standby.probes.correlate import correlate
 from standby.probes.run import Job
+from standby.probes.sight import settle
 from standby.store.db import lock_for_write
 
 log = logging.getLogger("standby.engine")
@@ -68,12 +70,15 @@ def record_runs(
     on_state_change: StateChange,
     now: datetime,
     recheck: Collection[str] = (),
+    seeing: bool = True,
 ) -> tuple[int, int, int]:
     """Record `done` in the caller's transaction; returns (runs recorded, findings, status changes).
     The monitors in `recheck` (the first runs since the plan changed) also retire the checks they no
     longer make; a plan that did not change cannot have dropped any.
 
-    Findings are dated when their run began; `now` (when they are recorded) goes to the alerts."""
+    Findings are dated when their run began; `now` (when they are recorded) goes to the alerts. Unless
+    Standby is `seeing`, a finding that failed for a cause on its side goes into the history only
+    (probes/sight.py `settle`): the asset's state does not move."""
     lock_for_write(session)
     settings = plan.settings
     leased = still_leased(session, [d.claim for d in done], worker=worker)
@@ -84,12 +89,18 @@ def record_runs(
     finish(session, [(d.claim, d.started) for d in kept])
     # Findings explain each other when they arrive together (a parked page and its moved delegation).
     flat = iter(correlate([f for d in kept for f in d.findings]))
-    seen = [(next(flat), run) for run in kept for _ in run.findings]
-    changed = observe_all(
+    seen, held = [], []
+    for run in kept:
+        said, kept_back = settle([next(flat) for _ in run.findings], seeing=seeing)
+        seen += [(f, run) for f in said]
+        held += [(f, run) for f in kept_back]
+    changed, states = observe_all(
         session, [(f, run.job.key, run.started) for f, run in seen], now=now,
         alert_after=settings.alert_after, recover_after=settings.recover_after,
     )  # fmt: skip
-    history.record(session, ((f, run.started) for f, run in seen))
+    run_sooner(session, ((states[state_key(f.asset, f.check)], run.started) for f, run in seen), plan=plan,
+               now=now)  # fmt: skip
+    history.record(session, ((f, run.started) for f, run in seen + held))
     rechecked = [run for run in kept if run.job.key in recheck]
     if rechecked:
         _retire_dropped_checks(session, rechecked, plan=plan, on_state_change=on_state_change, now=now)
@@ -107,4 +118,4 @@ def record_runs(
             log.exception(
                 "%s %s: the alerts could not take this change; it is recorded", state.asset, state.check
             )
-    return len(kept), len(seen), len(changed)
+    return len(kept), len(seen) + len(held), len(changed)

@@ -2,12 +2,14 @@
 
 A claim is a committed lease (`lease_owner`, `lease_until`): PostgreSQL workers claim with
 `SELECT … FOR UPDATE SKIP LOCKED`, so two never wait on or take the same rows; SQLite (one process)
-takes the write lock. A worker that dies holding a lease stops renewing nothing — the lease simply runs
-out, and the monitor, still due, is claimed by the next worker that looks. A run is cut off well before
-its lease ends (`run_limit`), so a slow probe cannot outlive its claim and be run twice.
+takes the write lock. Leases are short (`LEASE`) and the engine renews those of its runs in flight —
+probing, or waiting in a probe process for their slot — every `RENEW_EVERY`, so a worker that dies
+stops renewing and its monitors, still due, are claimed by the next worker that looks within seconds.
+A restarted engine takes back at once what its dead predecessor held (`reclaim`, engine/restart.py).
+A run is also cut off at `run_limit`, however long its lease is renewed.
 
-Every statement here is one per batch, not one per monitor: at thousands of runs a second, the
-per-row round trips were most of the cost of recording.
+Every statement on the hot path is one per batch, not one per monitor: at thousands of runs a second,
+the per-row round trips were most of the cost of recording.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from standby.engine.phase import first_look, first_run, next_run, phase_of
 from standby.plan.model import Settings
 from standby.store.db import lock_for_write
 
-RECORD_MARGIN = timedelta(seconds=30)  # time to record the findings after the probe is cut off
+LEASE = timedelta(seconds=20)
+RENEW_EVERY = timedelta(seconds=5)
 # A monitor found more than this overdue when an engine starts missed its run while none was running:
 # it takes its next place (engine/phase.py `first_run`) instead of all of them running in one burst.
 ON_TIME = timedelta(seconds=2)
@@ -49,7 +52,9 @@ def run_limit(settings: Settings) -> timedelta:
 
 
 def lease_for(settings: Settings) -> timedelta:
-    return run_limit(settings) + RECORD_MARGIN
+    """How long a claim holds unless renewed (the same for every plan: renewal, not length, covers a
+    slow probe)."""
+    return LEASE
 
 
 @dataclass(frozen=True)
@@ -145,3 +150,23 @@ def respread(session: Session, *, now: datetime) -> int:
     if rows:
         session.connection().execute(_MOVE, rows)
     return len(rows)
+
+
+def renew(session: Session, claims: list[Claim], *, worker: str, until: datetime) -> None:
+    """Extend `worker`'s leases on the monitors it is still probing (or holding for their slots)."""
+    if claims:
+        extended = _LEASE.where(Monitor.lease_owner == worker).values(lease_until=until)
+        session.connection().execute(extended, {"ids": [c.id for c in claims]})
+
+
+def reclaim(session: Session, *, owner: str | None) -> int:
+    """Release the leases a process that is gone held: all of them on SQLite (one process: this one),
+    `owner`'s on PostgreSQL. The monitors, still due, are claimed at the next look."""
+    lock_for_write(session)
+    query = select(Monitor).where(Monitor.lease_owner.is_not(None)).with_for_update()
+    if owner is not None:
+        query = query.where(Monitor.lease_owner == owner)
+    found = list(session.scalars(query))
+    for monitor in found:
+        monitor.lease_owner = monitor.lease_until = None
+    return len(found)

@@ -13,11 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from standby.alerts.models import Alert
+from standby.channels.receipts import Receipt, of_topic
 from standby.core.timetext import at, format_duration
 from standby.incidents import rules
 from standby.incidents.audiences import external_audiences, name
 from standby.incidents.context import LABELS
 from standby.incidents.models import AUTHOR, Incident, IncidentAlert, IncidentUpdate
+from standby.incidents.reach import of_update
 from standby.incidents.view import IncidentView, view
 from standby.plan.model import Plan
 
@@ -106,8 +108,9 @@ class UpdateView:
     know: str
     dont_know: str
     meanwhile: str
+    public: str  # what outsiders read once it is published
     next_by: str
-    told: list[str]  # "marketing (Dana Reyes, Sam Ortiz)", "customers, outside"
+    heard: list[str]  # per audience: who heard (delivered, channel, when), who did not and why
     published: str  # "published 09:31 EDT by Dana Reyes", or why not
 
 
@@ -146,6 +149,7 @@ def incident_page(session: Session, incident: Incident, *, plan: Plan, now: date
     alerts = select(Alert).join(IncidentAlert, IncidentAlert.alert_id == Alert.id)
     alerts = alerts.where(IncidentAlert.incident_id == incident.id).order_by(Alert.id)
     names = dict(zip(incident.systems, rules.internal_names(plan, incident.systems), strict=True))
+    receipts = of_topic(session, f"incident:{incident.id}")
     on_page = rules.on_page(plan, incident)
     return IncidentPage(
         shown=view(session, incident, plan=plan, now=now),
@@ -155,7 +159,7 @@ def incident_page(session: Session, incident: Incident, *, plan: Plan, now: date
             AlertLink(a.id, a.asset, f"/alerts#alert-{a.id}", f"{a.severity}, {a.state}: {a.summary}")
             for a in session.scalars(alerts)
         ],
-        updates=[_update(u, plan=plan, on_page=on_page) for u in updates],
+        updates=[_update(u, receipts, plan=plan, on_page=on_page) for u in updates],
         external=external_audiences(plan, incident),
         status_page=plan.status_page is not None,
         timezone=tz,
@@ -165,12 +169,9 @@ def incident_page(session: Session, incident: Incident, *, plan: Plan, now: date
     )
 
 
-def _update(update: IncidentUpdate, *, plan: Plan, on_page: bool) -> UpdateView:
+def _update(update: IncidentUpdate, receipts: list[Receipt], *, plan: Plan, on_page: bool) -> UpdateView:
     tz = plan.timezone
-    told = [
-        f"{audience}{', outside' if r['external'] else ''} ({', '.join(r['recipients'])})"
-        for audience, r in (update.renders or {}).items()
-    ]
+    heard = [reach.text(tz) for reach in of_update(update, receipts)]
     if update.published_at is not None:
         published = f"published {at(update.published_at, tz)} by {_who(plan, update.published_by)}"
     elif update.automatic:
@@ -187,8 +188,9 @@ def _update(update: IncidentUpdate, *, plan: Plan, on_page: bool) -> UpdateView:
         know=update.what_we_know,
         dont_know=update.what_we_dont_know,
         meanwhile=update.what_you_can_do or "",
+        public=update.public_text,
         next_by=at(update.next_update_by, tz) if update.next_update_by else "",
-        told=told,
+        heard=heard,
         published=published,
     )
 

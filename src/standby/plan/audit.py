@@ -9,8 +9,9 @@ anything at it or under it (a subdomain) depends on it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
+from standby.plan.hosts import at_or_under
 from standby.plan.issues import Path
 from standby.plan.model import Person, Plan
 from standby.plan.refs import Problem
@@ -23,35 +24,42 @@ _HOSTED = {
     "ncloud", "nclouds",
 }  # fmt: skip
 ELSEWHERE = "an address on another domain or a chat notify URL"
+# How far up a chain of responsibility the audit looks for someone who can still be reached. Escalation
+# steps name a few levels (owner.reports_to.reports_to); a cap keeps a 10,000-person chain linear.
+_CHAIN_LEVELS = 20
 
 
-def _at_or_under(host: str, domain: str) -> bool:
-    host = host.strip().rstrip(".").lower()
-    return host == domain or host.endswith("." + domain)
+def _split(url: str) -> SplitResult | None:
+    try:
+        return urlsplit(url)
+    except ValueError:  # `http://[::1` and the like: the channel says so when it is used
+        return None
 
 
 def _host(url: str) -> str | None:
-    host = urlsplit(url).hostname
+    parts = _split(url)
+    host = parts.hostname if parts else None
     return host.rstrip(".") if host else None
 
 
 class _Monitored:
     def __init__(self, plan: Plan) -> None:
-        # Longest first, so a host is reported under the most specific monitored domain.
-        self.domains = sorted({d.name for d in plan.domains}, key=len, reverse=True)
+        self.domains = {d.name for d in plan.domains}
 
     def under(self, host: str | None) -> str | None:
-        """The monitored domain `host` is at or under, if any."""
-        return next((d for d in self.domains if host and _at_or_under(host, d)), None)
+        """The most specific monitored domain `host` is at or under, if any: a look-up per label, so a
+        plan of thousands of domains and people costs no more than its size."""
+        labels = host.strip().rstrip(".").lower().split(".") if host else []
+        return next((d for i in range(len(labels)) if (d := ".".join(labels[i:])) in self.domains), None)
 
     def address(self, email: str | None) -> str | None:
         return self.under(email.rpartition("@")[2]) if email and "@" in email else None
 
     def notify(self, url: str) -> tuple[str, str] | None:
         """(host, monitored domain) when an Apprise URL goes through a host under a monitored domain."""
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme not in _HOSTED:
+        parts = _split(url)
+        scheme = parts.scheme.lower() if parts else ""
+        if parts is None or scheme not in _HOSTED:
             return None
         hosts = [_host(url) or ""]
         if scheme.startswith("mailto"):
@@ -153,7 +161,7 @@ def _owners(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
         if domain.owner not in people:
             continue
         i, person = people[domain.owner]
-        if not person.email or not _at_or_under(person.email.rpartition("@")[2], domain.name):
+        if not person.email or not at_or_under(person.email.rpartition("@")[2], domain.name):
             continue
         if any(monitored.notify(url) is None for url in person.notify):
             continue  # a chat path that does not depend on the domain still reaches them
@@ -173,7 +181,9 @@ def _chains(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
         if ident not in owners or person.reports_to is None:
             continue
         chain = [person]
-        while (up := chain[-1].reports_to) in people and people[up][1] not in chain:
+        while (up := chain[-1].reports_to) in people and len(chain) < _CHAIN_LEVELS:
+            if any(p.id == up for p in chain):
+                break
             chain.append(people[up][1])
         inboxes = {d for p in chain if (d := monitored.address(p.email))}
         if not inboxes or any(monitored.independent(p) for p in chain):

@@ -10,14 +10,15 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from standby.plan.assets import Asset
+from standby.plan.issues import suggest
 from standby.plan.registrars import RegistrarAccount
 from standby.plan.status_page import StatusPage
-from standby.plan.templates import AudienceTemplate
+from standby.plan.templates import AudienceTemplate, check_template
 from standby.plan.types import Duration, HostName, HostPort
 
 IANA_BOOTSTRAP = "https://data.iana.org/rdap/dns.json"
@@ -31,6 +32,15 @@ NOT_YET = {
 RecordType = Literal["A", "AAAA", "CNAME", "MX", "TXT", "NS", "CAA", "SOA"]
 
 
+def _zone_hint(value: str) -> str:
+    """` (did you mean 'America/New_York'?)`, else how to write one."""
+    zones = available_timezones()
+    exact = {z.lower(): z for z in zones}.get(value.strip().lower().replace(" ", "_"))
+    if exact is not None:
+        return f" (did you mean {exact!r}? time zone names are case-sensitive)"
+    return suggest(value, zones) or "; use an IANA name like America/New_York"
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -41,6 +51,27 @@ class Email(Model):
     starttls: bool = True
     username: str | None = None
     password: str | None = None
+    accept_timeout: Duration = Field(
+        timedelta(minutes=10),
+        ge=timedelta(seconds=1),
+        le=timedelta(hours=1),
+        description="how long to wait for the relay to accept a message (its reply to the end of the "
+        "message; RFC 5321 allows it 10 minutes); settings.timeout covers every other step",
+    )
+
+
+class SelfCheck(Model):
+    """What Standby looks at each tick to know that it can see at all (docs/engine.md, "Standby's own
+    sight"): point it at things you control, that are up whenever your network is."""
+
+    name: str = Field(
+        ".", description="a name its resolvers must always resolve (one you control); default: the root zone"
+    )
+    connect: list[HostPort] = Field(
+        default_factory=list,
+        description="host:port it must always reach over TCP (one you control); default: only the route "
+        "to the resolvers is checked",
+    )
 
 
 class Settings(Model):
@@ -76,6 +107,9 @@ class Settings(Model):
         2, ge=1, le=100, description="ok observations in a row before it recovers (the alert resolves)"
     )
     retention: Duration = Field(timedelta(days=90), description="how long `standby serve` keeps findings")
+    self_check: SelfCheck = Field(
+        default_factory=SelfCheck, description="how Standby tells that it can see at all (each tick)"
+    )
 
 
 class Person(Model):
@@ -238,6 +272,16 @@ class Playbook(Model):
     templates: dict[str, AudienceTemplate] = Field(
         default_factory=dict, description="incident messages per audience id (docs/incidents.md)"
     )
+    public_text: str | None = Field(
+        None,
+        description="Jinja template of the public text an update starts from (neutral values only); "
+        "default: Standby's neutral words for the state",
+    )
+
+    @field_validator("public_text")
+    @classmethod
+    def _public_text_compiles(cls, value: str | None) -> str | None:
+        return None if value is None else check_template(value)
 
 
 class Plan(Model):
@@ -246,6 +290,11 @@ class Plan(Model):
     timezone: str = Field("UTC", description="IANA time zone for times shown to people; storage is UTC")
     settings: Settings = Field(default_factory=Settings)
     people: list[Person] = Field(default_factory=list)
+    operators: list[str] = Field(
+        default_factory=list,
+        description="person ids of who runs Standby: told when Standby itself cannot see; default: the "
+        "web app's admins",
+    )
     audiences: list[Audience] = Field(default_factory=list)
     domains: list[Domain] = Field(default_factory=list)
     certificates: list[Certificate] = Field(default_factory=list)
@@ -262,10 +311,13 @@ class Plan(Model):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
+        hint = "use an IANA name like America/New_York"
+        if len(value) > 64:  # the longest IANA name is 32 characters; a file name this long is an OSError
+            raise ValueError(f"a time zone name of {len(value)} characters is not one; {hint}")
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name like America/New_York") from None
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"unknown time zone {value!r}{_zone_hint(value)}") from None
         return value
 
     def assets(self) -> Iterator[Asset]:

@@ -2,7 +2,12 @@
 
 SQLite (the default, one process) gets WAL, `synchronous=FULL` (a committed acknowledgement survives a
 power cut), foreign keys and a busy timeout. SQLAlchemy rather than the sqlite3 module emits BEGIN, so
-savepoints work and a transaction can ask for the write lock up front (`lock_for_write`).
+savepoints work, and every transaction begins with `BEGIN IMMEDIATE`: it takes the write lock up front,
+waiting up to the busy timeout for it. A transaction that read first and wrote later (a deferred
+BEGIN) would fail at once with "database is locked" whenever another connection had written meanwhile
+— the busy timeout cannot help a snapshot that is already stale — and a web request would answer 500
+while the engine writes. WAL readers never blocked writers; with one process, serialising the short
+transactions of its threads costs little (docs/store.md).
 PostgreSQL (several processes) is reached through psycopg 3.
 """
 
@@ -17,7 +22,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///standby.db"
 BUSY_TIMEOUT_MS = 10_000
-_IMMEDIATE = "standby_sqlite_immediate"
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -55,8 +59,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -67,10 +70,11 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def lock_for_write(session: Session) -> None:
-    """Start the session's transaction holding the database's write lock (SQLite: BEGIN IMMEDIATE).
+    """Start the session's transaction holding the database's write lock.
 
-    Call it first in a transaction that reads and then writes what it read, so that two SQLite
-    connections cannot both read the same rows; on PostgreSQL it does nothing (use row locks there).
+    Call it first in a transaction that reads and then writes what it read, so that two connections
+    cannot both read the same rows. SQLite transactions always begin so (BEGIN IMMEDIATE, above), so
+    this only begins the transaction; on PostgreSQL it does nothing more (use row locks there).
     """
     if session.get_bind().dialect.name == "sqlite":
-        session.connection(execution_options={_IMMEDIATE: True})
+        session.connection()
