@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from standby.plan.audit import audit_plan
+from standby.plan.forms_check import clear_secrets, form_problems
 from standby.plan.issues import Path, PlanError, PlanIssue, dotted, suggest
 from standby.plan.model import Plan
 from standby.plan.refs import check_references
@@ -44,7 +45,8 @@ def parse_plan(text: str, file: str, env: Mapping[str, str]) -> tuple[Plan, list
         plan = Plan.model_validate(data)
     except ValidationError as exc:
         raise PlanError(sorted(issues + _from_validation(exc, file, positions), key=_order)) from None
-    problems = check_references(plan) + audit_plan(plan)
+    problems = check_references(plan) + form_problems(plan) + audit_plan(plan)
+    problems += clear_secrets(plan, positions.substituted)
     found = list(issues)
     for p in problems:
         line, col = positions.at(p.path, key=p.key)

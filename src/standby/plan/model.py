@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
+from standby.plan.forms import Fallback, Form
 from standby.plan.status_page import StatusPage
 from standby.plan.templates import AudienceTemplate
 from standby.plan.types import Duration, HostName, HostPort
@@ -216,6 +217,10 @@ class Plan(Model):
     vendors: list[Vendor] = Field(default_factory=list)
     playbooks: list[Playbook] = Field(default_factory=list)
     status_page: StatusPage | None = Field(None, description="the public status page (docs/status-page.md)")
+    forms: list[Form] = Field(
+        default_factory=list, description="fallback forms and lead replay (docs/plan-b.md)"
+    )
+    fallback: Fallback | None = Field(None, description="where fallback forms are captured and published")
 
     @field_validator("timezone")
     @classmethod

@@ -51,7 +51,11 @@ class AuthMiddleware:
         response: Response | None = None
         if found.user is None and protected:
             response = _sign_in_first(request)
-        elif request.method not in SAFE and found.via != "token":
+        elif (
+            request.method not in SAFE
+            and found.via != "token"
+            and not public.takes_cross_origin(request.url.path)
+        ):
             response = _foreign_origin(request, ctx.plan().settings.base_url)
             if response is None and protected and found.csrf is not None:
                 body = await request.body()
