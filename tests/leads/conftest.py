@@ -132,4 +132,5 @@ def world(sessions: sessionmaker[Session]) -> Iterator[World]:
 def web(world: World) -> Iterator[httpx.Client]:
     app = create_app(sessions=world.sessions, plan=lambda: world.plan, clock=world.clock)
     with serving(app) as base, httpx.Client(base_url=base, timeout=10, follow_redirects=False) as client:
+        world.data["settings"]["base_url"] = base  # plain http://: the session cookie is not Secure
         yield client

@@ -108,11 +108,24 @@ class Intake:
             try:
                 found = await asyncio.to_thread(self._commit, [item for item, _ in batch])
             except Exception as exc:  # noqa: BLE001 - every waiter hears it (a 503), none waits forever
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
+                if len(batch) > 1:  # one bad item must not sink the others: commit them one by one
+                    self._queue[:0] = [(item, future) for item, future in batch]
+                    await self._one_by_one(len(batch))
+                    continue
+                _settle(batch, exc)
                 continue
             for (_, future), recorded in zip(batch, found, strict=True):
+                if not future.done():
+                    future.set_result(recorded)
+
+    async def _one_by_one(self, count: int) -> None:
+        batch, self._queue = self._queue[:count], self._queue[count:]
+        for item, future in batch:
+            try:
+                [recorded] = await asyncio.to_thread(self._commit, [item])
+            except Exception as exc:  # noqa: BLE001 - as above
+                _settle([(item, future)], exc)
+            else:
                 if not future.done():
                     future.set_result(recorded)
 
@@ -121,3 +134,9 @@ class Intake:
             found = write(session, items)
         self.commits += 1
         return found
+
+
+def _settle(batch: list[tuple[NewSubmission, asyncio.Future[Recorded]]], exc: Exception) -> None:
+    for _, future in batch:
+        if not future.done():
+            future.set_exception(exc)

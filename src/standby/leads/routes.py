@@ -13,9 +13,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from standby.leads import body, pages, validate
+from standby.leads import admin, body, pages, validate
 from standby.leads.intake import Intake, NewSubmission
-from standby.leads.public import allowed, capture_url, find
+from standby.leads.public import allowed, capture_url, find, origin_of
 from standby.leads.ratelimit import AddressLimiter
 from standby.plan.forms import Fallback, Form
 from standby.plan.model import Plan
@@ -170,8 +170,6 @@ def _accepted(
 
 
 def _html(text: str, status: int, capture: str | None) -> Response:
-    from standby.leads.public import origin_of
-
     headers = {"Content-Security-Policy": pages.csp(origin_of(capture)), "Referrer-Policy": "strict-origin"}
     return HTMLResponse(text, status_code=status, headers=headers)
 
@@ -197,3 +195,6 @@ def _url(raw: object) -> str | None:
 
 def _clip(text: str | None, most: int) -> str | None:
     return text[:most].replace("\x00", "") if text else None
+
+
+router.include_router(admin.router)

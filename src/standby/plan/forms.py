@@ -35,7 +35,7 @@ class FormField(_Model):
     )
     label: str = Field(min_length=1, description="what the visitor reads next to it")
     type: FieldType = Field("text", description="text, email, tel, select, checkbox or textarea")
-    required: bool = False
+    required: bool = Field(False, description="the visitor must fill it (email always is)")
     options: list[str] | None = Field(None, description="the choices of a select, in order")
 
     @model_validator(mode="after")
@@ -100,9 +100,9 @@ class WebhookDestination(_Model):
 
 
 class Destination(_Model):
-    marketo: MarketoDestination | None = None
-    hubspot: HubSpotDestination | None = None
-    webhook: WebhookDestination | None = None
+    marketo: MarketoDestination | None = Field(None, description="replay into Marketo (REST API)")
+    hubspot: HubSpotDestination | None = Field(None, description="replay into HubSpot (CRM v3 or Forms)")
+    webhook: WebhookDestination | None = Field(None, description="POST each lead to your own endpoint")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Self:
@@ -137,7 +137,9 @@ class Form(_Model):
         timedelta(seconds=5),
         description="the switch script shows the fallback when the embed has not rendered",
     )
-    destination: Destination
+    destination: Destination = Field(
+        description="where leads are replayed: exactly one of marketo, hubspot, webhook"
+    )
 
     @field_validator("allowed_origins")
     @classmethod
@@ -173,7 +175,7 @@ class Form(_Model):
 
 class RateLimit(_Model):
     posts: int = Field(20, ge=1, le=1_000_000, description="submissions one address may make per `per`")
-    per: Duration = Field(timedelta(minutes=1))
+    per: Duration = Field(timedelta(minutes=1), description="the sliding window the posts are counted in")
 
 
 class Fallback(_Model):
