@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
+import pytest
 
 from standby.web.auth import users
 from tests.dashboard.site import ADMIN, PASSWORD, VIEWER, csrf_of
@@ -14,6 +16,12 @@ from tests.leads.conftest import World
 from tests.leads.test_replay import capture
 
 HOSTILE = '<script>alert("x")</script>'
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """SQLite only: these tests are about pages, not the database (capture and replay run on both)."""
+    return f"sqlite:///{tmp_path / 'standby.db'}"
 
 
 @contextmanager

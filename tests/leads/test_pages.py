@@ -5,10 +5,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.leads.conftest import World
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """SQLite only: these tests are about pages, not the database (capture and replay run on both)."""
+    return f"sqlite:///{tmp_path / 'standby.db'}"
 
 
 def test_the_fallback_page_is_self_contained_and_its_policy_allows_only_its_own_style(

@@ -26,7 +26,13 @@
     }
   }, true);
   ready(function () {
-    setTimeout(function () { if (rendered(embed(place()))) { settled = true; } else { show(); } }, C.timeout);
+    setTimeout(function () {
+      var p = place();
+      if (rendered(embed(p))) {
+        settled = true;
+        if (p) { p.setAttribute("data-standby-state", "embed"); }  /* the platform's form is there */
+      } else { show(); }
+    }, C.timeout);
   });
 
   function el(tag, attrs, text) {
@@ -52,6 +58,7 @@
       else { return; }
     }
     settled = true;
+    p.setAttribute("data-standby-state", "fallback");
     if (e && e !== p && !p.contains(e)) { e.style.display = "none"; }
     p.appendChild(build());
   }

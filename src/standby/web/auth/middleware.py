@@ -40,7 +40,9 @@ class AuthMiddleware:
         protected = not public.is_public(request.url.path) and _routed(request)
         ctx = request.app.state.standby
         try:
-            found = await run_in_threadpool(caller.resolve, request, ctx.sessions, ctx.clock)
+            found = caller.ANONYMOUS
+            if caller.presents_credentials(request):  # a thread for the store only when there is a lookup
+                found = await run_in_threadpool(caller.resolve, request, ctx.sessions, ctx.clock)
         except SQLAlchemyError as exc:
             log.warning("cannot check who is calling: the database did not answer: %s", exc)
             if protected:
