@@ -134,9 +134,7 @@ class LeadDatabase:
             return skipped("1001", f"Invalid value '{email}', required type 'email'")
         if email.lower() in self.refuse:
             return skipped(*self.refuse[email.lower()])
-        matches = [
-            x for x in self.leads.values() if str(x.fields.get(lookup, "")).lower() == str(key).lower()
-        ]
+        matches = self.matching(lookup, key)
         if action == "createOnly" and matches:
             return skipped("1005", "Lead already exists")
         if action == "updateOnly" and not matches:

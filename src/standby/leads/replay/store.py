@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,7 @@ from standby.integrations.results import RecordResult
 from standby.leads.models import Replay as ReplayRow
 from standby.leads.models import Submission
 from standby.leads.replay.destinations import Lead
+from standby.store.base import UTCDateTime
 from standby.store.db import lock_for_write
 
 LEASE = timedelta(minutes=5)
@@ -53,17 +54,30 @@ def claim(
 
 
 def pending(session: Session, form_id: str, *, after: int, limit: int) -> list[Lead]:
+    s = Submission
+    columns = (s.id, s.public_id, s.form_id, s.idempotency_key, s.fields, s.received_at, s.page_url,
+               s.referrer, s.user_agent, s.address)  # fmt: skip
     query = (
-        select(Submission)
-        .where(Submission.form_id == form_id, Submission.state == "pending", Submission.id > after)
-        .order_by(Submission.id)
+        select(*columns)
+        .where(s.form_id == form_id, s.state == "pending", s.id > after)
+        .order_by(s.id)
         .limit(limit)
     )
-    return [
-        Lead(s.id, s.public_id, s.form_id, s.idempotency_key, dict(s.fields), s.received_at, s.page_url,
-             s.referrer, s.user_agent, s.address)
-        for s in session.scalars(query)
-    ]  # fmt: skip
+    return [Lead(*row) for row in session.execute(query)]
+
+
+_OUTCOME = (
+    update(Submission)
+    .where(Submission.id == bindparam("lead"), Submission.state == "pending")
+    .values(
+        state=bindparam("new_state"),
+        outcome=bindparam("new_outcome"),
+        remote_id=bindparam("new_remote_id"),
+        reason=bindparam("new_reason"),
+        delivered_at=bindparam("at", type_=UTCDateTime()),
+        attempts=Submission.attempts + 1,
+    )
+)
 
 
 def record(
@@ -74,20 +88,21 @@ def record(
     worker: str,
     now: datetime,
 ) -> None:
-    """What the destination said about each lead, on the records still pending; renews the lease."""
-    for lead, result in outcomes:
-        session.execute(
-            update(Submission)
-            .where(Submission.id == lead.id, Submission.state == "pending")
-            .values(
-                state="delivered" if result.delivered else "skipped",
-                outcome=result.outcome,
-                remote_id=result.remote_id,
-                reason=result.reason,
-                delivered_at=now,
-                attempts=Submission.attempts + 1,
-            )
-        )
+    """What the destination said about each lead, on the records still pending; renews the lease.
+    One statement for the batch (executemany): 300 single updates cost a replay a third of its rate."""
+    rows = [
+        {
+            "lead": lead.id,
+            "new_state": "delivered" if result.delivered else "skipped",
+            "new_outcome": result.outcome,
+            "new_remote_id": result.remote_id,
+            "new_reason": result.reason,
+            "at": now,
+        }
+        for lead, result in outcomes
+    ]
+    if rows:
+        session.connection().execute(_OUTCOME, rows)
     session.execute(
         update(ReplayRow)
         .where(ReplayRow.form_id == form_id, ReplayRow.lease_owner == worker)
