@@ -1,4 +1,5 @@
-"""The `standby` command: a Typer root to which each feature adds its own commands.
+"""The `standby` command: a Typer root to which each feature adds its own commands (part of the
+wiring, like standby/app/: it may import any package, and nothing imports it).
 
 Exit codes: commands return their own (see `standby check`); a user mistake prints a message and
 exits 1; an unexpected error is a bug in Standby and exits 3 with a traceback to report.
@@ -9,11 +10,13 @@ from __future__ import annotations
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import typer
 
 from standby import __version__
 from standby.alerts.cli import register as register_alerts
+from standby.app.cli import register as register_process
 from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
 from standby.engine.cli import register as register_engine
@@ -23,6 +26,16 @@ from standby.plan.cli import register as register_plan
 from standby.statuspage.cli import register as register_status_page
 from standby.store.cli import register as register_store
 from standby.web.auth.cli import register as register_auth
+
+if TYPE_CHECKING:
+    from standby.alerts.service import Acknowledged
+
+
+def _acknowledged() -> Sequence[Acknowledged]:
+    from standby.app.subscribers import ACKNOWLEDGED  # every feature: loaded for `standby ack` only
+
+    return ACKNOWLEDGED
+
 
 app = typer.Typer(
     name="standby",
@@ -35,10 +48,11 @@ app = typer.Typer(
 register_plan(app)
 register_check(app)
 register_store(app)
-register_alerts(app)
+register_alerts(app, followers=_acknowledged)
 register_incidents(app)
 register_status_page(app)
 register_leads(app)
+register_process(app)
 register_engine(app)
 register_auth(app)
 

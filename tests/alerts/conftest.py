@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from standby.alerts import escalation, renewals, service
+from standby.alerts import escalation, renewals
 from standby.alerts.models import Alert, AlertEvent
+from standby.app.subscribers import STATE_CHANGES
 from standby.channels.apprise_sender import AppriseSender
 from standby.channels.email import EmailSender
 from standby.channels.outbox import deliver
@@ -21,11 +22,14 @@ from standby.channels.sender import Sender
 from standby.core.clock import ManualClock
 from standby.engine.models import CheckState
 from standby.plan.model import Plan
+from tests.dashboard.conftest import fresh
 from tests.peers.smtp import SmtpPeer
 from tests.peers.webhook import WebhookPeer
+from tests.web.signin import clock, site, sqlite_sessions
 
 T0 = datetime(2025, 6, 2, 13, 0, tzinfo=UTC)  # 09:00 in New York
 BASE_URL = "http://127.0.0.1:8400"
+__all__ = ["clock", "fresh", "site", "sqlite_sessions"]  # the web's fixtures: for the feed and the buttons
 
 
 def plan_data(smtp_url: str, hook_url: str) -> dict[str, Any]:
@@ -110,8 +114,9 @@ class World:
             state.status, state.observed, state.since = status, status, self.now
             state.summary, state.observed_at = summary, self.now
             state.details = details if details is not None else state.details
-            if previous != status:
-                service.on_state_change(session, state=state, previous=previous, plan=self.plan, now=self.now)
+            if previous != status:  # the engine's subscribers, in the wiring's order
+                for subscriber in STATE_CHANGES:
+                    subscriber(session, state=state, previous=previous, plan=self.plan, now=self.now)
             return state
 
     def at(self, minutes: float) -> int:

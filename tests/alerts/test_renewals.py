@@ -9,8 +9,8 @@ import httpx
 from sqlalchemy import select
 
 from standby.alerts.models import Renewal
+from standby.app.web import create_app
 from standby.core.expiry import iso
-from standby.web.app import create_app
 from tests.alerts.conftest import T0, World
 from tests.web.server import serving
 
@@ -118,10 +118,10 @@ def test_a_renewal_seen_resolves_the_confirmation_alert_and_sends_the_checklist(
     expiry(world, 465)
     world.at(71 * DAY)
     assert world.mail("dana@acme.example")[-2:] == [
-        "[resolved] acme.example: resolved after 24 h",
+        "[resolved] acme.example: resolved after 1 day",
         "[renewed] acme.example: please check the website, DNS and email",
     ]
-    assert world.mail("lee@acme.example")[-1] == "[resolved] acme.example: resolved after 24 h"
+    assert world.mail("lee@acme.example")[-1] == "[resolved] acme.example: resolved after 1 day"
     checklist = world.body("dana@acme.example")
     assert "acme.example was renewed: it now expires on 2026-09-10 09:00 EDT" in checklist
     assert "[ ] email to and from @acme.example still arrives" in checklist

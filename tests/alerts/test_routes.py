@@ -9,7 +9,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from standby.web.app import create_app
+from standby.app.web import create_app
 from tests.alerts.conftest import World
 from tests.web.server import serving
 

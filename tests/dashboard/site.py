@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 from pydantic import AnyHttpUrl
 
-from standby.web.app import create_app
+from standby.app.web import create_app
 from standby.web.auth import users
 from tests.dashboard.seed import Seeded, seeded
 from tests.web.server import serving

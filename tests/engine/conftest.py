@@ -13,9 +13,9 @@ import pytest
 import yaml
 from sqlalchemy.orm import Session, sessionmaker
 
+from standby.app.engine import Engine
 from standby.core.clock import ManualClock
 from standby.engine.models import CheckState
-from standby.engine.runner import Engine
 from standby.plan.model import Plan
 from standby.store import migrate
 from standby.store.db import make_engine, session_factory

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from standby.app.engine import Engine
 from standby.core.clock import ManualClock
 from standby.engine.models import Monitor
-from standby.engine.runner import Engine
 from tests.engine.conftest import MakeEngine, break_page, edit_plan, mend_page, ticks
 from tests.peers.internet import FakeInternet
 from tests.peers.smtp import SmtpPeer

@@ -1,7 +1,8 @@
 """A small world for incident tests: a plan with internal and external audiences, a playbook with
 deadlines and a status page; a real SMTP server, a real webhook (an audience's notify URL), a
 migrated database and a manual clock. `World.at(minutes)` runs what `standby serve` runs each tick
-at that moment: escalations, the incidents' due work, the outbox."""
+at that moment: the tick jobs (escalations, renewals, the incidents' due work, the status page), the
+outbox."""
 
 from __future__ import annotations
 
@@ -14,12 +15,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from standby.alerts import escalation
+from standby.app.subscribers import TICK_JOBS
 from standby.channels.apprise_sender import AppriseSender
 from standby.channels.email import EmailSender
 from standby.channels.sender import Sender
 from standby.core.clock import ManualClock
-from standby.incidents import service
 from standby.incidents.models import Incident, IncidentEvent, IncidentUpdate
 from standby.plan.model import Plan
 from standby.statuspage import pipeline
@@ -94,8 +94,7 @@ class World(AlertWorld):
 
     def at(self, minutes: float) -> int:
         self.clock.set(T0 + timedelta(minutes=minutes))
-        escalation.run_due(self.sessions, plan=self.plan, now=self.now, worker="w1")
-        done = service.run_due(self.sessions, plan=self.plan, now=self.now, worker="w1")
+        done = sum(job.run(self.sessions, plan=self.plan, now=self.now, worker="w1") for job in TICK_JOBS)
         pipeline.settle(self.sessions)
         self.deliver()
         return done

@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 import yaml
 from sqlalchemy.orm import Session, sessionmaker
 
+from standby.app.engine import Engine
 from standby.core.clock import ManualClock
-from standby.engine.runner import Engine
 from standby.statuspage import pipeline
 from standby.store import migrate
 from standby.store.db import make_engine, session_factory

@@ -21,12 +21,12 @@ import yaml
 from moto.server import ThreadedMotoServer
 from sqlalchemy.orm import Session, sessionmaker
 
+from standby.app.engine import Engine
+from standby.app.web import create_app
 from standby.core.clock import ManualClock
-from standby.engine.runner import Engine
 from standby.statuspage import pipeline
 from standby.store import migrate
 from standby.store.db import make_engine, session_factory
-from standby.web.app import create_app
 from tests.incidents.conftest import plan_data
 from tests.peers.internet import FakeInternet
 from tests.peers.smtp import SmtpPeer

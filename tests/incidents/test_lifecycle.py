@@ -4,6 +4,7 @@ recovery, with acknowledgements on the timeline; a person resolves."""
 from __future__ import annotations
 
 from standby.alerts.service import acknowledge
+from standby.app.subscribers import ACKNOWLEDGED
 from tests.incidents.conftest import MARKETO, World
 
 
@@ -86,7 +87,14 @@ def test_recovery_moves_the_incident_to_monitoring_with_an_automatic_update_and_
 def test_an_acknowledgement_of_the_alert_goes_on_the_incidents_timeline(world: World) -> None:
     world.fail()
     with world.sessions.begin() as session:
-        acknowledge(session, alert_id=world.alert().id, person="dana", now=world.now, via="command line")
+        acknowledge(
+            session,
+            alert_id=world.alert().id,
+            person="dana",
+            now=world.now,
+            via="command line",
+            then=ACKNOWLEDGED,
+        )
     assert (
         "acknowledged",
         f"Dana Reyes acknowledged alert #{world.alert().id} ({MARKETO})",

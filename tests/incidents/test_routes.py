@@ -12,9 +12,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from standby.app.web import create_app
 from standby.incidents.models import IncidentUpdate
 from standby.plan.model import Plan
-from standby.web.app import create_app
 from standby.web.auth import users
 from tests.dashboard.site import ADMIN, PASSWORD, VIEWER, csrf_of
 from tests.incidents.conftest import World

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from standby.app.web import create_app
 from standby.core.clock import ManualClock
 from standby.leads.models import Submission
 from standby.leads.replay.service import Replayer
 from standby.plan.model import Plan
-from standby.web.app import create_app
 from tests.peers.hubspot import HubSpotFake
 from tests.peers.marketo import MarketoFake
 from tests.peers.webhook import WebhookPeer

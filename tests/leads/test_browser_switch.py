@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
-from standby.web.app import create_app
+from standby.app.web import create_app
 from tests.leads.conftest import World
 from tests.peers.http import HttpPeer, Reply
 from tests.peers.smtp import free_port

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from standby.statuspage.model import (
+from standby.statuspage.page import (
     AffectedComponent,
     Component,
     Incident,

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from standby.web.app import create_app
+from standby.app.web import create_app
 from tests.incidents.conftest import World
 from tests.peers.smtp import SmtpPeer
 from tests.peers.webhook import WebhookPeer

@@ -11,7 +11,7 @@ from standby.core.errors import StandbyError
 from standby.core.status import Status
 from standby.plan.load import parse_plan
 from standby.plan.model import Plan
-from standby.statuspage.model import Incident, component_id
+from standby.statuspage.page import Incident, component_id
 from standby.statuspage.snapshot import page_from_plan
 
 NOW = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)

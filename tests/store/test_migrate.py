@@ -10,7 +10,7 @@ from sqlalchemy import Engine, inspect
 from standby.cli import main
 from standby.store import migrate
 from standby.store.db import make_engine
-from standby.store.models import metadata
+from standby.store.migrations.tables import metadata
 
 
 def test_migrations_build_exactly_the_schema_the_models_describe(engine: Engine) -> None:

@@ -13,11 +13,11 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from standby.app.web import create_app
 from standby.core.clock import ManualClock
 from standby.plan.model import Plan
 from standby.store import migrate
 from standby.store.db import make_engine, session_factory
-from standby.web.app import create_app
 from standby.web.auth import apitokens, sessions, users
 from tests.web.server import serving
 

@@ -10,7 +10,7 @@ import httpx
 from fastapi.routing import RouteContext, iter_route_contexts
 from starlette.routing import Mount
 
-from standby.web.app import FEATURES
+from standby.app.web import FEATURES
 from standby.web.auth import public
 from tests.web.signin import Site
 

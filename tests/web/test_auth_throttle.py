@@ -10,7 +10,7 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 
-from standby.web.app import create_app
+from standby.app.web import create_app
 from standby.web.auth import passwords
 from tests.web.server import serving
 from tests.web.signin import PASSWORD, Site

@@ -14,7 +14,9 @@ import json
 from datetime import timedelta
 from typing import TypedDict
 
-from standby.plan.model import Person, Plan, Playbook, Step
+from standby.channels.people import Recipient, audience_urls, contacts
+from standby.core.timetext import words
+from standby.plan.model import Person, Plan, Step
 
 DEFAULT_STEPS = (
     Step(after=timedelta(0), notify=["owner"]),
@@ -22,18 +24,6 @@ DEFAULT_STEPS = (
 )
 DEFAULT_REPEAT = 1
 DEFAULT_WAIT = timedelta(minutes=30)
-
-
-class Contact(TypedDict):
-    channel: str  # "email" | "apprise"
-    address: str
-
-
-class Recipient(TypedDict):
-    id: str  # a person id, or "audience:ID" for an audience's own notify URLs
-    name: str
-    contacts: list[Contact]
-    problem: str | None  # why there is no working channel, when `contacts` is empty
 
 
 class StepPlan(TypedDict):
@@ -55,38 +45,8 @@ class Chain(TypedDict):
     seen: str  # the fingerprint of the plan's chain when last compared (plan edits are noted once)
 
 
-def playbook_for(plan: Plan, asset: str) -> Playbook | None:
-    """The playbook the plan names for `asset` ("domain:acme.example", "endpoint:demo-page", ...)."""
-    kind, _, ident = asset.partition(":")
-    entities = {
-        "domain": {d.name: d.playbook for d in plan.domains},
-        "certificate": {f"{c.host}:{c.port}": c.playbook for c in plan.certificates},
-        "dns": {f"{r.name}/{r.type}": r.playbook for r in plan.dns},
-        "endpoint": {e.id: e.playbook for e in plan.endpoints},
-        "vendor": {v.id: v.playbook for v in plan.vendors},
-    }
-    playbook_id = entities.get(kind, {}).get(ident)
-    return next((p for p in plan.playbooks if p.id == playbook_id), None)
-
-
-def contacts(plan: Plan, person: Person) -> Recipient:
-    """Where `person` can be reached: email (when the plan has a relay) and every Apprise URL."""
-    found: list[Contact] = []
-    if person.email and plan.settings.email is not None:
-        found.append(Contact(channel="email", address=person.email))
-    found += [Contact(channel="apprise", address=url) for url in person.notify]
-    problem = None
-    if not found:
-        problem = (
-            "has an email address but the plan configures no settings.email, and no notify URL"
-            if person.email
-            else "has no email address and no notify URL in the plan"
-        )
-    return Recipient(id=person.id, name=person.name or person.id, contacts=found, problem=problem)
-
-
 def snapshot(plan: Plan, *, asset: str, owner: str | None) -> Chain:
-    playbook = playbook_for(plan, asset)
+    playbook = plan.playbook_for(asset)
     steps = sorted(
         playbook.escalation if playbook and playbook.escalation else DEFAULT_STEPS, key=lambda s: s.after
     )
@@ -131,12 +91,9 @@ def _resolve_step(
             for member in audience.members:
                 if member in people:
                     recipients.setdefault(member, contacts(plan, people[member]))
-            if audience.notify:
-                urls = [Contact(channel="apprise", address=url) for url in audience.notify]
-                key = f"audience:{target}"
-                recipients[key] = Recipient(
-                    id=key, name=f"the {target} audience", contacts=urls, problem=None
-                )
+            own = audience_urls(audience)
+            if own is not None:
+                recipients[own["id"]] = own
         else:
             notes.append(f"{target!r} is neither a person nor an audience in the plan")
     return StepPlan(
@@ -185,10 +142,10 @@ def describe(chain: Chain) -> str:
     parts = []
     for step in chain["steps"]:
         who = ", ".join(r["name"] for r in step["recipients"]) or "nobody"
-        parts.append(f"{who} at once" if step["after"] == 0 else f"{who} after {_minutes(step['after'])}")
+        parts.append(f"{who} at once" if step["after"] == 0 else f"{who} after {_words(step['after'])}")
     repeat = {0: "not repeated", 1: "repeated once"}.get(chain["repeat"], f"repeated {chain['repeat']} times")
-    return f"{'; '.join(parts)}; rounds of {_minutes(chain['round_seconds'])}, {repeat} ({chain['source']})"
+    return f"{'; '.join(parts)}; rounds of {_words(chain['round_seconds'])}, {repeat} ({chain['source']})"
 
 
-def _minutes(seconds: int) -> str:
-    return f"{seconds // 60} min" if seconds % 3600 else f"{seconds // 3600} h"
+def _words(seconds: int) -> str:
+    return words(timedelta(seconds=seconds))

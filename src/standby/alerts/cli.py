@@ -6,8 +6,7 @@ them (see store/cli.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -18,7 +17,7 @@ from standby.core.errors import StandbyError
 from standby.store.cli import DbOption
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session, sessionmaker
+    from standby.alerts.service import Acknowledged
 
 By = Annotated[str, typer.Option("--by", help="Who you are: your person id in the plan.")]
 PlanOption = Annotated[
@@ -29,18 +28,6 @@ PlanOption = Annotated[
 class How(StrEnum):
     renewed = "renewed"
     auto_renew = "auto-renew"
-
-
-@contextmanager
-def _database(db: str | None) -> Iterator[sessionmaker[Session]]:
-    from standby.store.db import database_url, session_factory
-    from standby.store.open import open_database
-
-    engine = open_database(database_url(db), upgrade=False)
-    try:
-        yield session_factory(engine)
-    finally:
-        engine.dispose()
 
 
 def _check_person(by: str, plan_file: Path | None) -> None:
@@ -65,9 +52,10 @@ def alerts(
     from standby.alerts.models import Alert
     from standby.alerts.view import view
     from standby.core.clock import SystemClock
+    from standby.store.open import sessions_for
 
     now = SystemClock().now()
-    with _database(db) as sessions, sessions() as session:
+    with sessions_for(db) as sessions, sessions() as session:
         query = select(Alert).order_by(Alert.opened_at.desc(), Alert.id.desc())
         query = query.limit(50) if all else query.where(Alert.state != "resolved")
         found = list(session.scalars(query))
@@ -84,22 +72,17 @@ def alerts(
                 print(f"    NOT DELIVERED: {failure}")
 
 
-def ack(
-    alert_id: Annotated[int, typer.Argument(help="The alert's number (see `standby alerts`).")],
-    by: By,
-    db: DbOption = None,
-    plan: PlanOption = None,
+def _acknowledge(
+    alert_id: int, *, by: str, db: str | None, plan: Path | None, then: Sequence[Acknowledged]
 ) -> None:
-    """Acknowledge an alert: you have it, and the chain stops paging others."""
     from standby.alerts.service import acknowledge
     from standby.core.clock import SystemClock
-    from standby.store.db import lock_for_write
+    from standby.store.open import transaction
 
     _check_person(by, plan)
-    with _database(db) as sessions, sessions.begin() as session:
-        lock_for_write(session)
+    with transaction(db, lock=True) as session:
         result = acknowledge(
-            session, alert_id=alert_id, person=by, now=SystemClock().now(), via="command line"
+            session, alert_id=alert_id, person=by, now=SystemClock().now(), via="command line", then=then
         )
     print(result.message)
 
@@ -116,11 +99,10 @@ def confirm(
     """Confirm a renewal: no more reminders for this expiry date, and no escalation."""
     from standby.alerts import renewals
     from standby.core.clock import SystemClock
-    from standby.store.db import lock_for_write
+    from standby.store.open import transaction
 
     _check_person(by, plan)
-    with _database(db) as sessions, sessions.begin() as session:
-        lock_for_write(session)
+    with transaction(db, lock=True) as session:
         cycle = renewals.current(session, renewals.find_asset(session, asset))
         assert cycle is not None, "find_asset only names assets with a live cycle"
         said = renewals.confirm(
@@ -129,7 +111,19 @@ def confirm(
     print(said)
 
 
-def register(app: typer.Typer) -> None:
+def register(app: typer.Typer, *, followers: Callable[[], Sequence[Acknowledged]] = tuple) -> None:
+    """Add the commands; `followers` gives who else hears of an acknowledgement (the wiring's list,
+    standby/app/subscribers.py), asked for only when `standby ack` runs."""
+
+    def ack(
+        alert_id: Annotated[int, typer.Argument(help="The alert's number (see `standby alerts`).")],
+        by: By,
+        db: DbOption = None,
+        plan: PlanOption = None,
+    ) -> None:
+        """Acknowledge an alert: you have it, and the chain stops paging others."""
+        _acknowledge(alert_id, by=by, db=db, plan=plan, then=followers())
+
     app.command()(alerts)
     app.command()(ack)
     app.command()(confirm)

@@ -14,8 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from standby.alerts import links, messages, notify
-from standby.alerts.chain import Chain, Recipient, describe, snapshot
+from standby.alerts.chain import Chain, describe, snapshot
 from standby.alerts.models import Alert, Escalation, Renewal
+from standby.channels.people import Recipient
+from standby.channels.tell import Text
 from standby.plan.model import Plan
 from standby.store.db import lock_for_write
 
@@ -197,7 +199,7 @@ def _run_step(
         renewal = session.scalars(select(Renewal).where(Renewal.alert_id == alert.id)).one_or_none()
     for recipient in step["recipients"]:
 
-        def compose(r: Recipient = recipient) -> messages.Text:
+        def compose(r: Recipient = recipient) -> Text:
             confirm = None
             if renewal is not None and not r["id"].startswith("audience:"):
                 confirm = links.confirm(session, renewal, r["id"], base=base_url, now=now)
@@ -234,7 +236,7 @@ def _exhaust(
     reached = [r["name"] for r in told]
     for recipient in audience.values():
 
-        def compose(r: Recipient = recipient) -> messages.Text:
+        def compose(r: Recipient = recipient) -> Text:
             link = links.ack(session, alert, r["id"], base=base_url, now=now)
             return messages.exhausted(
                 alert, chain=chain, person=r["id"], told=reached, ack_link=link, now=now

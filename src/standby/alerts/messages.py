@@ -3,45 +3,15 @@ does next and when, and how to acknowledge. Times are shown in the plan's time z
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from standby.alerts.chain import Chain, display
 from standby.alerts.models import Alert
+from standby.channels.tell import Text
+from standby.core.timetext import ago, at, words
+from standby.plan.assets import kind_of, label
 
 Next = tuple[datetime, str]  # when, and what happens then ("Lee Park is told")
-
-
-@dataclass(frozen=True)
-class Text:
-    subject: str
-    body: str
-
-
-def at(when: datetime, tz: str) -> str:
-    """`2025-06-01 09:30 EDT`: unambiguous wherever the reader is."""
-    return when.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M %Z")
-
-
-def duration(delta: timedelta) -> str:
-    """`42 min`, `3 h 5 min`, `2 days`: how long something lasted, to the minute."""
-    minutes = max(0, int(delta.total_seconds() // 60))
-    if minutes < 60:
-        return f"{minutes} min"
-    if minutes < 48 * 60:
-        hours, rest = divmod(minutes, 60)
-        return f"{hours} h {rest} min" if rest else f"{hours} h"
-    return f"{minutes // (24 * 60)} days"
-
-
-def ago(delta: timedelta) -> str:
-    return "just now" if delta < timedelta(minutes=1) else f"{duration(delta)} ago"
-
-
-def label(asset: str) -> str:
-    """`domain:acme.example` → `acme.example`: the name people know the thing by."""
-    return asset.partition(":")[2] or asset
 
 
 def _subject(tag: str, alert: Alert, text: str) -> str:
@@ -136,7 +106,7 @@ def exhausted(
 
 def resolved(alert: Alert, *, chain: Chain, why: str, now: datetime) -> Text:
     tz = chain["timezone"]
-    lasted = duration(now - alert.since)
+    lasted = words(now - alert.since)
     if alert.acknowledged_by:
         when = at(alert.acknowledged_at or now, tz)
         handled = f"{display(chain, alert.acknowledged_by)} had acknowledged it at {when}."
@@ -179,7 +149,7 @@ def reminder(
     now: datetime,
 ) -> Text:
     """The owner's reminder; `later` lists the reminders still to come (`14 days`, ...)."""
-    name, left = label(asset), duration(expires_at - now)
+    name, left = label(asset), words(expires_at - now)
     if expires_at > now:
         headline, first = f"{name} expires in {left}", f"{name} expires on {at(expires_at, tz)} (in {left})."
     else:
@@ -208,7 +178,7 @@ def reminder(
 
 def checklist(*, asset: str, old: datetime, new: datetime, organization: str, tz: str) -> Text:
     name = label(asset)
-    if asset.startswith("domain:"):
+    if kind_of(asset) == "domain":
         checks = [
             f"the website at {name} (and www.{name}) loads as it should",
             f"DNS for {name} answers as expected: nameservers, A/AAAA, MX records",

@@ -1,9 +1,9 @@
-"""Alert messages into the outbox, one row per person × channel × address, each under a key that
-makes sending it twice impossible; and the timeline rows that say who was told, or why not."""
+"""Alert messages into the outbox (channels/tell.py: one row per person × channel × address, each under
+a key that makes sending it twice impossible), and the alert's timeline rows that say who was told,
+or why not."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import cast
@@ -12,12 +12,11 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from standby.alerts.chain import Chain, Recipient, display, names
-from standby.alerts.messages import Text
+from standby.alerts.chain import Chain, display, names
 from standby.alerts.models import Alert, AlertEvent, Escalation
 from standby.channels.models import Message
-from standby.channels.outbox import enqueue
-from standby.channels.redact import redact_url
+from standby.channels.people import Recipient, reach
+from standby.channels.tell import Text, tell
 
 
 def topic(alert: Alert) -> str:
@@ -28,10 +27,6 @@ def event(
     session: Session, alert: Alert, kind: str, text: str, *, now: datetime, person: str | None = None
 ) -> None:
     session.add(AlertEvent(alert_id=alert.id, at=now, kind=kind, person=person, text=text))
-
-
-def shown(channel: str, address: str) -> str:
-    return address if channel == "email" else redact_url(address)
 
 
 def send(
@@ -49,48 +44,12 @@ def send(
     A recipient without a working channel gets a `no_channel` event instead (the chain goes on);
     with `record`, a `notified` event names the channels.
     """
-    if not recipient["contacts"]:
-        why = recipient["problem"] or "has no working channel"
-        event(
-            session,
-            alert,
-            "no_channel",
-            f"could not tell {recipient['name']}: {why}",
-            now=now,
-            person=recipient["id"],
-        )
-        return
-    enqueue_text(session, topic=topic(alert), key=key, recipient=recipient, text=compose(), now=now)
-    if record:
-        how = ", ".join(shown(c["channel"], c["address"]) for c in recipient["contacts"])
-        event(
-            session,
-            alert,
-            "notified",
-            f"{record}: told {recipient['name']} by {how}",
-            now=now,
-            person=recipient["id"],
-        )
-
-
-def enqueue_text(
-    session: Session, *, topic: str, key: str, recipient: Recipient, text: Text, now: datetime
-) -> None:
-    """One outbox row per contact, keyed `{topic}/{key}/{recipient}/{channel}/{address hash}`."""
-    for contact in recipient["contacts"]:
-        channel, address = contact["channel"], contact["address"]
-        suffix = hashlib.sha256(address.encode()).hexdigest()[:16]
-        enqueue(
-            session,
-            key=f"{topic}/{key}/{recipient['id']}/{channel}/{suffix}",
-            topic=topic,
-            recipient=recipient["id"],
-            channel=channel,
-            address=address,
-            subject=text.subject,
-            body=text.body,
-            now=now,
-        )
+    missing = tell(session, recipient, topic=topic(alert), key=key, text=compose, now=now)
+    if missing is not None:
+        event(session, alert, "no_channel", missing, now=now, person=recipient["id"])
+    elif record:
+        told = f"{record}: told {recipient['name']} by {reach(recipient)}"
+        event(session, alert, "notified", told, now=now, person=recipient["id"])
 
 
 def told(session: Session, alert: Alert, chain: Chain) -> list[Recipient]:

@@ -16,11 +16,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from standby.alerts import links, messages, notify, service
-from standby.alerts.chain import Recipient, contacts, describe, snapshot
+from standby.alerts import links, messages, service
+from standby.alerts.chain import describe, snapshot
 from standby.alerts.models import Alert, Renewal
+from standby.channels import people
+from standby.channels.people import Recipient
+from standby.channels.tell import enqueue_text
 from standby.core.errors import StandbyError
+from standby.core.timetext import at, words
 from standby.engine.models import CheckState
+from standby.plan.assets import label
 from standby.plan.model import Plan
 from standby.store.db import lock_for_write
 
@@ -41,13 +46,11 @@ class Watched:
 
 def watched(plan: Plan) -> list[Watched]:
     out = [
-        Watched(f"domain:{d.name}", "domain", "registration", d.owner, d.remind_at, d.confirm_by)
+        Watched(d.asset_id, "domain", "registration", d.owner, d.remind_at, d.confirm_by)
         for d in plan.domains
     ]
     out += [
-        Watched(
-            f"certificate:{c.host}:{c.port}", "certificate", "certificate", c.owner, c.remind_at, c.confirm_by
-        )
+        Watched(c.asset_id, "certificate", "certificate", c.owner, c.remind_at, c.confirm_by)
         for c in plan.certificates
     ]
     return out
@@ -104,8 +107,7 @@ def _new_cycle(session: Session, item: Watched, expires: datetime, *, now: datet
 
 
 def _owner(plan: Plan, item: Watched) -> Recipient | None:
-    person = next((p for p in plan.people if p.id == item.owner), None)
-    return contacts(plan, person) if person else None
+    return people.person(plan, item.owner)
 
 
 def _remind(
@@ -140,7 +142,7 @@ def _remind(
         tz=plan.timezone,
         now=now,
     )
-    notify.enqueue_text(
+    enqueue_text(
         session, topic=f"renewal:{cycle.id}", key=f"remind/{crossed[-1]}", recipient=owner, text=text, now=now
     )
     return 1
@@ -152,12 +154,12 @@ def _deadline(session: Session, item: Watched, cycle: Renewal, *, plan: Plan, no
     due = cycle.expires_at - item.confirm_by
     if now < due:
         return 0
-    tz, name = plan.timezone, messages.label(item.asset)
+    tz, name = plan.timezone, label(item.asset)
     owner = _owner(plan, item)
-    asked = f"{owner['name'] if owner else 'its owner'} was asked to confirm by {messages.at(due, tz)}"
+    asked = f"{owner['name'] if owner else 'its owner'} was asked to confirm by {at(due, tz)}"
     summary = (
         f"Nobody has confirmed that {name} is renewed or on auto-renew with a valid card; it expires on "
-        f"{messages.at(cycle.expires_at, tz)}. {asked}."
+        f"{at(cycle.expires_at, tz)}. {asked}."
     )
     service.open_alert(
         session,
@@ -182,33 +184,31 @@ def _renewed(
     cycle.renewed_at = now
     tz = plan.timezone
     if cycle.alert_id is not None and (alert := session.get(Alert, cycle.alert_id)) is not None:
-        why = f"the renewal was seen: {messages.label(item.asset)} now expires on {messages.at(expires, tz)}"
+        why = f"the renewal was seen: {label(item.asset)} now expires on {at(expires, tz)}"
         service.resolve(session, alert, why=why, now=now)
     owner = _owner(plan, item)
     if owner is not None and owner["contacts"]:
         text = messages.checklist(
             asset=item.asset, old=cycle.expires_at, new=expires, organization=plan.organization, tz=tz
         )
-        notify.enqueue_text(
+        enqueue_text(
             session, topic=f"renewal:{cycle.id}", key="checklist", recipient=owner, text=text, now=now
         )
     return _new_cycle(session, item, expires, now=now)
 
 
 def _before(seconds: int) -> str:
-    days, rest = divmod(seconds, 86400)
-    if rest:
-        return messages.duration(timedelta(seconds=seconds))
-    return f"{days} day{'s' if days != 1 else ''}"
+    return words(timedelta(seconds=seconds))
 
 
 def find_asset(session: Session, name: str) -> str:
     """`acme.example`, `domain:acme.example`, `www.acme.example[:443]` → the asset with a live cycle."""
     live = set(session.scalars(select(Renewal.asset).where(Renewal.renewed_at.is_(None))))
-    for candidate in (name, f"domain:{name}", f"certificate:{name}", f"certificate:{name}:443"):
-        if candidate in live:
-            return candidate
-    known = ", ".join(sorted(messages.label(a) for a in live)) or "none yet"
+    for candidate in (name, f"{name}:443"):  # an asset id, a domain, a host:port, a host
+        found = sorted(a for a in live if candidate in (a, label(a)))
+        if found:
+            return found[0]
+    known = ", ".join(sorted(label(a) for a in live)) or "none yet"
     raise StandbyError(
         f"no renewal cycle for {name!r}: Standby tracks renewals once `standby serve` has read the expiry "
         f"of a domain or certificate in the plan (tracked now: {known})"
@@ -219,7 +219,7 @@ def confirm(session: Session, cycle: Renewal, *, person: str, how: str, now: dat
     """Record the owner's confirmation for this cycle (and resolve its alert); returns what to say."""
     if how not in HOW:
         raise StandbyError(f"--how {how!r}: use renewed or auto-renew")
-    name = messages.label(cycle.asset)
+    name = label(cycle.asset)
     if cycle.confirmed_at is not None:
         when = f"{cycle.confirmed_at:%Y-%m-%d %H:%M} UTC"
         by = f"{cycle.confirmed_by} on {when} ({cycle.confirmation})"

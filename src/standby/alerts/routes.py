@@ -1,5 +1,6 @@
-"""The links in messages. GET only shows a page (mail scanners open links); POST acts, and must carry
-the token in its form. A bad link is a clear 4xx page, never an error trace."""
+"""The alerts feature's pages: the links in messages, and (actions.py) the dashboard's buttons. A link's
+GET only shows a page (mail scanners open links); POST acts, and must carry the token in its form. A
+bad link is a clear 4xx page, never an error trace."""
 
 from __future__ import annotations
 
@@ -9,15 +10,19 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy.orm import Session
 
-from standby.alerts import messages, renewals, service, tokens
+from standby.alerts import actions, renewals, service, tokens
+from standby.alerts.actions import Followers
 from standby.alerts.models import ActionToken, Alert, Renewal
 from standby.alerts.view import person_name, view
+from standby.core.timetext import at
+from standby.plan.assets import label
 from standby.plan.model import Plan
 from standby.store.db import lock_for_write
 from standby.web.app import context, page
 from standby.web.auth import public
 
 router = APIRouter()
+router.include_router(actions.router)
 # The token in the link is the credential: whoever holds it may act, signed in or not.
 public.declare("/ack/")
 public.declare("/confirm/")
@@ -76,7 +81,10 @@ def ack_page(request: Request, token: str) -> Response:
 
 @router.post("/ack/{token}")
 def ack(
-    request: Request, token: str, form_token: Annotated[str | None, Form(alias="token")] = None
+    request: Request,
+    token: str,
+    then: Followers,
+    form_token: Annotated[str | None, Form(alias="token")] = None,
 ) -> Response:
     if form_token != token:
         return _missing(request)
@@ -90,7 +98,7 @@ def ack(
             return _refused(request, exc)
         assert row.alert_id is not None, "ack tokens are issued for an alert"
         result = service.acknowledge(
-            session, alert_id=row.alert_id, person=row.person or "someone", now=now, via="web link"
+            session, alert_id=row.alert_id, person=row.person or "someone", now=now, via="web link", then=then
         )
         if result.acknowledged:
             tokens.use(row, now=now)
@@ -165,18 +173,18 @@ def _confirm_form(request: Request, cycle: Renewal, *, token: str, plan: Plan) -
     owner = next((p.name or p.id for p in plan.people if p.id == cycle.owner), cycle.owner or "nobody")
     deadline = ""
     if item is not None and item.confirm_by is not None:
-        deadline = messages.at(cycle.expires_at - item.confirm_by, tz)
+        deadline = at(cycle.expires_at - item.confirm_by, tz)
     confirmed = ""
     if cycle.confirmed_at is not None:
-        when = messages.at(cycle.confirmed_at, tz)
+        when = at(cycle.confirmed_at, tz)
         confirmed = (
             f"Confirmed by {cycle.confirmed_by} on {when}: {renewals.HOW.get(cycle.confirmation or '', '')}."
         )
     return page(
         request,
         "alerts/confirm.html",
-        name=messages.label(cycle.asset),
-        expires=messages.at(cycle.expires_at, tz),
+        name=label(cycle.asset),
+        expires=at(cycle.expires_at, tz),
         owner=owner,
         deadline=deadline,
         confirmed=confirmed,

@@ -1,23 +1,29 @@
 """Alerts follow the engine's damped check states: opened when a check goes bad (and the chain starts),
 updated while it stays bad, resolved when it recovers (and everyone told so far hears it). People
-acknowledge them: the first acknowledgement wins and stops the escalation."""
+acknowledge them: the first acknowledgement wins and stops the escalation.
+
+Alerts call no feature above them. The engine calls `on_state_change` as the first of its state-change
+subscribers (the features that follow alerts, such as incidents, come after it in that list); who else
+hears of an acknowledgement is given to `acknowledge` by its caller (`then`), which the wiring fills in
+(standby/app/subscribers.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from standby.alerts import escalation as chain_runner
-from standby.alerts import messages, notify
-from standby.alerts.chain import display, playbook_for
+from standby.alerts import escalation, messages, notify
+from standby.alerts.chain import display
 from standby.alerts.models import Alert, Escalation, Renewal
 from standby.core.errors import StandbyError
 from standby.core.status import Status
+from standby.core.timetext import at, words
 from standby.engine.models import CheckState
-from standby.incidents import service as incidents
 from standby.plan.model import Plan
 
 BAD = frozenset({"warning", "critical", "unknown"})
@@ -25,6 +31,12 @@ BAD = frozenset({"warning", "critical", "unknown"})
 
 class AlertNotFound(StandbyError):
     pass
+
+
+class Acknowledged(Protocol):
+    """A feature told of an acknowledgement, in the same transaction (incidents put it on their timeline)."""
+
+    def __call__(self, session: Session, alert: Alert, *, person: str, name: str, now: datetime) -> None: ...
 
 
 def on_state_change(session: Session, *, state: CheckState, previous: str, plan: Plan, now: datetime) -> None:
@@ -57,7 +69,6 @@ def on_state_change(session: Session, *, state: CheckState, previous: str, plan:
     elif alert is not None:
         resolve(session, alert, why=f"the check is {state.status} again: {state.summary}", now=now)
         state.alert_id = None
-    incidents.on_alert_change(session, alert, plan=plan, now=now)
 
 
 def open_alert(
@@ -77,7 +88,7 @@ def open_alert(
 ) -> Alert:
     """Open an alert and start its chain; a `renewal` is linked first, so its messages can carry
     confirmation links."""
-    playbook = playbook_for(plan, asset)
+    playbook = plan.playbook_for(asset)
     alert = Alert(
         reason=reason,
         asset=asset,
@@ -96,7 +107,7 @@ def open_alert(
     notify.event(session, alert, "opened", f"opened ({severity}): {summary}", now=now)
     if renewal is not None:
         renewal.alert_id = alert.id
-    chain_runner.start(session, alert, plan=plan, now=now)
+    escalation.start(session, alert, plan=plan, now=now)
     return alert
 
 
@@ -105,10 +116,10 @@ def resolve(session: Session, alert: Alert, *, why: str, now: datetime) -> None:
     if not _transition(session, alert.id, {"open", "acknowledged"}, state="resolved", resolved_at=now):
         return
     session.refresh(alert)
-    escalation = _escalation(session, alert)
-    chain = chain_runner.chain_of(escalation)
-    chain_runner.stop(escalation)
-    lasted = messages.duration(now - alert.since)
+    running = _escalation(session, alert)
+    chain = escalation.chain_of(running)
+    escalation.stop(running)
+    lasted = words(now - alert.since)
     notify.event(session, alert, "resolved", f"resolved after {lasted}: {why}", now=now)
     text = messages.resolved(alert, chain=chain, why=why, now=now)
     for recipient in notify.told(session, alert, chain):
@@ -122,9 +133,18 @@ class AckResult:
     message: str
 
 
-def acknowledge(session: Session, *, alert_id: int, person: str, now: datetime, via: str) -> AckResult:
+def acknowledge(
+    session: Session,
+    *,
+    alert_id: int,
+    person: str,
+    now: datetime,
+    via: str,
+    then: Sequence[Acknowledged] = (),
+) -> AckResult:
     """Acknowledge alert `alert_id` as `person`. Of two at once, the first wins; the second is told
-    who did and when. After resolution nothing changes. `via`: "web link", "command line"...
+    who did and when. After resolution nothing changes. `via`: "web link", "command line"...; `then`:
+    the features to tell of an acknowledgement, in order (standby/app/subscribers.py `ACKNOWLEDGED`).
 
     On SQLite start the transaction with `lock_for_write`, so that a read before this cannot turn
     into a busy error when the other acknowledgement commits first.
@@ -135,22 +155,23 @@ def acknowledge(session: Session, *, alert_id: int, person: str, now: datetime, 
     alert = session.get(Alert, alert_id, populate_existing=True)
     if alert is None:
         raise AlertNotFound(f"there is no alert #{alert_id}; `standby alerts --all` lists them")
-    escalation = _escalation(session, alert)
-    chain = chain_runner.chain_of(escalation)
+    running = _escalation(session, alert)
+    chain = escalation.chain_of(running)
     tz = chain["timezone"]
     if not won:
         if alert.state == "resolved":
-            when = messages.at(alert.resolved_at or now, tz)
+            when = at(alert.resolved_at or now, tz)
             return AckResult(
                 alert, False, f"Alert #{alert.id} was already resolved at {when}; nothing changed."
             )
         who = display(chain, alert.acknowledged_by or "someone")
-        when = messages.at(alert.acknowledged_at or now, tz)
+        when = at(alert.acknowledged_at or now, tz)
         return AckResult(alert, False, f"Alert #{alert.id} was already acknowledged by {who} at {when}.")
-    chain_runner.stop(escalation)
+    escalation.stop(running)
     who = display(chain, person)
     notify.event(session, alert, "acknowledged", f"acknowledged by {who} ({via})", now=now, person=person)
-    incidents.on_alert_acknowledged(session, alert, person=person, name=who, now=now)
+    for follower in then:
+        follower(session, alert, person=person, name=who, now=now)
     text = messages.acknowledged(alert, chain=chain, now=now)
     for recipient in notify.told(session, alert, chain):
         if recipient["id"] != person:

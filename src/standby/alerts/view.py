@@ -8,10 +8,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from standby.alerts import messages, notify
+from standby.alerts import notify
 from standby.alerts.chain import display
 from standby.alerts.escalation import chain_of, next_step
 from standby.alerts.models import Alert, Escalation
+from standby.core.timetext import ago, at
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ def view(session: Session, alert: Alert, *, now: datetime) -> AlertView:
     chain = chain_of(escalation)
     tz = chain["timezone"]
     owner = chain["owner"]["name"] if chain["owner"] else "nobody (no owner in the plan)"
-    since = f"{messages.at(alert.since, tz)} ({messages.ago(now - alert.since)})"
+    since = f"{at(alert.since, tz)} ({ago(now - alert.since)})"
     return AlertView(
         alert, since, owner, _status(alert, escalation, now), _failures(session, alert, escalation)
     )
@@ -43,10 +44,10 @@ def _status(alert: Alert, escalation: Escalation, now: datetime) -> str:
     chain = chain_of(escalation)
     tz = chain["timezone"]
     if alert.state == "resolved" and alert.resolved_at:
-        return f"resolved at {messages.at(alert.resolved_at, tz)}"
+        return f"resolved at {at(alert.resolved_at, tz)}"
     if alert.state == "acknowledged" and alert.acknowledged_at:
         who = display(chain, alert.acknowledged_by or "someone")
-        return f"acknowledged by {who} at {messages.at(alert.acknowledged_at, tz)}"
+        return f"acknowledged by {who} at {at(alert.acknowledged_at, tz)}"
     if escalation.state == "exhausted":
         return "nobody acknowledged: the chain is exhausted (everyone in it was told); acknowledge it"
     steps = chain["steps"]
@@ -55,7 +56,7 @@ def _status(alert: Alert, escalation: Escalation, now: datetime) -> str:
     status = f"waiting for {told} to acknowledge" if told else "nobody told yet"
     upcoming = next_step(escalation)
     if upcoming is not None:
-        status += f"; next, at {messages.at(upcoming[0], tz)}: {upcoming[1]}"
+        status += f"; next, at {at(upcoming[0], tz)}: {upcoming[1]}"
     return status
 
 

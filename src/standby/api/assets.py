@@ -11,12 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from standby.alerts.models import Alert
-from standby.api.schemas import AlertRef, AssetName, AssetOut, CheckOut, Problem, StatusName
+from standby.api.schemas import AlertRef, AssetName, AssetOut, CheckOut, StatusName
 from standby.core.expiry import days_left
 from standby.core.status import Status
 from standby.engine.inventory import PENDING, expires_at, known_assets, rank, states_by_asset
 from standby.engine.models import CheckState
 from standby.plan.model import Plan
+from standby.web.api import Problem
 from standby.web.app import context
 
 router = APIRouter(tags=["assets"])

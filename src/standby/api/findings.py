@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Request
 from pydantic import AwareDatetime
 from sqlalchemy import select
 
-from standby.api.schemas import MAX_ID, FindingOut, FindingPage, StatusName, Word
+from standby.api.schemas import FindingOut, FindingPage, StatusName, Word
 from standby.engine.models import FindingRecord
+from standby.web.api import MAX_ID
 from standby.web.app import context
 
 router = APIRouter(tags=["findings"])

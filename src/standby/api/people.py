@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request
 
 from standby.api.schemas import PersonOut
 from standby.channels.redact import redact_url
-from standby.probes.run import jobs_for
 from standby.web.app import context
 
 router = APIRouter(tags=["people"])
@@ -19,9 +18,9 @@ router = APIRouter(tags=["people"])
 def list_people(request: Request) -> list[PersonOut]:
     plan = context(request).plan()
     owns: dict[str, set[str]] = defaultdict(set)
-    for job in jobs_for(plan):
-        if job.owner:
-            owns[job.owner].add(job.asset)
+    for asset in plan.assets():
+        if asset.owner:
+            owns[asset.owner].add(asset.id)
     return [
         PersonOut(
             id=p.id,

@@ -15,8 +15,9 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBearer
 
 from standby import __version__
-from standby.api import alerts, assets, findings, people
-from standby.api.schemas import Problem
+from standby.alerts import api as alerts
+from standby.api import assets, findings, people
+from standby.web.api import Problem
 
 # Documents the scheme in the schema; the auth middleware has checked the caller already.
 _bearer = HTTPBearer(auto_error=False, description="an API token: `standby token create --name NAME`")

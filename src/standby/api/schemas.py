@@ -8,24 +8,14 @@ from typing import Annotated, Any, Literal
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
+from standby.alerts.schemas import AlertState
+
 StatusName = Literal["ok", "warning", "critical", "unknown"]
 AssetStatus = Literal["ok", "warning", "critical", "unknown", "pending"]
-AlertState = Literal["open", "acknowledged", "resolved"]
-MAX_ID = 2**31 - 1  # the id columns are 32-bit on PostgreSQL
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 # Control characters never name anything here, and PostgreSQL refuses NUL in text.
 _PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
 Word = Annotated[str, Query(min_length=1, max_length=512, pattern=_PRINTABLE)]
 AssetName = Annotated[str, Path(min_length=1, max_length=512, pattern=_PRINTABLE)]
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details: every error."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str
 
 
 class CheckOut(BaseModel):
@@ -77,33 +67,6 @@ class FindingOut(BaseModel):
 class FindingPage(BaseModel):
     items: list[FindingOut]
     next_before: int | None = Field(description="pass as `before` for the next (older) page; null at the end")
-
-
-class AlertOut(BaseModel):
-    id: int
-    reason: str = Field(
-        description='"check" (a check went bad) or "confirmation" (a renewal left unconfirmed)'
-    )
-    asset: str
-    kind: str
-    check: str
-    owner: str | None
-    state: AlertState
-    severity: str
-    summary: str
-    since: datetime = Field(description="when the problem began")
-    opened_at: datetime
-    acknowledged_at: datetime | None
-    acknowledged_by: str | None
-    resolved_at: datetime | None
-    status: str = Field(description="who has it and what the chain does next, in words")
-    not_delivered: list[str] = Field(description="messages about it the outbox gave up on")
-
-
-class AckOut(BaseModel):
-    acknowledged: bool = Field(description="false: it was already acknowledged or resolved, nothing changed")
-    message: str
-    alert: AlertOut
 
 
 class PersonOut(BaseModel):

@@ -10,14 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from standby import __version__
-from standby.core.status import Finding, Status, worst
-
-STYLES = {
-    Status.CRITICAL: "bold red",
-    Status.UNKNOWN: "bold magenta",
-    Status.WARNING: "yellow",
-    Status.OK: "green",
-}
+from standby.core.status import STYLES, Finding, Status, worst
 
 
 def by_urgency(findings: list[Finding]) -> list[Finding]:

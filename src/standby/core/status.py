@@ -27,6 +27,13 @@ class Status(StrEnum):
         return _EXIT[self]
 
 
+# How terminals colour each status (Rich styles): `standby check` and `standby history` alike.
+STYLES = {
+    Status.CRITICAL: "bold red",
+    Status.UNKNOWN: "bold magenta",
+    Status.WARNING: "yellow",
+    Status.OK: "green",
+}
 _URGENCY = {Status.CRITICAL: 3, Status.UNKNOWN: 2, Status.WARNING: 1, Status.OK: 0}
 _EXIT = {Status.CRITICAL: 2, Status.UNKNOWN: 3, Status.WARNING: 1, Status.OK: 0}
 

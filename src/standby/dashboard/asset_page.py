@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from markupsafe import Markup
 from sqlalchemy import or_, select
@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from standby.alerts.chain import snapshot
 from standby.alerts.escalation import chain_of
-from standby.alerts.messages import at, duration
 from standby.alerts.models import Alert, AlertEvent, Escalation, Renewal
 from standby.alerts.renewals import HOW
 from standby.channels.models import Message
+from standby.core.timetext import at, words
 from standby.dashboard.alert_cards import AlertCard, cards
 from standby.dashboard.assets import AssetRow, live_first, make_row
-from standby.dashboard.chain_view import ChainView, chain_view, duration_text
+from standby.dashboard.chain_view import ChainView, chain_view
 from standby.dashboard.sparkline import describe, sparkline
 from standby.engine.history import findings_of
 from standby.engine.inventory import Asset, known_assets, states_by_asset
@@ -96,7 +96,7 @@ def _value(value: object) -> str:
 
 
 def _check(state: CheckState, tz: str, now: datetime) -> CheckView:
-    since = f"{at(state.since, tz)} ({duration(now - state.since)})"
+    since = f"{at(state.since, tz)} ({words(now - state.since)})"
     return CheckView(
         check=state.check,
         status=state.observed,
@@ -194,7 +194,7 @@ def _events(session: Session, alert_ids: list[int], tz: str) -> dict[int, list[T
 
 
 def _renewal(cycle: Renewal, tz: str) -> RenewalView:
-    sent = ", ".join(f"{duration_text(s)} before" for s in cycle.reminded) or "none yet"
+    sent = ", ".join(f"{words(timedelta(seconds=s))} before" for s in cycle.reminded) or "none yet"
     confirmed = ""
     if cycle.confirmed_at is not None:
         how = HOW.get(cycle.confirmation or "", cycle.confirmation or "")

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from standby.alerts import renewals
-from standby.alerts.messages import label
 from standby.alerts.models import Alert, Renewal
 from standby.core.expiry import days_left
 from standby.dashboard.timeline import Expiry, timeline
@@ -23,6 +22,7 @@ from standby.engine.inventory import rank as status_rank
 
 __all__ = ["PENDING", "AssetRow", "asset_href", "make_row", "overview", "status_rank"]
 from standby.engine.models import CheckState
+from standby.plan.assets import label
 from standby.plan.model import Plan
 
 

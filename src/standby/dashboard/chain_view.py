@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from standby.alerts.chain import Chain
-from standby.alerts.notify import shown
+from standby.channels.people import shown
+from standby.core.timetext import words
 
 
 @dataclass(frozen=True)
@@ -25,16 +27,7 @@ class ChainView:
 
 
 def _after(seconds: int) -> str:
-    return "at once" if seconds == 0 else f"after {duration_text(seconds)}"
-
-
-def duration_text(seconds: int) -> str:
-    """`30 min`, `1 h`, `14 days`: the round durations chains and reminders are written in."""
-    for size, unit in ((86400, "day"), (3600, "h")):
-        if seconds >= size and seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}{'s' if unit == 'day' and count != 1 else ''}"
-    return f"{seconds // 60} min"
+    return "at once" if seconds == 0 else f"after {words(timedelta(seconds=seconds))}"
 
 
 def chain_view(chain: Chain, heading: str) -> ChainView:
@@ -52,5 +45,7 @@ def chain_view(chain: Chain, heading: str) -> ChainView:
         for step in chain["steps"]
     ]
     rounds = chain["repeat"] + 1
-    repeat = f"{rounds} round{'s' if rounds > 1 else ''} of {duration_text(chain['round_seconds'])}"
+    repeat = (
+        f"{rounds} round{'s' if rounds > 1 else ''} of {words(timedelta(seconds=chain['round_seconds']))}"
+    )
     return ChainView(heading, chain["source"], steps, repeat)

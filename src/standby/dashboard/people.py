@@ -10,13 +10,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from standby.alerts.chain import contacts
-from standby.alerts.messages import at
-from standby.alerts.notify import shown
 from standby.channels.models import Message
+from standby.channels.people import contacts, shown
+from standby.core.timetext import at
 from standby.dashboard.assets import AssetRow, overview
 from standby.plan.model import Person, Plan
-from standby.probes.run import jobs_for
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ def _delivery(message: Message, tz: str) -> tuple[str, bool]:
 def people_tree(session: Session, *, plan: Plan, now: datetime) -> list[PersonView]:
     """The roots (people who report to nobody in the plan), each with everyone under them."""
     owned: dict[str, list[AssetRow]] = defaultdict(list)
-    owners = {job.asset: job.owner for job in jobs_for(plan)}
+    owners = {asset.id: asset.owner for asset in plan.assets()}
     for row in overview(session, plan=plan, now=now).rows:
         if (owner := owners.get(row.asset)) is not None:
             owned[owner].append(row)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from standby.alerts.messages import at
+from standby.core.timetext import at
 from standby.engine.models import PlanLoad
 from standby.plan.audit import audit_plan
 from standby.plan.issues import dotted

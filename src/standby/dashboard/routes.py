@@ -1,11 +1,13 @@
-"""The dashboard's pages, all behind sign-in (the app's middleware turns anonymous callers away). Each
-handler builds plain views (dashboard/*.py) from the store and the live plan; the templates show them."""
+"""The dashboard's pages — those that show several features at once (the overview, an asset, the
+alerts with their incidents, the people, the plan) — all behind sign-in (the app's middleware turns
+anonymous callers away). Each handler builds plain views (dashboard/*.py) from the store and the live
+plan; the templates show them. A feature's own pages and buttons are in the feature (alerts/routes.py,
+incidents/routes.py)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from standby.dashboard import actions
 from standby.dashboard.alert_cards import by_state
 from standby.dashboard.asset_page import asset_page
 from standby.dashboard.assets import overview
@@ -15,7 +17,6 @@ from standby.web.app import context, page
 from standby.web.auth.deps import actor, current_user
 
 router = APIRouter(include_in_schema=False)
-router.include_router(actions.router)
 
 
 def _page(request: Request, template: str, /, *, status: int = 200, **values: object) -> Response:

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from standby.engine.models import CheckState
 from standby.plan.model import Plan
-from standby.probes.run import jobs_for
 
 PENDING = "pending"  # in the plan, not checked yet
 # Most urgent first: a blind spot (unknown) before a warning, and "not checked yet" before ok.
@@ -45,9 +44,9 @@ def known_assets(
     """The plan's assets in plan order, then those only the store holds (just removed from the plan,
     or another worker's)."""
     known: dict[str, Asset] = {}
-    for job in jobs_for(plan):
-        if only is None or job.asset == only:
-            known.setdefault(job.asset, Asset(job.kind, job.target, job.owner))
+    for planned in plan.assets():
+        if only is None or planned.id == only:
+            known[planned.id] = Asset(planned.kind, planned.target, planned.owner)
     for asset, found in states.items():
         known.setdefault(asset, Asset(found[0].kind, found[0].target, found[0].owner))
     return known

@@ -16,15 +16,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from standby.core.durations import format_duration
 from standby.core.expiry import iso
 from standby.core.status import Finding, Status
+from standby.core.timetext import format_duration
 from standby.engine import history
 from standby.engine.evaluate import observe, state_key, states_for
-from standby.engine.hooks import StateChange
 from standby.engine.models import CheckState
 from standby.engine.retire import retire
 from standby.engine.scheduler import Claim, finish, still_leased
+from standby.engine.subscribers import StateChange
 from standby.plan.model import Plan
 from standby.probes.context import ProbeContext
 from standby.probes.correlate import correlate

@@ -11,10 +11,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from standby.engine.hooks import StateChange
 from standby.engine.models import CheckState, PlanLoad
 from standby.engine.planfile import Reload
 from standby.engine.retire import retire
+from standby.engine.subscribers import StateChange
 from standby.engine.sync import SyncReport, sync_monitors
 from standby.probes.run import Job
 

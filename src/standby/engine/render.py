@@ -10,12 +10,12 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session, sessionmaker
 
-from standby.check.render import STYLES
 from standby.core.errors import StandbyError
 from standby.core.expiry import iso
-from standby.core.status import Status
+from standby.core.status import STYLES, Status
 from standby.engine.history import findings_of, known_assets
 from standby.engine.models import FindingRecord
+from standby.plan.assets import label
 from standby.plan.issues import suggest
 
 
@@ -23,7 +23,7 @@ def resolve_asset(asset: str, known: list[str]) -> str:
     """`asset` as the store knows it; `demo-page` finds `endpoint:demo-page` when that is the only one."""
     if asset in known:
         return asset
-    ends = [k for k in known if k.partition(":")[2] == asset]
+    ends = [k for k in known if label(k) == asset]
     if len(ends) == 1:
         return ends[0]
     if not known:

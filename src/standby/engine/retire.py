@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from standby.engine.evaluate import OK, is_bad
-from standby.engine.hooks import StateChange
 from standby.engine.models import CheckState
+from standby.engine.subscribers import StateChange
 from standby.plan.model import Plan
 
 log = logging.getLogger("standby.engine")

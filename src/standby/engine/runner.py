@@ -1,6 +1,8 @@
 """The engine: `tick()` makes one pass — reload the plan if its file changed, claim due monitors and
-probe them, record what they found (damped states, alerts), run due escalation steps and renewal
-reminders, deliver the outbox — and `run_forever()` ticks about once a second until told to stop.
+probe them, record what they found (damped states, and the state-change subscribers: alerts...), run
+the tick jobs (escalation steps, renewal reminders...), deliver the outbox — and `run_forever()` ticks
+about once a second until told to stop. Which subscribers and jobs, in which order, is the wiring's
+choice (standby/app/subscribers.py): the engine imports no feature.
 
 Probes run on the event loop through one long-lived ProbeContext (its memo outlives ticks). Database
 work runs in threads: it blocks, and the web app shares the loop. In `run_forever` probes and delivery
@@ -15,8 +17,8 @@ import contextlib
 import logging
 import os
 import socket
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -27,12 +29,11 @@ from standby.channels.sender import Sender
 from standby.core.clock import Clock, SystemClock
 from standby.core.status import Finding
 from standby.engine import upkeep
-from standby.engine.hooks import DueWork, Hooks, StateChange
 from standby.engine.planfile import PlanFile, Reload
 from standby.engine.recorder import Done, outcome, record_runs, timed
 from standby.engine.reload import apply_reload
 from standby.engine.scheduler import Claim, claim_due, lease_for, release, run_limit
-from standby.incidents import service as incidents
+from standby.engine.subscribers import StateChange, TickJob, in_order
 from standby.plan.model import Plan
 from standby.probes.context import ProbeContext, make_context
 from standby.probes.run import Job, jobs_for
@@ -51,8 +52,7 @@ class TickReport:
     findings: int = 0
     changes: int = 0  # damped status changes
     lag: timedelta | None = None  # now − the oldest due time among the monitors claimed
-    escalations: int = 0  # escalation steps run
-    renewals: int = 0  # renewal reminders and deadlines handled
+    jobs: dict[str, int] = field(default_factory=dict)  # what each tick job did, by its name
     messages: int = 0  # outbox messages claimed for delivery
 
 
@@ -75,18 +75,20 @@ class Engine:
         plan: Path,
         sessions: sessionmaker[Session],
         *,
+        subscribers: Sequence[StateChange] = (),
+        jobs: Sequence[TickJob] = (),
         clock: Clock | None = None,
         worker: str | None = None,
-        on_state_change: StateChange | None = None,
         capacity: int | None = None,
     ) -> None:
         self.plan_file = PlanFile(plan)
         self.sessions = sessions
         self.clock = clock or SystemClock()
         self.worker = worker or default_worker()
-        self._on_state_change = on_state_change
+        self._on_state_change = in_order(subscribers)
+        self._tick_jobs = tuple(jobs)
         self._capacity = capacity
-        self._hooks: Hooks | None = None
+        self._started = False
         self._jobs: dict[str, Job] = {}
         self._ctx: ProbeContext | None = None
         self._retired: list[ProbeContext] = []
@@ -107,13 +109,10 @@ class Engine:
 
     async def start(self) -> None:
         """Load the plan (PlanError if it is bad: there is nothing to fall back on) and sync it."""
-        if self._hooks is not None:
+        if self._started:
             return
         found = self.plan_file.load()
-        hooks = Hooks.real()
-        if self._on_state_change is not None:
-            hooks = hooks.replace_state_change(self._on_state_change)
-        self._hooks = hooks
+        self._started = True
         await self._reload(found, self.clock.now())
 
     async def tick(self, *, wait: bool = True) -> TickReport:
@@ -140,12 +139,10 @@ class Engine:
         return report
 
     async def _chores(self, report: TickReport, *, wait: bool) -> None:
-        """The rest of a tick: the due work of alerts (and other features), the outbox, pruning."""
-        assert self._hooks is not None
+        """The rest of a tick: the tick jobs in their order, the outbox, pruning."""
         now, plan = self.clock.now(), self.plan
-        report.escalations = await self._due("escalation", self._hooks.run_escalations, plan, now)
-        report.renewals = await self._due("renewal", self._hooks.run_renewals, plan, now)
-        await self._due("incident", incidents.run_due, plan, now)  # deadlines, external_after, status page
+        for job in self._tick_jobs:
+            report.jobs[job.name] = await self._due(job, plan, now)
         report.messages = await self._deliver(wait)
         if self._pruned_at is None or now - self._pruned_at >= upkeep.PRUNE_EVERY:
             self._pruned_at = now
@@ -155,7 +152,7 @@ class Engine:
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Tick about once a second until `stop` is set. While runs are in flight, pump ten times a
         second, so finished runs are recorded (and their slots refilled) soon; a confirmed change
-        runs the alerts' chores at once. A failing pass (database away) is logged and retried."""
+        runs the tick jobs at once. A failing pass (database away) is logged and retried."""
         loop = asyncio.get_running_loop()
         last_tick = -TICK
         try:
@@ -195,9 +192,8 @@ class Engine:
     # -- the steps of a tick -------------------------------------------------------------------
 
     async def _reload(self, found: Reload, now: datetime) -> None:
-        assert self._hooks is not None
         jobs = jobs_for(found.plan) if found.plan is not None else []
-        hook = self._hooks.on_state_change
+        hook = self._on_state_change
         await asyncio.to_thread(
             self._in_transaction,
             lambda s: apply_reload(
@@ -241,14 +237,13 @@ class Engine:
             report.lag = now - min(c.due for c in claims)
 
     async def _record(self, report: TickReport) -> None:
-        assert self._hooks is not None
         finished = [r for r in self._runs if r.task.done()]
         if not finished:
             return
         self._runs = [r for r in self._runs if not r.task.done()]
         limit = run_limit(self.plan.settings)
         done = [Done(r.claim, r.job, r.started, outcome(r.job, r.task, limit)) for r in finished]
-        hook, plan, now = self._hooks.on_state_change, self.plan, self.clock.now()
+        hook, plan, now = self._on_state_change, self.plan, self.clock.now()
         ran, findings, changes = await asyncio.to_thread(
             self._in_transaction,
             lambda s: record_runs(s, done, worker=self.worker, plan=plan, on_state_change=hook, now=now),
@@ -261,11 +256,11 @@ class Engine:
                 self._retired.remove(ctx)
                 await ctx.net.aclose()
 
-    async def _due(self, what: str, work: DueWork, plan: Plan, now: datetime) -> int:
+    async def _due(self, job: TickJob, plan: Plan, now: datetime) -> int:
         try:
-            return await asyncio.to_thread(work, self.sessions, plan=plan, now=now, worker=self.worker)
+            return await asyncio.to_thread(job.run, self.sessions, plan=plan, now=now, worker=self.worker)
         except Exception:  # a bug or an outage here must not stop the monitoring
-            log.exception("running due %s work failed; trying again next tick", what)
+            log.exception("running due %s work failed; trying again next tick", job.name)
             return 0
 
     async def _deliver(self, wait: bool) -> int:

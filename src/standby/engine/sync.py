@@ -25,8 +25,8 @@ _SYNC_LOCK = 7_401_227  # PostgreSQL: workers reloading together sync one after 
 
 def intervals(plan: Plan) -> dict[str, timedelta]:
     """The per-asset intervals the plan sets itself (endpoints and vendors)."""
-    found = {f"endpoint:{e.id}": e.interval for e in plan.endpoints}
-    found.update({f"vendor:{v.id}": v.interval for v in plan.vendors})
+    found = {e.asset_id: e.interval for e in plan.endpoints}
+    found.update({v.asset_id: v.interval for v in plan.vendors})
     return found
 
 

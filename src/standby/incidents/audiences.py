@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from standby.alerts.chain import Contact, Recipient, contacts
+from standby.channels.people import Recipient, audience_urls, contacts
 from standby.incidents.models import AUTHOR, Incident
 from standby.plan.model import Plan, Playbook
 
@@ -38,19 +38,11 @@ def targets(plan: Plan, playbook: Playbook | None, lead: str | None) -> list[Tar
             if member in people and member not in seen:
                 seen.add(member)
                 recipients.append(contacts(plan, people[member]))
-        if audience.notify:
-            urls = [Contact(channel="apprise", address=url) for url in audience.notify]
-            ident = f"audience:{audience.id}"
-            recipients.append(
-                Recipient(id=ident, name=f"the {audience.id} audience", contacts=urls, problem=None)
-            )
+        own = audience_urls(audience)
+        if own is not None:
+            recipients.append(own)
         out.append(Target(audience.id, audience.external, recipients))
     return out
-
-
-def person(plan: Plan, ident: str | None) -> Recipient | None:
-    found = next((p for p in plan.people if p.id == ident), None)
-    return contacts(plan, found) if found else None
 
 
 def name(plan: Plan, ident: str | None) -> str:
@@ -64,6 +56,6 @@ def name(plan: Plan, ident: str | None) -> str:
 
 
 def external_audiences(plan: Plan, incident: Incident) -> list[str]:
-    playbook = next((p for p in plan.playbooks if p.id == incident.playbook), None)
+    playbook = plan.playbook(incident.playbook)
     external = {a.id for a in plan.audiences if a.external}
     return [a for a in (playbook.audiences if playbook else []) if a in external]

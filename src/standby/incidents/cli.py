@@ -44,23 +44,17 @@ def _session(db: str | None, plan_file: Path | None) -> Iterator[tuple[Session, 
     from standby.core.clock import SystemClock
     from standby.engine.models import PlanLoad
     from standby.plan.load import load_plan
-    from standby.store.db import database_url, lock_for_write, session_factory
-    from standby.store.open import open_database
+    from standby.store.open import transaction
 
-    engine = open_database(database_url(db), upgrade=False)
-    try:
-        with session_factory(engine).begin() as session:
-            lock_for_write(session)
-            if plan_file is None:
-                query = select(PlanLoad.path).where(PlanLoad.valid).order_by(PlanLoad.id.desc()).limit(1)
-                found = session.scalars(query).first()
-                if found is None:
-                    raise StandbyError("no plan has run against this database yet: give --plan PLAN")
-                plan_file = Path(found)
-            plan, _ = load_plan(plan_file)
-            yield session, plan, SystemClock().now()
-    finally:
-        engine.dispose()
+    with transaction(db, lock=True) as session:
+        if plan_file is None:
+            query = select(PlanLoad.path).where(PlanLoad.valid).order_by(PlanLoad.id.desc()).limit(1)
+            found = session.scalars(query).first()
+            if found is None:
+                raise StandbyError("no plan has run against this database yet: give --plan PLAN")
+            plan_file = Path(found)
+        plan, _ = load_plan(plan_file)
+        yield session, plan, SystemClock().now()
 
 
 def _person(plan: Plan, who: str | None, fallback: str | None) -> str:
@@ -76,7 +70,7 @@ def _person(plan: Plan, who: str | None, fallback: str | None) -> str:
 
 
 def _next(text: str | None, now: datetime) -> datetime | None:
-    from standby.core.durations import parse_duration
+    from standby.core.timetext import parse_duration
 
     if text is None:
         return None

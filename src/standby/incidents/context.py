@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from standby.alerts.messages import at
+from standby.core.timetext import at
 from standby.incidents import rules
 from standby.incidents.audiences import name
 from standby.incidents.models import AUTHOR, Incident, IncidentUpdate

@@ -16,20 +16,23 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from standby.alerts.chain import Recipient
-from standby.alerts.messages import Text, at, duration
-from standby.alerts.notify import enqueue_text
+from standby.channels.people import Recipient, person
+from standby.channels.tell import Text, tell
+from standby.core.timetext import at, words
 from standby.incidents import rules
-from standby.incidents.audiences import name, person, targets
+from standby.incidents.audiences import name, targets
 from standby.incidents.context import neutral, short_time
+from standby.incidents.lifecycle import automatic
 from standby.incidents.models import AUTHOR, Incident
 from standby.incidents.timeline import event
-from standby.incidents.updates import open_to_public, playbook_of, post
+from standby.incidents.updates import open_to_public
 from standby.plan.model import Plan
 from standby.store.db import lock_for_write
 
 
-def run_due(sessions: sessionmaker[Session], *, plan: Plan, now: datetime) -> int:
+def run_due(sessions: sessionmaker[Session], *, plan: Plan, now: datetime, worker: str | None = None) -> int:
+    """Each tick: reminders, missed promises and `external_after` (one transaction; no `worker` lease
+    is needed, as the incidents are locked with SKIP LOCKED). Returns how many happened."""
     with sessions() as session:  # most ticks have no open incident: look before taking the write lock
         if session.scalar(select(Incident.id).where(Incident.state != "resolved").limit(1)) is None:
             return 0
@@ -44,7 +47,7 @@ def run_due(sessions: sessionmaker[Session], *, plan: Plan, now: datetime) -> in
 
 
 def _external_after(session: Session, incident: Incident, *, plan: Plan, now: datetime) -> int:
-    playbook = playbook_of(plan, incident)
+    playbook = plan.playbook(incident.playbook)
     after = playbook.external_after if playbook else None
     if incident.published or after is None or incident.state not in ("investigating", "identified"):
         return 0
@@ -54,25 +57,13 @@ def _external_after(session: Session, incident: Incident, *, plan: Plan, now: da
         session,
         incident,
         "external_after",
-        f"the outage has lasted {duration(now - incident.detected_at)} (external_after): "
+        f"the outage has lasted {words(now - incident.detected_at)} (external_after): "
         "Standby's neutral notice goes to external audiences",
         now=now,
     )
     open_to_public(session, incident, plan=plan, by=AUTHOR, now=now)
     know, dont_know = neutral(plan, incident.systems, incident.state)
-    post(
-        session,
-        incident,
-        plan=plan,
-        state=incident.state,
-        know=know,
-        dont_know=dont_know,
-        meanwhile=None,
-        next_by=rules.carried_promise(incident.next_update_due_at, playbook, now),
-        author=AUTHOR,
-        now=now,
-        automatic=True,
-    )
+    automatic(session, incident, plan=plan, state=incident.state, know=know, dont_know=dont_know, now=now)
     return 1
 
 
@@ -98,7 +89,7 @@ def _promise(session: Session, incident: Incident, *, plan: Plan, now: datetime)
         )
     above = _chain_above(plan, incident.lead)
     level = incident.missed_level + 1
-    gap = rules.update_every(playbook_of(plan, incident))
+    gap = rules.update_every(plan.playbook(incident.playbook))
     if level > max(len(above), 1) or now < deadline + (level - 1) * gap:
         return 0
     incident.missed_level = level
@@ -122,7 +113,7 @@ def _lead_or_team(plan: Plan, incident: Incident) -> list[Recipient]:
     lead = person(plan, incident.lead)
     if lead is not None:
         return [lead]
-    found = targets(plan, playbook_of(plan, incident), None)
+    found = targets(plan, plan.playbook(incident.playbook), None)
     return [r for t in found if not t.external for r in t.recipients if not r["id"].startswith("audience:")]
 
 
@@ -137,7 +128,7 @@ def _remind(session: Session, incident: Incident, *, plan: Plan, deadline: datet
     text = Text(
         f"[incident #{incident.id}] update due at {when}: {incident.title}",
         f"You lead incident #{incident.id}, {incident.title} ({incident.state}).\n\n"
-        f"The next update was promised for {when}, in {duration(deadline - now)}. Post it, even if nothing "
+        f"The next update was promised for {when}, in {words(deadline - now)}. Post it, even if nothing "
         f"is new: say what you know, what you don't know yet, and when you will update next.\n\n"
         f"  {_command(incident)}\n\nIf no update is posted by {when}, {then}.\n\n"
         f"-- Standby for {plan.organization}, incident #{incident.id}\n",
@@ -167,7 +158,7 @@ def _escalate(
     lead = name(plan, incident.lead) if incident.lead else "nobody (no lead)"
     up = person(plan, above[level - 1]) if len(above) >= level else None
     recipients = _lead_or_team(plan, incident) + ([up] if up else [])
-    overdue = duration(now - deadline)
+    overdue = words(now - deadline)
     text = Text(
         f"[incident #{incident.id}] update overdue by {overdue}: {incident.title}",
         f"Incident #{incident.id}, {incident.title}, promised an update by {when} and none was posted: "
@@ -186,11 +177,9 @@ def _escalate(
 def _send(
     session: Session, incident: Incident, recipients: list[Recipient], *, key: str, text: Text, now: datetime
 ) -> str:
-    told = []
-    for recipient in recipients:
-        if recipient["contacts"]:
-            enqueue_text(
-                session, topic=f"incident:{incident.id}", key=key, recipient=recipient, text=text, now=now
-            )
-            told.append(recipient["name"])
+    told = [
+        recipient["name"]
+        for recipient in recipients
+        if tell(session, recipient, topic=f"incident:{incident.id}", key=key, text=text, now=now) is None
+    ]
     return ", ".join(told) or "nobody (no one could be reached)"

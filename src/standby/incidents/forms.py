@@ -9,9 +9,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from standby.alerts.messages import at
-from standby.core.durations import parse_duration
 from standby.core.errors import StandbyError
+from standby.core.timetext import at, parse_duration
 
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})$")

@@ -3,6 +3,10 @@ or joins the open one of its playbook or system; when all of an incident's alert
 moves to monitoring with Standby's automatic update; a person resolves it. Acknowledgements go on the
 timeline. Every incident, however opened, starts with Standby's neutral "investigating" update, so
 the internal audiences hear within the tick that detected the problem.
+
+Incidents read alerts; alerts never call incidents. The engine calls `on_state_change` right after
+the alerts' own (standby/app/subscribers.py), in the same transaction, and an acknowledgement made
+anywhere calls `on_alert_acknowledged` the same way.
 """
 
 from __future__ import annotations
@@ -12,15 +16,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from standby.alerts.chain import playbook_for
 from standby.alerts.models import Alert
 from standby.core.errors import StandbyError
+from standby.engine.models import CheckState
 from standby.incidents import rules
 from standby.incidents.audiences import name
 from standby.incidents.context import neutral
 from standby.incidents.models import AUTHOR, Incident, IncidentAlert, IncidentUpdate
 from standby.incidents.timeline import event
-from standby.incidents.updates import playbook_of, post
+from standby.incidents.updates import post
 from standby.plan.model import Plan, Playbook
 
 
@@ -37,8 +41,26 @@ def get(session: Session, incident_id: int, *, unresolved: bool = False) -> Inci
     return incident
 
 
+def on_state_change(session: Session, *, state: CheckState, previous: str, plan: Plan, now: datetime) -> None:
+    """Subscribed after the alerts: follow the alert that took this change of a check's damped status."""
+    on_alert_change(session, _changed_alert(session, state, now=now), plan=plan, now=now)
+
+
+def _changed_alert(session: Session, state: CheckState, *, now: datetime) -> Alert | None:
+    """The alert the alerts just opened or updated for `state` (its `alert_id`), or resolved (at `now`,
+    when they let go of the id); None when the change made no alert move."""
+    if state.alert_id is not None:
+        alert = session.get(Alert, state.alert_id)
+    else:
+        query = select(Alert).where(Alert.asset == state.asset, Alert.check == state.check)
+        alert = session.scalars(query.order_by(Alert.id.desc()).limit(1)).first()
+    if alert is None or (alert.state == "resolved" and alert.resolved_at != now):
+        return None
+    return alert
+
+
 def on_alert_change(session: Session, alert: Alert | None, *, plan: Plan, now: datetime) -> None:
-    """Called after the alerts took a check's change: open or join an incident, or note a recovery."""
+    """An alert of a check was opened, updated or resolved: open or join an incident, or note a recovery."""
     if alert is None or alert.reason != "check":
         return
     link = session.scalars(select(IncidentAlert).where(IncidentAlert.alert_id == alert.id)).one_or_none()
@@ -46,7 +68,7 @@ def on_alert_change(session: Session, alert: Alert | None, *, plan: Plan, now: d
         if alert.state == "resolved":
             _recovered(session, get(session, link.incident_id), alert, plan=plan, now=now)
         return
-    playbook = playbook_for(plan, alert.asset)
+    playbook = plan.playbook_for(alert.asset)
     if alert.state == "resolved" or playbook is None or not rules.opens_incident(playbook, alert.severity):
         return
     incident = _joinable(session, alert.asset, playbook.id)
@@ -118,7 +140,7 @@ def _recovered(session: Session, incident: Incident, alert: Alert, *, plan: Plan
 def automatic(
     session: Session, incident: Incident, *, plan: Plan, state: str, know: str, dont_know: str, now: datetime
 ) -> IncidentUpdate:
-    playbook = playbook_of(plan, incident)
+    playbook = plan.playbook(incident.playbook)
     return post(
         session,
         incident,

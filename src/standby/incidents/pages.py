@@ -12,14 +12,12 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from standby.alerts.messages import at
 from standby.alerts.models import Alert
-from standby.core.durations import format_duration
+from standby.core.timetext import at, format_duration
 from standby.incidents import rules
 from standby.incidents.audiences import external_audiences, name
 from standby.incidents.context import LABELS
 from standby.incidents.models import AUTHOR, Incident, IncidentAlert, IncidentUpdate
-from standby.incidents.updates import playbook_of
 from standby.incidents.view import IncidentView, view
 from standby.plan.model import Plan
 
@@ -162,7 +160,7 @@ def incident_page(session: Session, incident: Incident, *, plan: Plan, now: date
         status_page=plan.status_page is not None,
         timezone=tz,
         publishable=latest is not None and latest.published_at is None,
-        next_default=format_duration(rules.update_every(playbook_of(plan, incident))),
+        next_default=format_duration(rules.update_every(plan.playbook(incident.playbook))),
         states=[(s, LABELS[s]) for s in ("investigating", "identified", "monitoring")],
     )
 

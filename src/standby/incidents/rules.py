@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from standby.alerts.chain import playbook_for
 from standby.core.errors import StandbyError
 from standby.incidents.models import Incident
+from standby.plan.assets import label
 from standby.plan.issues import suggest
 from standby.plan.model import Plan, Playbook
 
@@ -33,18 +33,7 @@ def opens_incident(playbook: Playbook | None, status: str) -> bool:
 
 def assets(plan: Plan) -> dict[str, tuple[str, str | None]]:
     """Every asset id of the plan → (the name people know it by, its owner)."""
-    found: dict[str, tuple[str, str | None]] = {}
-    for v in plan.vendors:
-        found[f"vendor:{v.id}"] = (v.name or v.id, v.owner)
-    for e in plan.endpoints:
-        found[f"endpoint:{e.id}"] = (e.id, e.owner)
-    for d in plan.domains:
-        found[f"domain:{d.name}"] = (d.name, d.owner)
-    for c in plan.certificates:
-        found[f"certificate:{c.host}:{c.port}"] = (f"the certificate of {c.host}", c.owner)
-    for r in plan.dns:
-        found[f"dns:{r.name}/{r.type}"] = (f"DNS for {r.name}", r.owner)
-    return found
+    return {a.id: (a.name, a.owner) for a in plan.assets()}
 
 
 def resolve_systems(plan: Plan, given: list[str]) -> list[str]:
@@ -57,9 +46,9 @@ def resolve_systems(plan: Plan, given: list[str]) -> list[str]:
         if text in known:
             found = text
         else:
-            matches = [a for a in known if a.partition(":")[2] == text]
+            matches = [a for a in known if label(a) == text]
             if len(matches) != 1:
-                choices = [a.partition(":")[2] for a in known] + list(known)
+                choices = [label(a) for a in known] + list(known)
                 hint = suggest(text, choices) if not matches else f" (it could be {' or '.join(matches)})"
                 raise StandbyError(f"{text!r} is not a system in the plan{hint}; write e.g. vendor:marketo")
             found = matches[0]
@@ -70,9 +59,9 @@ def resolve_systems(plan: Plan, given: list[str]) -> list[str]:
     return out
 
 
-def playbook_of(plan: Plan, systems: list[str]) -> Playbook | None:
+def first_playbook(plan: Plan, systems: list[str]) -> Playbook | None:
     """The playbook of the first system that names one."""
-    return next((p for s in systems if (p := playbook_for(plan, s)) is not None), None)
+    return next((p for s in systems if (p := plan.playbook_for(s)) is not None), None)
 
 
 def default_lead(plan: Plan, systems: list[str]) -> str | None:
@@ -90,7 +79,7 @@ def public_names(plan: Plan, systems: list[str]) -> list[str]:
     """What outsiders may read: the status page's component names, else a vendor's name; systems
     known only inside the company become "one of our services"."""
     page = {c.asset: c.name for c in plan.status_page.components} if plan.status_page else {}
-    vendors = {f"vendor:{v.id}": v.name or v.id for v in plan.vendors}
+    vendors = {v.asset_id: v.name or v.id for v in plan.vendors}
     names: list[str] = []
     for system in systems:
         name = page.get(system) or vendors.get(system) or "one of our services"

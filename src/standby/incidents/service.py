@@ -1,6 +1,6 @@
 """What people do with incidents — open one by hand, post an update, preview it, publish it, resolve
-it — and `run_due`, the engine's once-a-tick call (deadlines.py, the status page). How incidents
-follow alerts is in lifecycle.py. Every function takes keyword arguments and returns plain results,
+it. How incidents follow alerts is in lifecycle.py, the promises Standby keeps each tick in
+deadlines.py. Every function takes keyword arguments and returns plain results,
 for the CLI and the web alike; the caller owns the transaction.
 """
 
@@ -10,22 +10,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from standby.alerts.models import Alert
 from standby.core.errors import StandbyError
-from standby.incidents import deadlines, rules
+from standby.incidents import rules
 from standby.incidents.audiences import external_audiences
 from standby.incidents.context import neutral
 from standby.incidents.lifecycle import IncidentNotFound as IncidentNotFound
 from standby.incidents.lifecycle import get as get
-from standby.incidents.lifecycle import on_alert_acknowledged as on_alert_acknowledged
-from standby.incidents.lifecycle import on_alert_change as on_alert_change
 from standby.incidents.lifecycle import open_new
 from standby.incidents.models import AUTHOR, SEVERITIES, Incident, IncidentAlert, IncidentUpdate
-from standby.incidents.updates import Delivery, deliveries, draft, open_to_public, playbook_of, post, send
+from standby.incidents.updates import Delivery, deliveries, draft, open_to_public, post, send
 from standby.plan.model import Plan
-from standby.statuspage import pipeline
 
 
 @dataclass(frozen=True)
@@ -51,7 +48,7 @@ def open_incident(
     if not title.strip():
         raise StandbyError("give the incident a title (--title)")
     found = rules.resolve_systems(plan, systems)
-    playbook = rules.playbook_of(plan, found)
+    playbook = rules.first_playbook(plan, found)
     severity = severity or (playbook.severity if playbook else "major")
     if severity not in SEVERITIES:
         raise StandbyError(f"unknown severity {severity!r}; use one of {', '.join(SEVERITIES)}")
@@ -232,15 +229,9 @@ def preview(
     return [delivery for _, delivery in found]
 
 
-def run_due(sessions: sessionmaker[Session], *, plan: Plan, now: datetime, worker: str) -> int:
-    """Reminders, missed promises, `external_after`, and the status page; returns what was done."""
-    done = deadlines.run_due(sessions, plan=plan, now=now)
-    return done + pipeline.publish_due(sessions, plan=plan, now=now)
-
-
 def _default_next(plan: Plan, incident: Incident, now: datetime) -> datetime | None:
     """The playbook's rhythm when it has one; else the person must promise a time."""
-    playbook = playbook_of(plan, incident)
+    playbook = plan.playbook(incident.playbook)
     return now + playbook.update_every if playbook and playbook.update_every else None
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from jinja2 import Template
 
-from standby.alerts.messages import Text
+from standby.channels.tell import Text
 from standby.plan.model import Plan, Playbook
 from standby.plan.templates import MAX_OUTPUT, environment
 

@@ -15,15 +15,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from standby.alerts.messages import Text
 from standby.alerts.models import Alert
-from standby.alerts.notify import enqueue_text, shown
+from standby.channels.people import reach
+from standby.channels.tell import Text, tell
 from standby.core.errors import StandbyError
 from standby.incidents import context, templates
 from standby.incidents.audiences import Target, name, targets
 from standby.incidents.models import AUTHOR, STATES, Incident, IncidentAlert, IncidentUpdate
 from standby.incidents.timeline import event
-from standby.plan.model import Plan, Playbook
+from standby.plan.model import Plan
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,6 @@ class Delivery:
     recipients: list[str]  # names
     template: str  # "plan" or "default"
     error: str | None = None  # why the plan's template was not used
-
-
-def playbook_of(plan: Plan, incident: Incident) -> Playbook | None:
-    return next((p for p in plan.playbooks if p.id == incident.playbook), None)
 
 
 def post(
@@ -156,7 +152,7 @@ def deliveries(
     external: bool,
 ) -> list[tuple[Target, Delivery]]:
     """Every audience's message for `update`; `sent` says who gets it with these permissions."""
-    playbook = playbook_of(plan, incident)
+    playbook = plan.playbook(incident.playbook)
     found = targets(plan, playbook, incident.lead)
     alerts = _alert_lines(session, incident)
     outsiders = [t.audience for t in found if t.external]
@@ -226,27 +222,12 @@ def send(
             )
         told = []
         for recipient in target.recipients:
-            if not recipient["contacts"]:
-                why = recipient["problem"] or "has no working channel"
-                event(
-                    session,
-                    incident,
-                    "no_channel",
-                    f"could not tell {recipient['name']}: {why}",
-                    now=now,
-                    person=recipient["id"],
-                )
-                continue
-            enqueue_text(
-                session,
-                topic=topic,
-                key=f"u{update.id}/{target.audience}",
-                recipient=recipient,
-                text=text,
-                now=now,
-            )
-            how = ", ".join(shown(c["channel"], c["address"]) for c in recipient["contacts"])
-            told.append(f"{recipient['name']} ({how})")
+            key = f"u{update.id}/{target.audience}"
+            missing = tell(session, recipient, topic=topic, key=key, text=text, now=now)
+            if missing is not None:
+                event(session, incident, "no_channel", missing, now=now, person=recipient["id"])
+            else:
+                told.append(f"{recipient['name']} ({reach(recipient)})")
         if not told:
             continue
         renders[target.audience] = {

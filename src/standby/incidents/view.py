@@ -4,12 +4,12 @@ to first internal and public word, what was published, and the timeline."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from standby.alerts.messages import at, duration
+from standby.core.timetext import at, words
 from standby.incidents import rules
 from standby.incidents.audiences import name
 from standby.incidents.models import Incident, IncidentUpdate
@@ -42,12 +42,6 @@ class IncidentView:
     timeline: list[Entry]
 
 
-def elapsed(delta: timedelta) -> str:
-    """`12 s`, `4 min`, `1 h 5 min`: to the second under a minute, where "within seconds" is judged."""
-    seconds = max(0, int(delta.total_seconds()))
-    return f"{seconds} s" if seconds < 60 else duration(delta)
-
-
 def view(session: Session, incident: Incident, *, plan: Plan, now: datetime) -> IncidentView:
     tz = plan.timezone
     due, overdue = incident.next_update_due_at, False
@@ -56,9 +50,12 @@ def view(session: Session, incident: Incident, *, plan: Plan, now: datetime) -> 
     elif due is None:
         next_update = "none promised"
     elif due > now:
-        next_update = f"due {at(due, tz)}, in {elapsed(due - now)}"
+        next_update = f"due {at(due, tz)}, in {words(due - now, seconds=True)}"
     else:
-        next_update, overdue = f"OVERDUE by {elapsed(now - due)} (promised for {at(due, tz)})", True
+        next_update, overdue = (
+            f"OVERDUE by {words(now - due, seconds=True)} (promised for {at(due, tz)})",
+            True,
+        )
     count = len(
         session.scalars(select(IncidentUpdate.id).where(IncidentUpdate.incident_id == incident.id)).all()
     )
@@ -81,7 +78,7 @@ def view(session: Session, incident: Incident, *, plan: Plan, now: datetime) -> 
 
 
 def _first(moment: datetime | None, detected: datetime) -> str:
-    return "not yet" if moment is None else f"{elapsed(moment - detected)} after detection"
+    return "not yet" if moment is None else f"{words(moment - detected, seconds=True)} after detection"
 
 
 def _outside(plan: Plan, incident: Incident) -> str:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from standby.plan.audit import audit_plan
 from standby.plan.forms_check import clear_secrets, form_problems
 from standby.plan.issues import Path, PlanError, PlanIssue, dotted, suggest
-from standby.plan.model import Plan
+from standby.plan.model import NOT_YET, Plan
 from standby.plan.refs import check_references
 from standby.plan.yamlmap import Positions, load_yaml
 
@@ -76,7 +76,7 @@ def _from_validation(exc: ValidationError, file: str, positions: Positions) -> l
             hint = suggest(field, allowed) or (
                 f"; known fields: {', '.join(sorted(allowed))}" if allowed else ""
             )
-            message = f"unknown field {field!r}{hint}"
+            message = NOT_YET.get((str(loc[0]), field)) or f"unknown field {field!r}{hint}"
             line, col = positions.at(loc, key=True)
         elif kind == "missing":
             message = f"{loc[-1]!r} is required here"

@@ -6,6 +6,7 @@ Models are frozen: the engine works on a snapshot of the plan and a reload makes
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
@@ -13,12 +14,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
+from standby.plan.assets import Asset
 from standby.plan.forms import Fallback, Form
 from standby.plan.status_page import StatusPage
 from standby.plan.templates import AudienceTemplate
 from standby.plan.types import Duration, HostName, HostPort
 
 IANA_BOOTSTRAP = "https://data.iana.org/rdap/dns.json"
+# Fields a plan may not use yet: they would be read by nothing, so they are refused, with why.
+# (("section", "field") → the message; empty while every field the models have is acted on.)
+NOT_YET: dict[tuple[str, str], str] = {}
 RecordType = Literal["A", "AAAA", "CNAME", "MX", "TXT", "NS", "CAA", "SOA"]
 
 
@@ -106,6 +111,10 @@ class Domain(Model):
     )
     playbook: str | None = Field(None, description="playbook id for alerts about it")
 
+    @property
+    def asset_id(self) -> str:
+        return f"domain:{self.name}"
+
 
 class Certificate(Model):
     host: HostName = Field(description="the name the certificate must be valid for (sent as SNI)")
@@ -124,6 +133,14 @@ class Certificate(Model):
     )
     playbook: str | None = Field(None, description="playbook id for alerts about it")
 
+    @property
+    def target(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @property
+    def asset_id(self) -> str:
+        return f"certificate:{self.target}"
+
 
 class DnsCheck(Model):
     name: HostName
@@ -132,6 +149,10 @@ class DnsCheck(Model):
     dnssec: bool = Field(False, description="also check signatures at the zone's authoritative servers")
     owner: str | None = None
     playbook: str | None = None
+
+    @property
+    def asset_id(self) -> str:
+        return f"dns:{self.name}/{self.type}"
 
 
 class Expect(Model):
@@ -151,6 +172,10 @@ class Endpoint(Model):
     follow_redirects: bool = Field(True, description="follow up to 10 redirects and check the final answer")
     expect: Expect = Field(default_factory=Expect)
     playbook: str | None = None
+
+    @property
+    def asset_id(self) -> str:
+        return f"endpoint:{self.id}"
 
 
 class VendorEndpoint(Model):
@@ -174,6 +199,10 @@ class Vendor(Model):
     endpoints: list[VendorEndpoint] = Field(default_factory=list, description="your own probes of the vendor")
     interval: Duration = Field(timedelta(seconds=60), description="how often `standby serve` probes it")
     playbook: str | None = None
+
+    @property
+    def asset_id(self) -> str:
+        return f"vendor:{self.id}"
 
 
 class Step(Model):
@@ -200,7 +229,10 @@ class Playbook(Model):
     templates: dict[str, AudienceTemplate] = Field(
         default_factory=dict, description="incident messages per audience id (docs/incidents.md)"
     )
-    plan_b: list[str] = Field(default_factory=list, description="fallbacks to switch to")
+    plan_b: list[str] = Field(
+        default_factory=list,
+        description="form ids whose fallback pages its incidents announce and count (docs/plan-b.md)",
+    )
 
 
 class Plan(Model):
@@ -230,3 +262,26 @@ class Plan(Model):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}; use an IANA name like America/New_York") from None
         return value
+
+    def assets(self) -> Iterator[Asset]:
+        """Every asset the plan watches, in plan order: domains, certificates, DNS, endpoints, vendors."""
+        for d in self.domains:
+            yield Asset(d.asset_id, "domain", d.name, d.owner, d.playbook, d.name)
+        for c in self.certificates:
+            yield Asset(
+                c.asset_id, "certificate", c.target, c.owner, c.playbook, f"the certificate of {c.host}"
+            )
+        for r in self.dns:
+            yield Asset(r.asset_id, "dns", r.name, r.owner, r.playbook, f"DNS for {r.name}")
+        for e in self.endpoints:
+            yield Asset(e.asset_id, "endpoint", str(e.url), e.owner, e.playbook, e.id)
+        for v in self.vendors:
+            yield Asset(v.asset_id, "vendor", v.id, v.owner, v.playbook, v.name or v.id)
+
+    def playbook(self, ident: str | None) -> Playbook | None:
+        """The playbook with this id, if any."""
+        return next((p for p in self.playbooks if p.id == ident), None) if ident else None
+
+    def playbook_for(self, asset: str) -> Playbook | None:
+        """The playbook the plan names for `asset` (an asset id), if any."""
+        return self.playbook(next((a.playbook for a in self.assets() if a.id == asset), None))

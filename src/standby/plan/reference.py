@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from standby.core.durations import format_duration
+from standby.core.timetext import format_duration
 from standby.plan import forms, model, status_page, templates
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from standby.plan.issues import Path, dotted, suggest
 from standby.plan.model import Plan
+from standby.plan.status_page import ASSET_KINDS
 
 _CHAIN = re.compile(r"^owner(\.reports_to)*$")
 
@@ -202,8 +203,7 @@ def _playbook_problems(plan: Plan, people: set[str], audiences: set[str]) -> lis
 def _status_page_problems(plan: Plan) -> list[Problem]:
     if plan.status_page is None:
         return []
-    known = {f"vendor:{v.id}" for v in plan.vendors} | {f"endpoint:{e.id}" for e in plan.endpoints}
-    known |= {f"domain:{d.name}" for d in plan.domains}
+    known = {a.id for a in plan.assets() if a.kind in ASSET_KINDS}
     components = plan.status_page.components
     paths = [("status_page", "components", i, "asset") for i in range(len(components))]
     out = _duplicates(zip(paths, (c.asset for c in components), strict=True), "status page component")

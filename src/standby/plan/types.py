@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
-from standby.core.durations import PATTERN, format_duration, parse_duration
 from standby.core.hostport import split_host_port
+from standby.core.timetext import PATTERN, format_duration, parse_duration
 
 
 def _duration(value: Any) -> Any:

@@ -145,4 +145,4 @@ def evaluate_delegation(domain: Domain, delegation: Delegation, registry_ns: lis
         status = Status.OK
         checked = "as expected" if expected is not None else "in the parent zone"
         summary = f"{name} is delegated to {listed} {checked}."
-    return Finding(f"domain:{name}", "domain", name, "delegation", status, summary, domain.owner, details)
+    return Finding(domain.asset_id, "domain", name, "delegation", status, summary, domain.owner, details)

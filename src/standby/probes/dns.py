@@ -67,8 +67,7 @@ def _finding(
     ttl: int | None,
 ) -> Finding:
     details = {"answers": answers, "expected": expected, "ttl": ttl}
-    asset = f"dns:{check.name}/{check.type}"
-    return Finding(asset, "dns", check.name, "dns", status, summary, check.owner, details)
+    return Finding(check.asset_id, "dns", check.name, "dns", status, summary, check.owner, details)
 
 
 async def _check_records(check: DnsCheck, ctx: ProbeContext) -> Finding:

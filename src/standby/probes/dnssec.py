@@ -96,8 +96,7 @@ async def check_dnssec(check: DnsCheck, ctx: ProbeContext, *, port: int = 53) ->
     }
 
     def finding(status: Status, summary: str) -> Finding:
-        asset = f"dns:{check.name}/{check.type}"
-        return Finding(asset, "dns", check.name, "dnssec", status, summary, check.owner, details)
+        return Finding(check.asset_id, "dns", check.name, "dnssec", status, summary, check.owner, details)
 
     try:
         qname = dns.name.from_text(check.name)

@@ -22,7 +22,7 @@ from standby.probes.context import ProbeContext
 from standby.probes.delegation import evaluate_delegation, lookup_delegation
 from standby.probes.delegation_result import Delegation
 from standby.probes.registration.evaluate import evaluate_registration
-from standby.probes.registration.probe import lookup_registration
+from standby.probes.registration.lookup import lookup_registration
 from standby.probes.registration.record import RegistrationRecord
 
 REUSE = timedelta(days=1)

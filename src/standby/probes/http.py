@@ -127,5 +127,5 @@ async def probe(target: Endpoint | VendorEndpoint, ctx: ProbeContext) -> tuple[S
 
 async def check_endpoint(endpoint: Endpoint, ctx: ProbeContext) -> list[Finding]:
     status, summary, details = await probe(endpoint, ctx)
-    asset, target = f"endpoint:{endpoint.id}", str(endpoint.url)
-    return [Finding(asset, "endpoint", target, "http", status, summary, endpoint.owner, details)]
+    target = str(endpoint.url)
+    return [Finding(endpoint.asset_id, "endpoint", target, "http", status, summary, endpoint.owner, details)]

@@ -40,21 +40,20 @@ def jobs_for(plan: Plan, only: set[str] | None = None) -> list[Job]:
     """One job per probe target in the plan, optionally only of the given kinds."""
     out: list[Job] = []
     for d in plan.domains:
-        out.append(Job(f"domain:{d.name}", "domain", "domain", d.name, d.owner, partial(check_domain, d)))
+        out.append(Job(d.asset_id, "domain", "domain", d.name, d.owner, partial(check_domain, d)))
     for c in plan.certificates:
-        target = f"{c.host}:{c.port}"
         run = partial(check_certificate, c)
-        out.append(Job(f"certificate:{target}", "certificate", "certificate", target, c.owner, run))
+        out.append(Job(c.asset_id, "certificate", "certificate", c.target, c.owner, run))
     for r in plan.dns:
-        out.append(Job(f"dns:{r.name}/{r.type}", "dns", "dns", r.name, r.owner, partial(check_dns, r)))
+        out.append(Job(r.asset_id, "dns", "dns", r.name, r.owner, partial(check_dns, r)))
     for e in plan.endpoints:
-        asset, url = f"endpoint:{e.id}", str(e.url)
-        out.append(Job(asset, "endpoint", "http", url, e.owner, partial(check_endpoint, e)))
+        url = str(e.url)
+        out.append(Job(e.asset_id, "endpoint", "http", url, e.owner, partial(check_endpoint, e)))
         if e.url.scheme == "https":
             run = partial(check_endpoint_certificate, e)
-            out.append(Job(asset, "endpoint", "certificate", url, e.owner, run))
+            out.append(Job(e.asset_id, "endpoint", "certificate", url, e.owner, run))
     for v in plan.vendors:
-        out.append(Job(f"vendor:{v.id}", "vendor", "vendor", v.id, v.owner, partial(check_vendor, v)))
+        out.append(Job(v.asset_id, "vendor", "vendor", v.id, v.owner, partial(check_vendor, v)))
     return [j for j in out if only is None or j.kind in only]
 
 

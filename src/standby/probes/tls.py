@@ -193,12 +193,14 @@ async def inspect(
 
 
 async def check_certificate(cert: Certificate, ctx: ProbeContext) -> list[Finding]:
-    target = f"{cert.host}:{cert.port}"
     status, summary, details = await inspect(
         ctx, cert.host, cert.port, cert.address, warn=cert.warn_within, critical=cert.critical_within
     )
-    asset = f"certificate:{target}"
-    return [Finding(asset, "certificate", target, "certificate", status, summary, cert.owner, details)]
+    return [
+        Finding(
+            cert.asset_id, "certificate", cert.target, "certificate", status, summary, cert.owner, details
+        )
+    ]
 
 
 async def check_endpoint_certificate(endpoint: Endpoint, ctx: ProbeContext) -> list[Finding]:
@@ -207,7 +209,15 @@ async def check_endpoint_certificate(endpoint: Endpoint, ctx: ProbeContext) -> l
     status, summary, details = await inspect(
         ctx, host, port, endpoint.address, warn=ENDPOINT_WARN, critical=ENDPOINT_CRITICAL
     )
-    asset = f"endpoint:{endpoint.id}"
     return [
-        Finding(asset, "endpoint", str(endpoint.url), "certificate", status, summary, endpoint.owner, details)
+        Finding(
+            endpoint.asset_id,
+            "endpoint",
+            str(endpoint.url),
+            "certificate",
+            status,
+            summary,
+            endpoint.owner,
+            details,
+        )
     ]

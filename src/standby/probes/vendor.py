@@ -152,9 +152,7 @@ async def _statuspage(vendor: Vendor, ctx: ProbeContext) -> Finding:
         status, summary = Status.UNKNOWN, f"Could not tell {name}'s status: {exc}"
         details = {"statuspage": url, "error": str(exc)}
     target = str(vendor.statuspage)
-    return Finding(
-        f"vendor:{vendor.id}", "vendor", target, "statuspage", status, summary, vendor.owner, details
-    )
+    return Finding(vendor.asset_id, "vendor", target, "statuspage", status, summary, vendor.owner, details)
 
 
 async def _endpoints(vendor: Vendor, endpoints: list[VendorEndpoint], ctx: ProbeContext) -> Finding:
@@ -176,7 +174,7 @@ async def _endpoints(vendor: Vendor, endpoints: list[VendorEndpoint], ctx: Probe
         summary = f"{name}: all {len(results)} endpoints answer as expected"
     target = str(endpoints[0].url) if len(endpoints) == 1 else f"{len(endpoints)} endpoints"
     return Finding(
-        f"vendor:{vendor.id}", "vendor", target, "http", status, summary, vendor.owner, {"endpoints": rows}
+        vendor.asset_id, "vendor", target, "http", status, summary, vendor.owner, {"endpoints": rows}
     )
 
 
@@ -186,7 +184,7 @@ async def check_vendor(vendor: Vendor, ctx: ProbeContext) -> list[Finding]:
         checks.append(_endpoints(vendor, vendor.endpoints, ctx))
     findings = list(await asyncio.gather(*checks))
     if not findings:
-        asset, name = f"vendor:{vendor.id}", vendor.name or vendor.id
+        asset, name = vendor.asset_id, vendor.name or vendor.id
         summary = f"Nothing to check for {name}: give it a statuspage or endpoints"
         findings.append(
             Finding(asset, "vendor", vendor.id, "statuspage", Status.UNKNOWN, summary, vendor.owner)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from standby.statuspage.model import SEVERITY, Component, Incident, IncidentUpdate, Page, stable_id
+from standby.statuspage.page import SEVERITY, Component, Incident, IncidentUpdate, Page, stable_id
 
 MAX_INCIDENTS = 50  # incidents.json lists the most recent 50, as Statuspage does
 

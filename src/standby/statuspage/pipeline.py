@@ -1,5 +1,5 @@
 """The status page, kept current: each tick the page is built from the plan's `status_page` section,
-the checks' current states and what incidents/public.py says the page shows; when the rendered files
+the checks' current states and what statuspage/incidents.py shows of incidents; when the rendered files
 differ from the stored ones they are stored (that is what /status/ serves, and the "previous page"
 for the next build) and published to every target in a background thread, so a slow or unreachable
 target never holds up the engine. Nothing changes: nothing is written or uploaded.
@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from standby.core.status import Status, worst
 from standby.engine.models import CheckState
-from standby.incidents import public
 from standby.plan.model import Plan
 from standby.plan.status_page import PublishTarget
-from standby.statuspage.model import Component, Page
+from standby.statuspage import incidents
 from standby.statuspage.models import StatusPageFile, StatusPageTarget
+from standby.statuspage.page import Component, Page
 from standby.statuspage.publish import PublishResult, digest, publish_all, shown_url
 from standby.statuspage.render import render
 from standby.statuspage.snapshot import page_from_plan
@@ -40,8 +40,11 @@ _guard = threading.Lock()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # a previous page's "now" is never read
 
 
-def publish_due(sessions: sessionmaker[Session], *, plan: Plan, now: datetime) -> int:
-    """Rebuild the page; store and publish it if it changed. Returns 1 when it changed, else 0."""
+def publish_due(
+    sessions: sessionmaker[Session], *, plan: Plan, now: datetime, worker: str | None = None
+) -> int:
+    """Each tick: rebuild the page; store and publish it if it changed. Returns 1 when it changed, else
+    0. (`worker` is the engine's; publishing needs no lease: one thread per process, digests decide.)"""
     if plan.status_page is None:
         return 0
     targets = plan.status_page.publish
@@ -55,7 +58,7 @@ def publish_due(sessions: sessionmaker[Session], *, plan: Plan, now: datetime) -
         lock_for_write(session)
         stored = {f.path: f for f in session.scalars(select(StatusPageFile))}
         changed = _store(session, stored, files, now=now)
-        public.mark_shown(session, shown, now=now)
+        incidents.mark_shown(session, shown, now=now)
         due = _due(session, targets, files, now=now, claim=True)
     if due:
         _start(sessions, files, due, now=now)
@@ -66,11 +69,11 @@ def build(
     session: Session, *, plan: Plan, now: datetime, previous: Page | None = None
 ) -> tuple[dict[str, bytes], list[int]]:
     """The rendered files, and the ids of the incidents they show."""
-    incidents = public.page_incidents(session, plan=plan, now=now)
+    shown = incidents.page_incidents(session, plan=plan, now=now)
     page = page_from_plan(
-        plan, now=now, checks=_checks(session, plan), incidents=[i for _, i in incidents], previous=previous
+        plan, now=now, checks=_checks(session, plan), incidents=[i for _, i in shown], previous=previous
     )
-    return render(page), [ident for ident, _ in incidents]
+    return render(page), [ident for ident, _ in shown]
 
 
 def served(session: Session, *, plan: Plan, path: str, now: datetime) -> bytes | None:

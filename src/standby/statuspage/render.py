@@ -10,15 +10,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from standby.core.durations import format_duration
+from standby.core.timetext import words
 from standby.statuspage.api import documents, incident_link, iso
-from standby.statuspage.model import Component, Page
+from standby.statuspage.page import Component, Page
 
 INDEX = "index.html"
 FEED = "history.atom"
@@ -88,13 +88,6 @@ def _local(page: Page) -> Callable[[datetime], str]:
     return local
 
 
-def _span(length: timedelta) -> str:
-    days, rest = divmod(length, timedelta(days=1))
-    if rest or not days:
-        return format_duration(length)
-    return "1 day" if days == 1 else f"{days} days"
-
-
 def _index(page: Page) -> bytes:
     groups: dict[str | None, list[Component]] = {}
     for component in page.components:
@@ -108,7 +101,7 @@ def _index(page: Page) -> bytes:
         groups=list(groups.items()),
         active=page.active_incidents,
         past=page.past_incidents,
-        history=_span(page.history),
+        history=words(page.history),
         local=_local(page),
         affects=lambda incident: ", ".join(names[c] for c in incident.components if c in names),
     )

@@ -8,7 +8,7 @@ from datetime import datetime
 from standby.core.errors import StandbyError
 from standby.core.status import Status
 from standby.plan.model import Plan
-from standby.statuspage.model import (
+from standby.statuspage.page import (
     Component,
     Impact,
     Incident,

@@ -1,5 +1,7 @@
-"""The web app: one FastAPI factory; each feature mounts its own routes (`feature/routes.py`, a
-`router`) and templates (`feature/templates/feature/*.html`, extending `base.html`).
+"""The web app's factory and what every page needs (the context, `page`, `problem`); the features
+it mounts are given by the wiring (standby/app/web.py `FEATURES`): each brings its own routes
+(`feature/routes.py`, a `router`) and templates (`feature/templates/feature/*.html`, extending
+`base.html`).
 
 API-ish errors are JSON problem details (RFC 9457); token pages render their own HTML errors. No
 response ever carries a traceback: an unexpected error is logged and answered with a plain 500.
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from importlib.resources import files
@@ -34,20 +36,6 @@ from standby.web.auth.middleware import AuthMiddleware
 from standby.web.auth.refuse import refuse
 
 log = logging.getLogger(__name__)
-# Each has routes.py (`router`), or is a module with a `router`, and templates/ if it renders pages.
-# Routes are for signed-in callers only unless their feature declares them public (web/auth/public.py).
-FEATURES = (
-    "standby.leads",  # first: the public capture endpoint is the hottest route (bench/lead_capture.py)
-    "standby.web.health",
-    "standby.web.auth",
-    "standby.api",
-    "standby.web.metrics",
-    "standby.web.calendar",
-    "standby.alerts",
-    "standby.statuspage.routes",  # a module: the page's own templates stay out of the web loader
-    "standby.dashboard",
-    "standby.incidents",
-)
 public.declare("/static/")
 _HEADERS = {
     # Token links are secrets in the URL: never leak them to another site through Referer.
@@ -81,9 +69,13 @@ def problem(status: int, detail: str) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
-def create_app(*, sessions: sessionmaker[Session], plan: Callable[[], Plan], clock: Clock) -> FastAPI:
+def create_app(
+    *, sessions: sessionmaker[Session], plan: Callable[[], Plan], clock: Clock, features: Sequence[str]
+) -> FastAPI:
+    """The app with `features` mounted (packages with routes.py, or modules, each with a `router`), in
+    that order; a package's templates/ join the loader."""
     app = FastAPI(title="Standby", docs_url=None, redoc_url=None, openapi_url=None)
-    packages = [p for p in ("standby.web", *FEATURES) if _has_templates(p)]
+    packages = [p for p in ("standby.web", *features) if _has_templates(p)]
     env = Environment(
         loader=ChoiceLoader([PackageLoader(p, "templates") for p in packages]),
         autoescape=select_autoescape(["html"]),
@@ -98,7 +90,7 @@ def create_app(*, sessions: sessionmaker[Session], plan: Callable[[], Plan], clo
     app.add_exception_handler(Exception, _crash)
     app.add_middleware(AuthMiddleware)
     app.add_middleware(_SecurityHeaders)  # outermost: refusals get the headers too
-    for feature in FEATURES:
+    for feature in features:
         module = importlib.import_module(feature)
         if hasattr(module, "__path__"):  # a package: its routes module
             module = importlib.import_module(f"{feature}.routes")

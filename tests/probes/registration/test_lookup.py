@@ -11,7 +11,7 @@ from standby.core.errors import ProbeError
 from standby.core.status import Status
 from standby.plan.model import Domain
 from standby.probes.registration.evaluate import evaluate_registration
-from standby.probes.registration.probe import lookup_registration
+from standby.probes.registration.lookup import lookup_registration
 from standby.probes.registration.rdap import a_label, retry_after
 from tests.peers.http import Reply
 from tests.peers.rdap import RdapPeer, domain_object

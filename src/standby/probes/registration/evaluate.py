@@ -126,8 +126,9 @@ def evaluate_registration(
             "source": record.source,
             "server": record.server,
         }
-    return Finding(f"domain:{domain.name}", "domain", domain.name, "registration", status, summary,
-                   domain.owner, details)  # fmt: skip
+    return Finding(
+        domain.asset_id, "domain", domain.name, "registration", status, summary, domain.owner, details
+    )
 
 
 def _iso(when: datetime | None) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from standby.store.models import metadata
+from standby.store.migrations.tables import metadata
 
 connection: Connection | None = context.config.attributes.get("connection")
 if connection is None:

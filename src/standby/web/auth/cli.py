@@ -36,15 +36,10 @@ RoleOption = Annotated[Role, typer.Option("--role", help="admin acts (acknowledg
 
 @contextmanager
 def _transaction(db: str | None) -> Iterator[Session]:
-    from standby.store.db import database_url, session_factory
-    from standby.store.open import open_database
+    from standby.store.open import transaction
 
-    database = open_database(database_url(db), upgrade=True)
-    try:
-        with session_factory(database).begin() as session:
-            yield session
-    finally:
-        database.dispose()
+    with transaction(db, upgrade=True) as session:
+        yield session
 
 
 def _now() -> datetime:

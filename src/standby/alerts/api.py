@@ -1,5 +1,5 @@
 """/api/v1/alerts: list by state, one alert, and acknowledge (admins) — the same acknowledgement as
-the links in messages and `standby ack`."""
+the links in messages and `standby ack`. Mounted under /api/v1 by api/routes.py."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from standby.alerts import service
+from standby.alerts.actions import Followers
 from standby.alerts.models import Alert
+from standby.alerts.schemas import AckOut, AlertOut, AlertState
 from standby.alerts.view import view
-from standby.api.schemas import AckOut, AlertOut, AlertState, Id, Problem
 from standby.store.db import lock_for_write
+from standby.web.api import Id, Problem
 from standby.web.app import context
 from standby.web.auth.deps import actor, require_admin
 
@@ -56,7 +58,7 @@ def get_alert(request: Request, alert_id: Id) -> AlertOut:
     responses=_MISSING,
     dependencies=[Depends(require_admin)],
 )
-def acknowledge(request: Request, alert_id: Id) -> AckOut:
+def acknowledge(request: Request, alert_id: Id, then: Followers) -> AckOut:
     """You have it: the chain stops paging others. Acknowledging twice, or after resolution, changes
     nothing and says so (`acknowledged: false`)."""
     ctx = context(request)
@@ -64,7 +66,7 @@ def acknowledge(request: Request, alert_id: Id) -> AckOut:
         lock_for_write(session)
         try:
             result = service.acknowledge(
-                session, alert_id=alert_id, person=actor(request), now=ctx.clock.now(), via="API"
+                session, alert_id=alert_id, person=actor(request), now=ctx.clock.now(), via="API", then=then
             )
         except service.AlertNotFound as exc:
             raise HTTPException(404, str(exc)) from None

@@ -1,4 +1,5 @@
-"""What the public status page shows of incidents (docs/incidents.md, "The status page").
+"""What the public status page shows of incidents (docs/incidents.md, "The status page"): the status
+page reads incidents; incidents know nothing of the page.
 
 An incident is on the page when it touches a component the page lists, or when it was published.
 Of its updates the page shows Standby's own neutral ones (automatic) at once, and a person's only
@@ -20,9 +21,9 @@ from standby.incidents.context import public_title
 from standby.incidents.models import Incident, IncidentUpdate
 from standby.incidents.timeline import event
 from standby.plan.model import Plan
-from standby.statuspage.model import Impact, IncidentStatus, component_id, stable_id
-from standby.statuspage.model import Incident as PageIncident
-from standby.statuspage.model import IncidentUpdate as PageUpdate
+from standby.statuspage.page import Impact, IncidentStatus, component_id, stable_id
+from standby.statuspage.page import Incident as PageIncident
+from standby.statuspage.page import IncidentUpdate as PageUpdate
 
 
 def page_id(incident: Incident) -> str:

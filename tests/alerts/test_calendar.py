@@ -44,7 +44,7 @@ def test_every_expiry_reminder_and_confirmation_date_is_an_all_day_event(
         (date(2025, 6, 8), "acme.example expires in 14 days"),
         (date(2025, 6, 15), "acme.example expires in 7 days"),
         (date(2025, 6, 19), "acme.example expires in 3 days"),
-        (date(2025, 6, 21), "acme.example expires in 24 h"),
+        (date(2025, 6, 21), "acme.example expires in 1 day"),
         (date(2025, 6, 22), "acme.example expires"),  # 2025-06-22 13:00 UTC is 09:00 in New York
     ]
     certificate = [(d, s) for d, s, _ in found if "www.acme.example" in s]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from standby.app.engine import Engine
 from standby.channels.models import DeliveryAttempt, Message
-from standby.engine.runner import Engine
 from tests.peers.internet import FakeInternet
 from tests.web.signin import T0, Site
 

@@ -1,9 +1,13 @@
-"""The dashboard's buttons: acknowledge an alert, confirm a renewal. Admins only; the app's middleware
-has checked the form's CSRF token. The alerts feature does the work; these only say who acts, then
-send the browser back where it was (Post/Redirect/Get), where the alert now shows what happened."""
+"""The buttons on the dashboard's alert cards: acknowledge an alert, confirm a renewal. Admins only;
+the app's middleware has checked the form's CSRF token. They say who acts, then send the browser back
+where it was (Post/Redirect/Get), where the alert now shows what happened.
+
+`followers` is who else hears of an acknowledgement, here and in the ack link and the API: alone,
+nobody; the wiring (standby/app/web.py) overrides it with `app.dependency_overrides`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response
@@ -12,12 +16,21 @@ from sqlalchemy import select
 
 from standby.alerts import renewals, service
 from standby.alerts.models import Renewal
+from standby.alerts.service import Acknowledged
 from standby.store.db import lock_for_write
 from standby.web.app import context, page
 from standby.web.auth.deps import actor, require_admin
 
 router = APIRouter(dependencies=[Depends(require_admin)])
 VIA = "the dashboard"
+
+
+def followers() -> Sequence[Acknowledged]:
+    """The features told of an acknowledgement made on the web, in order (a FastAPI dependency)."""
+    return ()
+
+
+Followers = Annotated[Sequence[Acknowledged], Depends(followers)]
 
 
 def _back(target: str | None, default: str) -> RedirectResponse:
@@ -31,13 +44,17 @@ def _notice(request: Request, status: int, heading: str, message: str) -> Respon
 
 
 @router.post("/alerts/{alert_id}/ack")
-def acknowledge(request: Request, alert_id: int, next: Annotated[str | None, Form()] = None) -> Response:
+def acknowledge(
+    request: Request, alert_id: int, then: Followers, next: Annotated[str | None, Form()] = None
+) -> Response:
     ctx = context(request)
     who = actor(request)
     with ctx.sessions() as session, session.begin():
         lock_for_write(session)
         try:
-            service.acknowledge(session, alert_id=alert_id, person=who, now=ctx.clock.now(), via=VIA)
+            service.acknowledge(
+                session, alert_id=alert_id, person=who, now=ctx.clock.now(), via=VIA, then=then
+            )
         except service.AlertNotFound as exc:
             return _notice(request, 404, "No such alert", str(exc))
     return _back(next, f"/alerts#alert-{alert_id}")

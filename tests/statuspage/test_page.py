@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from standby.core.status import Status
-from standby.statuspage.model import (
+from standby.statuspage.page import (
     Component,
     ComponentStatus,
     Impact,

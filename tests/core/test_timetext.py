@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from standby.core.durations import format_duration, parse_duration
-from standby.core.hostport import split_host_port
+from standby.core.timetext import at, format_duration, parse_duration, words
 
 
 @pytest.mark.parametrize(
@@ -38,19 +37,26 @@ def test_it_writes_the_shortest_exact_spelling() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("delta", "expected"),
     [
-        ("1.1.1.1", ("1.1.1.1", 53)),
-        ("9.9.9.9:5353", ("9.9.9.9", 5353)),
-        ("[::1]:54", ("::1", 54)),
-        ("::1", ("::1", 53)),
-        ("ns1.acme.example", ("ns1.acme.example", 53)),
+        (timedelta(seconds=59), "0 min"),
+        (timedelta(minutes=42), "42 min"),
+        (timedelta(hours=3, minutes=5), "3 h 5 min"),
+        (timedelta(hours=2), "2 h"),
+        (timedelta(days=1), "1 day"),
+        (timedelta(hours=36), "36 h"),
+        (timedelta(days=2, hours=5), "2 days"),
+        (timedelta(days=14), "14 days"),
     ],
 )
-def test_it_splits_host_and_port(text: str, expected: tuple[str, int]) -> None:
-    assert split_host_port(text, 53) == expected
+def test_it_words_a_duration_for_people_to_the_minute(delta: timedelta, expected: str) -> None:
+    assert words(delta) == expected
 
 
-def test_it_refuses_a_bad_port() -> None:
-    with pytest.raises(ValueError, match="bad port"):
-        split_host_port("1.1.1.1:0", 53)
+def test_it_words_seconds_only_when_asked() -> None:
+    assert words(timedelta(seconds=12), seconds=True) == "12 s"
+    assert words(timedelta(minutes=4, seconds=12), seconds=True) == "4 min"
+
+
+def test_it_shows_an_instant_in_the_plans_time_zone() -> None:
+    assert at(datetime(2025, 6, 1, 13, 30, tzinfo=UTC), "America/New_York") == "2025-06-01 09:30 EDT"

@@ -1,4 +1,5 @@
-"""Every feature's tables in one metadata, for Alembic: import each feature's `models` module here."""
+"""Every feature's tables in one metadata, for Alembic's env.py (and the test that compares the
+migrations with the models): a feature with tables adds its `models` module here, one line."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""/calendar.ics: every expiry, `remind_at` and `confirm_by` date of the plan's domains and
-certificates as all-day events, per the current findings, for owners to subscribe to.
+"""/calendar.ics, the renewals' feed: every expiry, `remind_at` and `confirm_by` date of the plan's
+domains and certificates as all-day events, per the current findings, for owners to subscribe to.
 
 Calendar apps cannot send headers, so the token rides in the URL (`?token=`): a calendar token
 reads this feed and nothing else. UIDs are stable for a given asset, date kind and expiry, so a
@@ -18,10 +18,11 @@ from fastapi import APIRouter, Query, Request, Response
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
-from standby.alerts.messages import at, duration, label
 from standby.alerts.renewals import Watched, watched
 from standby.core.expiry import iso
+from standby.core.timetext import at, words
 from standby.engine.models import CheckState
+from standby.plan.assets import label
 from standby.plan.model import Plan
 from standby.web.app import context
 
@@ -67,9 +68,9 @@ def _events(item: Watched, expires: datetime, state: CheckState, *, plan: Plan, 
     dates = [("expires", expires, f"{name} expires", about)]
     for before in sorted(set(item.remind_at), reverse=True):
         what = f"remind-{int(before.total_seconds())}"
-        dates.append((what, expires - before, f"{name} expires in {duration(before)}", about))
+        dates.append((what, expires - before, f"{name} expires in {words(before)}", about))
     if item.confirm_by is not None:
-        command = f"standby confirm {item.asset.split(':', 1)[1]} --by YOU --how renewed"
+        command = f"standby confirm {label(item.asset)} --by YOU --how renewed"
         confirm = (
             f"The owner confirms the renewal of {name} by this day: `{command}`, or the reminder's link."
         )

@@ -1,5 +1,6 @@
-"""Running the engine — and for `standby serve` the web app beside it — in one event loop until SIGINT
-or SIGTERM, which stop both cleanly (probes in flight are cancelled and their claims given back)."""
+"""The process: the engine — and for `standby serve` the web app beside it, under uvicorn — in one
+event loop until SIGINT or SIGTERM, which stop both cleanly (probes in flight are cancelled and their
+claims given back)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 import uvicorn
 from sqlalchemy.orm import Session, sessionmaker
 
+from standby.app.web import create_app
 from standby.core.errors import StandbyError
 from standby.engine.planfile import PlanFile
 from standby.engine.runner import TICK, Engine
@@ -68,8 +70,6 @@ async def run(
     tasks = [asyncio.create_task(work, name="plan" if web_only else "engine")]
     server: _Server | None = None
     if listen is not None:
-        from standby.web.app import create_app
-
         app = create_app(sessions=sessions, plan=lambda: engine.plan, clock=engine.clock)
         server = _Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
         tasks.append(asyncio.create_task(server.serve(sockets=[listen]), name="web"))

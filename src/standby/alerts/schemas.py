@@ -1,0 +1,37 @@
+"""What /api/v1/alerts answers: these models are its part of the OpenAPI schema."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+AlertState = Literal["open", "acknowledged", "resolved"]
+
+
+class AlertOut(BaseModel):
+    id: int
+    reason: str = Field(
+        description='"check" (a check went bad) or "confirmation" (a renewal left unconfirmed)'
+    )
+    asset: str
+    kind: str
+    check: str
+    owner: str | None
+    state: AlertState
+    severity: str
+    summary: str
+    since: datetime = Field(description="when the problem began")
+    opened_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    resolved_at: datetime | None
+    status: str = Field(description="who has it and what the chain does next, in words")
+    not_delivered: list[str] = Field(description="messages about it the outbox gave up on")
+
+
+class AckOut(BaseModel):
+    acknowledged: bool = Field(description="false: it was already acknowledged or resolved, nothing changed")
+    message: str
+    alert: AlertOut

@@ -1,0 +1,33 @@
+"""Who follows what, in the order they run. A feature that reacts to the engine or to alerts adds
+itself here with one line; the features themselves never call a feature above them.
+
+- STATE_CHANGES: called in the engine's transaction when a check's damped status changes. Alerts
+  first (they open, update or resolve the check's alert), then incidents (which follow that alert).
+- TICK_JOBS: run once per engine tick, after the monitors, each in its own transactions.
+- ACKNOWLEDGED: told of an acknowledgement wherever it is made (link, dashboard, API, `standby ack`),
+  in its transaction.
+"""
+
+from __future__ import annotations
+
+from standby.alerts import escalation, renewals
+from standby.alerts import service as alerts
+from standby.alerts.service import Acknowledged
+from standby.engine.subscribers import StateChange, TickJob
+from standby.incidents import deadlines
+from standby.incidents import lifecycle as incidents
+from standby.statuspage import pipeline as status_page
+
+STATE_CHANGES: tuple[StateChange, ...] = (
+    alerts.on_state_change,
+    incidents.on_state_change,
+)
+
+TICK_JOBS: tuple[TickJob, ...] = (
+    TickJob("escalation", escalation.run_due),  # due steps of the chains of responsibility
+    TickJob("renewal", renewals.run_due),  # reminders, confirmation deadlines, renewals seen
+    TickJob("incident", deadlines.run_due),  # promised updates, external_after
+    TickJob("status page", status_page.publish_due),  # rebuilt from the states and incidents above
+)
+
+ACKNOWLEDGED: tuple[Acknowledged, ...] = (incidents.on_alert_acknowledged,)

@@ -1,0 +1,42 @@
+"""What the engine calls in the features above it, as types. The engine imports no feature: the
+wiring (standby/app/subscribers.py) hands it an ordered list of state-change subscribers, which run in
+the engine's transaction when a check's damped status changes, and an ordered list of tick jobs,
+which run once per tick after the monitors (tests of the engine alone pass their own or none)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from standby.engine.models import CheckState
+from standby.plan.model import Plan
+
+
+class StateChange(Protocol):
+    def __call__(
+        self, session: Session, *, state: CheckState, previous: str, plan: Plan, now: datetime
+    ) -> None: ...
+
+
+class DueWork(Protocol):
+    def __call__(self, sessions: sessionmaker[Session], *, plan: Plan, now: datetime, worker: str) -> int: ...
+
+
+@dataclass(frozen=True)
+class TickJob:
+    name: str  # what the log calls it when it fails: "escalation", "renewal"...
+    run: DueWork  # returns how much it did
+
+
+def in_order(subscribers: Sequence[StateChange]) -> StateChange:
+    """One subscriber that calls `subscribers` one after the other, each seeing what the last did."""
+
+    def notify(session: Session, *, state: CheckState, previous: str, plan: Plan, now: datetime) -> None:
+        for subscriber in subscribers:
+            subscriber(session, state=state, previous=previous, plan=plan, now=now)
+
+    return notify
