@@ -218,3 +218,16 @@ async def test_a_webhook_refusing_a_record_skips_it_and_a_5xx_is_still_down(worl
     world.clock.set(down.retry_at + timedelta(seconds=1))  # type: ignore[operator]
     [refused] = await world.replayer().run(world.plan, ["partner"])
     assert refused.counts == {"skipped": 1} and world.rows()[0].reason == "HTTP 422: failure"
+
+
+def test_the_tick_job_replays_in_the_background_and_reports_what_it_did(world: World) -> None:
+    from standby.leads.replay.job import ReplayJob
+
+    capture(world, "partner", *({"email": f"p{n}@example.com", "tier": "Gold"} for n in range(5)))
+    job = ReplayJob(clock=world.clock)
+    started = job(world.sessions, plan=world.plan, now=world.clock.now(), worker="w1")
+    assert started == 0  # a pass began in the background; the tick did not wait for it
+    assert job.wait() == 5
+    assert {r.state for r in world.rows()} == {"delivered"}
+    assert job(world.sessions, plan=world.plan, now=world.clock.now(), worker="w1") == 0
+    assert job.wait() == 0 and len([r for r in world.hook.http.requests if r.method == "POST"]) == 5

@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 
 from standby.core.errors import StandbyError
 from standby.leads import service
-from standby.leads.build import live_pages
+from standby.plan.fallback import live_pages
 from standby.web.app import context, page
 from standby.web.auth.deps import require_admin
 

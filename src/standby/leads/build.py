@@ -4,11 +4,9 @@ anywhere — away from the platform and from Standby — and published with the 
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from standby.core.errors import StandbyError
 from standby.leads import pages
-from standby.leads.public import capture_url
+from standby.plan.fallback import capture_url
 from standby.plan.model import Plan
 
 
@@ -31,22 +29,3 @@ def site(plan: Plan) -> dict[str, bytes]:
         script = pages.script(form, capture_url=capture, script_url=f"{base}/f/{form.id}.js")
         files[f"f/{form.id}.js"] = script.encode()
     return files
-
-
-class LivePage(NamedTuple):
-    form_id: str
-    title: str
-    url: str
-
-
-def live_pages(plan: Plan, form_ids: list[str] | None = None) -> list[LivePage]:
-    """The fallback page people can use for each form asked for: the published copy when the plan
-    says where pages are read, else Standby's own /p/ID."""
-    published = plan.fallback.pages_url if plan.fallback else None
-    base = str(published).rstrip("/") if published else capture_url(plan) or ""
-    slash = "/" if published else ""  # a static host serves p/ID/index.html at p/ID/
-    return [
-        LivePage(f.id, f.title, f"{base}/p/{f.id}{slash}")
-        for f in plan.forms
-        if form_ids is None or f.id in form_ids
-    ]

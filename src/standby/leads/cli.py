@@ -169,7 +169,8 @@ def build(
     ] = None,
 ) -> None:
     """Render every form's fallback page and switch script and publish them (fallback.publish, or --out)."""
-    from standby.leads.build import live_pages, site
+    from standby.leads.build import site
+    from standby.plan.fallback import live_pages
     from standby.plan.load import load_plan
     from standby.plan.status_page import PublishTarget
     from standby.statuspage.publish import publish

@@ -40,12 +40,21 @@ class Counts:
         return text
 
 
-def counts(session: Session, *, forms: Sequence[str] | None = None, since: datetime | None = None) -> Counts:
+def counts(
+    session: Session,
+    *,
+    forms: Sequence[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Counts:
+    """Submissions (to `forms`, received in [since, until)) by delivery state, with the reasons."""
     where: list[ColumnElement[bool]] = []
     if forms is not None:
         where.append(Submission.form_id.in_(list(forms)))
     if since is not None:
         where.append(Submission.received_at >= since)
+    if until is not None:
+        where.append(Submission.received_at < until)
     states = session.execute(select(Submission.state, func.count()).where(*where).group_by(Submission.state))
     by_state = Counter({state: int(n) for state, n in states if state in STATES})
     refused = select(Submission.reason, func.count()).where(

@@ -6,19 +6,13 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 
+from standby.plan.fallback import capture_url
 from standby.plan.forms import Form
 from standby.plan.model import Plan
 
 
 def find(plan: Plan, form_id: str) -> Form | None:
     return next((f for f in plan.forms if f.id == form_id), None)
-
-
-def capture_url(plan: Plan) -> str | None:
-    """The public URL of the capture endpoint, when the plan gives one."""
-    fallback = plan.fallback
-    found = fallback.capture_url if fallback and fallback.capture_url else plan.settings.base_url
-    return str(found).rstrip("/") if found else None
 
 
 def origin_of(url: str | None) -> str | None:

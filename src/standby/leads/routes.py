@@ -15,8 +15,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from standby.leads import admin, body, pages, validate
 from standby.leads.intake import Intake, NewSubmission
-from standby.leads.public import allowed, capture_url, find, origin_of
+from standby.leads.public import allowed, find, origin_of
 from standby.leads.ratelimit import AddressLimiter
+from standby.plan.fallback import capture_url
 from standby.plan.forms import Fallback, Form
 from standby.plan.model import Plan
 from standby.web.app import context, problem
