@@ -80,6 +80,7 @@ class MarketoFake:
         self.outage: str | None = None
         self.answered: Counter[str] = Counter()  # error code (or "ok", "identity") → times answered
         self._failures: deque[str] = deque()
+        self._expire_after: int | None = None  # successful REST calls left before every token expires
         self._tokens: dict[str, dict[str, Any]] = {}  # token → {"expires": datetime, "told": bool}
         self._day: tuple[Any, int] = (None, 0)
         self._lock = threading.Lock()
@@ -109,6 +110,10 @@ class MarketoFake:
         with self._lock:
             for state in self._tokens.values():
                 state["expires"] = min(state["expires"], self.clock.now())
+
+    def expire_tokens_after(self, calls: int) -> None:
+        """Every token expires right after the next `calls` successful REST calls (mid-replay)."""
+        self._expire_after = calls
 
     def refuse(self, email: str, code: str = "1003", message: str = "Invalid data") -> None:
         self.db.refuse[email.lower()] = (code, message)
@@ -208,6 +213,12 @@ class MarketoFake:
                 return "606"
             self.window.add()
             self._day = (day, used + 1)
+            if self._expire_after is not None:
+                self._expire_after -= 1
+                if self._expire_after <= 0:
+                    self._expire_after = None
+                    for other in self._tokens.values():
+                        other["expires"] = min(other["expires"], now)
         return None
 
     def quota_resets_at(self) -> datetime:
