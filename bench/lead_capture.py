@@ -89,19 +89,32 @@ def wait_port(port: int, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit("the server did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(command: list[str], port: int, rates: list[float], seconds: float) -> list[loadgen.Run]:
+    """Each rate's run, with the server's CPU seconds per acknowledged post in `cpu_per_post`."""
     process = subprocess.Popen(command, stderr=subprocess.DEVNULL, env={**os.environ})
     try:
         wait_port(port, process)
         asyncio.run(loadgen.run(port, "/f/bench", body, rate=100, seconds=1))  # warm up
-        return [asyncio.run(loadgen.run(port, "/f/bench", body, rate=r, seconds=seconds)) for r in rates]
+        runs = []
+        for rate in rates:
+            before = cpu_seconds(process.pid)
+            run = asyncio.run(loadgen.run(port, "/f/bench", body, rate=rate, seconds=seconds))
+            run.cpu_per_post = (cpu_seconds(process.pid) - before) / max(run.ok, 1)
+            runs.append(run)
+        return runs
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
 
 
 def _ms(seconds: float) -> str:
-    return f"{seconds * 1e3:5.1f}ms"
+    return f"{seconds * 1e3:5.1f}ms" if seconds < 10 else f"{seconds:5.1f}s "
 
 
 def main() -> int:
@@ -134,14 +147,18 @@ def main() -> int:
         capture = measure(serve, port, opts.rates, opts.seconds)
         stored = sqlite3.connect(db).execute("select count(*) from lead_submission").fetchone()[0]
     acknowledged = sum(r.ok for r in capture) + 100
-    head = f"{'ceiling/s':>9} {'p50':>7} {'p99':>7}   {'capture/s':>9} {'p50':>7} {'p99':>7}"
-    print(f"{'offered/s':>9}  {head}  ratio  errors")
+    columns = f"{'p50':>7} {'p99':>7} {'CPU':>6}"
+    head = f"{'ceiling/s':>9} {columns}   {'capture/s':>9} {columns}"
+    print(f"{'offered/s':>9}  {head}  ratio  errors   (CPU: server CPU time per post)")
     for top, got in zip(ceiling, capture, strict=True):
         failed = got.errors + sum(n for s, n in got.statuses.items() if s >= 300)
         print(
-            f"{got.offered:9.0f}  {top.rate:9.0f} {_ms(top.p50)} {_ms(top.pct(0.99))}"
-            f"   {got.rate:9.0f} {_ms(got.p50)} {_ms(got.pct(0.99))}  {got.rate / top.rate:5.0%}  {failed}"
+            f"{got.offered:9.0f}  {top.rate:9.0f} {_ms(top.p50)} {_ms(top.pct(0.99))} {_ms(top.cpu_per_post)}"
+            f"   {got.rate:9.0f} {_ms(got.p50)} {_ms(got.pct(0.99))} {_ms(got.cpu_per_post)}"
+            f"  {got.rate / top.rate:5.0%}  {failed}"
         )
+    cost = sum(r.cpu_per_post for r in capture) / sum(r.cpu_per_post for r in ceiling)
+    print(f"CPU per post, capture / ceiling: {cost:.1f}x (idle, the throughput ratio would be 1/{cost:.1f})")
     print(f"stored {stored} submissions for {acknowledged} acknowledged (must be equal)")
     at500 = next((r for r in capture if r.offered == 500), None)
     if at500 is not None:

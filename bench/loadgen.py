@@ -20,6 +20,7 @@ class Run:
     latencies: list[float] = field(default_factory=list)  # of 2xx answers, seconds
     statuses: Counter[int] = field(default_factory=Counter)
     errors: int = 0
+    cpu_per_post: float = 0.0  # the server's CPU seconds per acknowledged request (filled by the caller)
 
     @property
     def ok(self) -> int:
