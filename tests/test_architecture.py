@@ -38,7 +38,15 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
     ("web", ("standby.web",), "the app factory, page helpers, sign-in, health: no feature's pages"),
     (
         "features",
-        ("standby.check", "standby.alerts", "standby.incidents", "standby.statuspage", "standby.leads"),
+        (
+            "standby.check",
+            "standby.alerts",
+            "standby.incidents",
+            "standby.statuspage",
+            "standby.leads",
+            "standby.registrars",
+            "standby.discovery",
+        ),
         "each with its models, service, cli, routes, templates (and API part)",
     ),
     ("pages", ("standby.api", "standby.dashboard"), "pages and the API that show several features"),

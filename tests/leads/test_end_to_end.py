@@ -111,15 +111,17 @@ def test_marketo_down_leads_captured_then_each_replayed_exactly_once(
                 mkto.up()
 
                 eventually(lambda: len(mkto.db.form_fills) >= LEADS, within=120)
-                with session_factory(database)() as session:
+                sessions = session_factory(database)
 
-                    def tallied() -> bool:
+                def tallied() -> bool:
+                    with sessions() as session:  # a fresh snapshot each time
                         texts = session.scalars(
                             select(IncidentEvent.text).where(IncidentEvent.kind == "plan_b")
                         )
                         return f"Plan B: {LEADS} leads captured, {LEADS} delivered" in list(texts)
 
-                    eventually(tallied, within=30)
+                eventually(tallied, within=60)
+                with sessions() as session:
                     states = set(session.scalars(select(Submission.state)))
         finally:
             database.dispose()

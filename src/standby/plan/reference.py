@@ -13,7 +13,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from standby.core.timetext import format_duration
-from standby.plan import forms, model, status_page, templates
+from standby.plan import forms, model, registrars, status_page, templates
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("plan (top level)", model.Plan),
@@ -31,6 +31,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("playbooks[]", model.Playbook),
     ("playbooks[].escalation[]", model.Step),
     ("playbooks[].templates.AUDIENCE", templates.AudienceTemplate),
+    ("registrars[]", registrars.RegistrarAccount),
     ("status_page", status_page.StatusPage),
     ("status_page.publish[]", status_page.PublishTarget),
     ("status_page.components[]", status_page.StatusComponent),
@@ -48,7 +49,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
 def _type(annotation: object) -> str:
     text = str(annotation).replace("typing.", "").replace("standby.plan.model.", "")
     text = text.replace("standby.plan.status_page.", "").replace("standby.plan.templates.", "")
-    text = text.replace("standby.plan.forms.", "")
+    text = text.replace("standby.plan.forms.", "").replace("standby.plan.registrars.", "")
     text = text.replace("datetime.timedelta", "duration").replace("pathlib.Path", "path")
     text = text.replace("pydantic.networks.AnyHttpUrl", "URL").replace("<class '", "").replace("'>", "")
     text = text.replace("Annotated[", "").split(", BeforeValidator")[0].split(", PlainSerializer")[0]
