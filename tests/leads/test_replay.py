@@ -9,6 +9,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from standby.leads.intake import NewSubmission, write
 from standby.leads.replay import store
 from tests.leads.conftest import World
@@ -231,3 +233,20 @@ def test_the_tick_job_replays_in_the_background_and_reports_what_it_did(world: W
     assert {r.state for r in world.rows()} == {"delivered"}
     assert job(world.sessions, plan=world.plan, now=world.clock.now(), worker="w1") == 0
     assert job.wait() == 0 and len([r for r in world.hook.http.requests if r.method == "POST"]) == 5
+
+
+async def test_a_bug_while_sending_keeps_the_leads_and_logs_no_personal_data(
+    world: World, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from standby.leads.replay import webhook
+
+    capture(world, "partner", {"email": "secret.person@example.com", "tier": "Gold"})
+
+    def broken(lead: Any) -> bytes:
+        raise ValueError(f"cannot encode {lead.fields['email']}")
+
+    monkeypatch.setattr(webhook, "body_of", broken)  # a bug of ours, in the middle of a send
+    [result] = await world.replayer().run(world.plan, ["partner"])
+    assert result.state == "down" and result.error == "Standby failed sending (ValueError)"
+    assert world.rows()[0].state == "pending"
+    assert "ValueError" in caplog.text and "secret.person" not in caplog.text

@@ -10,8 +10,8 @@ from standby.engine.models import CheckState
 HEALTHY = {"ok", "warning"}
 
 
-def vendor_healthy(session: Session, vendor_id: str) -> bool:
-    """True when every check of `vendor:ID` is ok or warning; False while any is critical or unknown,
-    and before the vendor was ever checked (we do not know it is back)."""
-    states = session.scalars(select(CheckState.status).where(CheckState.asset == f"vendor:{vendor_id}")).all()
+def vendor_healthy(session: Session, asset: str) -> bool:
+    """True when every check of the vendor (its asset id) is ok or warning; False while any is
+    critical or unknown, and before the vendor was ever checked (we do not know it is back)."""
+    states = session.scalars(select(CheckState.status).where(CheckState.asset == asset)).all()
     return bool(states) and all(s in HEALTHY for s in states)

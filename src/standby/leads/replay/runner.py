@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import traceback
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -104,6 +105,11 @@ class FormReplay:
                     if isinstance(exc, PlatformRefused):
                         await self._set_aside(batch, str(exc))
                         result.counts["failed"] += len(batch)
+                    continue
+                except Exception as exc:  # noqa: BLE001 - our bug: keep the leads, back off, log where
+                    where = "".join(traceback.format_tb(exc.__traceback__))
+                    log.error("replay of form %s failed (%s):\n%s", self.form.id, type(exc).__name__, where)
+                    error = _worse(error, PlatformDown(f"Standby failed sending ({type(exc).__name__})"))
                     continue
                 await self._record(batch, outcomes, result)
 

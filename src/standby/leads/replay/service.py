@@ -41,7 +41,7 @@ class Replayer:
 
     async def run_due(self, plan: Plan, *, now: datetime) -> list[Pass]:
         """Forms with pending leads whose platform is back; each pass runs for at most PASS_TIME."""
-        due = await asyncio.to_thread(self._due, plan.forms)
+        due = await asyncio.to_thread(self._due, plan)
         return await self._passes(plan, due, force=False, until=now + PASS_TIME)
 
     async def run(self, plan: Plan, forms: Sequence[str] | None = None) -> list[Pass]:
@@ -61,13 +61,14 @@ class Replayer:
         ]
         return list(await asyncio.gather(*passes))
 
-    def _due(self, forms: Sequence[Form]) -> list[Form]:
+    def _due(self, plan: Plan) -> list[Form]:
+        vendors = {v.id: v.asset_id for v in plan.vendors}
         with self.sessions() as session:
             return [
                 f
-                for f in forms
+                for f in plan.forms
                 if store.has_pending(session, f.id)
-                and (f.vendor is None or vendor_healthy(session, f.vendor))
+                and (f.vendor is None or vendor_healthy(session, vendors[f.vendor]))
             ]
 
 
