@@ -76,6 +76,8 @@ def test_a_good_plan_loads_without_a_word() -> None:
          "plan.yaml:17:5 forms[0]: a form needs a field named email (type: email): leads are replayed by email"),
         ("client_secret: ${MKTO_SECRET}", "client_secret: hunter2",
          "plan.yaml:28:24 forms[0].destination.marketo.client_secret: client_secret is written in clear; write it as ${VARIABLE}"),
+        ("client_secret: ${MKTO_SECRET}", 'client_secret: ""',
+         "forms[0].destination.marketo.client_secret: client_secret is written in clear"),
         ('secret: "${HOOK_SECRET}"', 'secret: "x${HOOK_SECRET}"',
          "forms[1].destination.webhook.secret: secret is written in clear"),
         ("capture_url: https://forms.acme-backup.example", "capture_url: https://forms.acme.example",

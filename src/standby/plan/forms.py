@@ -54,7 +54,7 @@ class FormField(_Model):
 class MarketoDestination(_Model):
     munchkin_id: str = Field(pattern=r"^\d{3}-[A-Za-z]{3}-\d{3}$", description="e.g. 123-ABC-456")
     client_id: str = Field(min_length=1, description="a LaunchPoint custom service's client id")
-    client_secret: str = Field(min_length=1, description="its client secret, as ${VAR}")
+    client_secret: str = Field(description="its client secret, as ${VAR}")
     base_url: AnyHttpUrl | None = Field(None, description="default https://MUNCHKIN-ID.mktorest.com")
     form_id: int | None = Field(
         None, ge=1, description="replay through submitForm.json (a real form fill; one lead per call)"
@@ -81,7 +81,7 @@ class MarketoDestination(_Model):
 
 
 class HubSpotDestination(_Model):
-    token: str = Field(min_length=1, description="a private app's access token, as ${VAR}")
+    token: str = Field(description="a private app's access token, as ${VAR}")
     base_url: AnyHttpUrl | None = Field(None, description="default https://api.hubapi.com")
     forms_url: AnyHttpUrl | None = Field(None, description="default https://api.hsforms.com")
     portal_id: str | None = Field(None, pattern=r"^\d+$", description="with form_guid: the Forms API")

@@ -74,7 +74,7 @@ def clear_secrets(plan: Plan, substituted: Set[Path]) -> list[Problem]:
         for kind, name in SECRETS:
             destination = getattr(form.destination, kind)
             path: Path = ("forms", i, "destination", kind, name)
-            if destination is not None and getattr(destination, name) and path not in substituted:
+            if destination is not None and getattr(destination, name) is not None and path not in substituted:
                 out.append(
                     Problem(
                         path,
