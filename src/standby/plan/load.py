@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from standby.plan import limits, templates
 from standby.plan.audit import audit_plan
+from standby.plan.forms_check import clear_secrets, form_problems
 from standby.plan.issues import Path, PlanError, PlanIssue, dotted, suggest, suggestion_budget
 from standby.plan.messages import friendly
 from standby.plan.model import NOT_YET, Plan
@@ -100,7 +101,8 @@ def _parse(text: str, file: str, env: Mapping[str, str]) -> tuple[Plan, list[Pla
 def _whole_plan(plan: Plan, file: str, positions: Positions, *, skip: list[PlanIssue]) -> list[PlanIssue]:
     """References and the independence audit, as issues; none where a field problem already is."""
     taken = {i.path for i in skip}
-    problems = check_references(plan) + audit_plan(plan)
+    problems = check_references(plan) + form_problems(plan) + audit_plan(plan)
+    problems += clear_secrets(plan, positions.substituted)
     found = []
     for p in problems:
         if dotted(p.path) in taken:

@@ -13,7 +13,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from standby.core.timetext import format_duration
-from standby.plan import model, registrars, status_page, templates
+from standby.plan import forms, model, registrars, status_page, templates
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("plan (top level)", model.Plan),
@@ -35,13 +35,21 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("status_page", status_page.StatusPage),
     ("status_page.publish[]", status_page.PublishTarget),
     ("status_page.components[]", status_page.StatusComponent),
+    ("forms[]", forms.Form),
+    ("forms[].fields[]", forms.FormField),
+    ("forms[].destination", forms.Destination),
+    ("forms[].destination.marketo", forms.MarketoDestination),
+    ("forms[].destination.hubspot", forms.HubSpotDestination),
+    ("forms[].destination.webhook", forms.WebhookDestination),
+    ("fallback", forms.Fallback),
+    ("fallback.rate_limit", forms.RateLimit),
 ]
 
 
 def _type(annotation: object) -> str:
     text = str(annotation).replace("typing.", "").replace("standby.plan.model.", "")
     text = text.replace("standby.plan.status_page.", "").replace("standby.plan.templates.", "")
-    text = text.replace("standby.plan.registrars.", "")
+    text = text.replace("standby.plan.forms.", "").replace("standby.plan.registrars.", "")
     text = text.replace("datetime.timedelta", "duration").replace("pathlib.Path", "path")
     text = text.replace("pydantic.networks.AnyHttpUrl", "URL").replace("<class '", "").replace("'>", "")
     text = text.replace("Annotated[", "").split(", BeforeValidator")[0].split(", PlainSerializer")[0]

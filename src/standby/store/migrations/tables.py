@@ -7,6 +7,7 @@ from standby.alerts import models as alerts_models
 from standby.channels import models as channels_models
 from standby.engine import models as engine_models
 from standby.incidents import models as incidents_models
+from standby.leads import models as leads_models
 from standby.statuspage import models as statuspage_models
 from standby.store.base import Base
 from standby.web.auth import models as auth_models
@@ -19,6 +20,7 @@ __all__ = [
     "channels_models",
     "engine_models",
     "incidents_models",
+    "leads_models",
     "metadata",
     "statuspage_models",
 ]
