@@ -13,7 +13,7 @@ GOOD = """\
 version: 1
 organization: Acme
 people:
-  - {id: dana, email: dana@acme-mail.example}
+  - {id: dana, email: dana@acme-mail.example, notify: ["json://hooks.acme-ops.example/standby"]}
 domains:
   - {name: acme.example, owner: dana}
 vendors:

@@ -209,6 +209,20 @@ def test_it_substitutes_environment_variables() -> None:
     assert plan.settings.email.password == "s3cret" + "x$"
 
 
+def test_a_misplaced_value_from_the_environment_is_never_echoed() -> None:
+    text = (
+        HEAD
+        + "settings:\n  alert_after: ${ALERT_AFTER}\n  email: {smtp: 'smtp://r.acme.example', from: a@acme.example}\n"
+    )
+    with pytest.raises(PlanError) as caught:
+        parse_plan(text, "plan.yaml", {"ALERT_AFTER": "hunter2"})
+    [issue] = caught.value.issues
+    assert str(issue) == (
+        "plan.yaml:7:16 settings.alert_after: expected a whole number; "
+        "got the value of an environment variable (not shown)"
+    )
+
+
 def test_it_warns_about_an_asset_without_an_owner_but_still_loads() -> None:
     plan, warnings = parse_plan(HEAD + "domains:\n  - name: Acme.Example.\n", "plan.yaml", {})
     assert plan.domains[0].name == "acme.example"

@@ -119,7 +119,7 @@ def _order(issue: PlanIssue) -> tuple[int, int, int]:
 
 def _from_validation(exc: ValidationError, file: str, positions: Positions) -> list[PlanIssue]:
     out = []
-    errors = exc.errors(include_url=False, include_input=False)
+    errors = exc.errors(include_url=False)  # inputs are references to the data, not copies
     for error in errors[:MAX_ISSUES]:
         loc: Path = tuple(error["loc"])
         kind = error["type"]
@@ -135,7 +135,9 @@ def _from_validation(exc: ValidationError, file: str, positions: Positions) -> l
             message = f"{loc[-1]!r} is required here"
             line, col = positions.at(loc[:-1])
         else:
-            message = friendly(error)
+            # A value from ${VAR} may be a secret: its message never echoes it.
+            shown = {k: v for k, v in error.items() if k != "input" or loc not in positions.substituted}
+            message = friendly(shown)
             line, col = positions.at(loc)
         out.append(PlanIssue(file, line, col, dotted(loc), message))
     if len(errors) > MAX_ISSUES:
