@@ -24,6 +24,7 @@ class Reply:
     body: bytes | str = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering
+    drop: bool = False  # close the connection without answering (a crashed or cut-off server)
 
     @classmethod
     def json(cls, data: Any, status: int = 200, **headers: str) -> Reply:
@@ -102,6 +103,9 @@ class HttpPeer(BackgroundServer):
                 reply = peer._reply_for(request)
                 if reply.delay or peer.latency:
                     time.sleep(reply.delay + peer.latency)
+                if reply.drop:
+                    self.close_connection = True
+                    return
                 payload = reply.body.encode() if isinstance(reply.body, str) else reply.body
                 self.send_response(reply.status)
                 headers = {"Content-Type": "text/html; charset=utf-8", **reply.headers}
@@ -112,7 +116,7 @@ class HttpPeer(BackgroundServer):
                 if self.command != "HEAD":
                     self.wfile.write(payload)
 
-            do_GET = do_POST = do_HEAD = _serve
+            do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = _serve
 
         server = _Server(("127.0.0.1", 0), _Handler)
         if self.tls is not None:
