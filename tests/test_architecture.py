@@ -28,12 +28,17 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
     ("plan", ("standby.plan",), "the plan file and asset identity"),
     ("store", ("standby.store",), "SQLAlchemy engine, sessions, base, opening a database"),
     ("channels", ("standby.channels",), "people and contacts, messages, telling someone, the outbox"),
+    (
+        "integrations",
+        ("standby.integrations",),
+        "one client per outside platform (Marketo, HubSpot): limits, retries, errors",
+    ),
     ("probes", ("standby.probes",), "one module per kind of check"),
     ("engine", ("standby.engine",), "scheduling, damping, history, the tick loop; subscribers as types"),
     ("web", ("standby.web",), "the app factory, page helpers, sign-in, health: no feature's pages"),
     (
         "features",
-        ("standby.check", "standby.alerts", "standby.incidents", "standby.statuspage"),
+        ("standby.check", "standby.alerts", "standby.incidents", "standby.statuspage", "standby.backups"),
         "each with its models, service, cli, routes, templates (and API part)",
     ),
     ("pages", ("standby.api", "standby.dashboard"), "pages and the API that show several features"),

@@ -11,8 +11,8 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from standby.plan.status_page import PublishTarget
-from standby.statuspage.publish import publish, publish_all, shown_url
+from standby.plan.status_page import PublishTarget, shown_url
+from standby.statuspage.publish import publish, publish_all
 from standby.statuspage.render import render
 from tests.statuspage.pages import sample_page
 

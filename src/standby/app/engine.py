@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from standby.app.subscribers import STATE_CHANGES, TICK_JOBS
+from standby.app.subscribers import MONITORS, STATE_CHANGES, TICK_JOBS
 from standby.core.clock import Clock
 from standby.engine import runner
 from standby.engine.subscribers import StateChange
@@ -33,6 +33,7 @@ class Engine(runner.Engine):
             sessions,
             subscribers=subscribers,
             jobs=TICK_JOBS,
+            monitors=MONITORS,
             clock=clock,
             worker=worker,
             capacity=capacity,

@@ -33,7 +33,7 @@ from standby.engine.planfile import PlanFile, Reload
 from standby.engine.recorder import Done, outcome, record_runs, timed
 from standby.engine.reload import apply_reload
 from standby.engine.scheduler import Claim, claim_due, lease_for, release, run_limit
-from standby.engine.subscribers import StateChange, TickJob, in_order
+from standby.engine.subscribers import MonitorSource, StateChange, TickJob, in_order
 from standby.plan.model import Plan
 from standby.probes.context import ProbeContext, make_context
 from standby.probes.run import Job, jobs_for
@@ -77,11 +77,13 @@ class Engine:
         *,
         subscribers: Sequence[StateChange] = (),
         jobs: Sequence[TickJob] = (),
+        monitors: Sequence[MonitorSource] = (),
         clock: Clock | None = None,
         worker: str | None = None,
         capacity: int | None = None,
     ) -> None:
         self.plan_file = PlanFile(plan)
+        self._monitors = tuple(monitors)
         self.sessions = sessions
         self.clock = clock or SystemClock()
         self.worker = worker or default_worker()
@@ -192,7 +194,7 @@ class Engine:
     # -- the steps of a tick -------------------------------------------------------------------
 
     async def _reload(self, found: Reload, now: datetime) -> None:
-        jobs = jobs_for(found.plan) if found.plan is not None else []
+        jobs = self.jobs_for(found.plan) if found.plan is not None else []
         hook = self._on_state_change
         await asyncio.to_thread(
             self._in_transaction,
@@ -211,6 +213,10 @@ class Engine:
             if old.settings == fresh.settings:
                 fresh = replace(old, net=fresh.net)  # keeps the memo: the registry answers stay good
         self._ctx = fresh
+
+    def jobs_for(self, plan: Plan) -> list[Job]:
+        """Every monitor of `plan`: the probes' and the features' (the wiring's `monitors`)."""
+        return jobs_for(plan) + [job for source in self._monitors for job in source(plan)]
 
     async def _claim(self, report: TickReport, now: datetime) -> None:
         lease, limit = lease_for(self.plan.settings), self.capacity - len(self._runs)

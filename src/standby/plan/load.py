@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from standby.plan.audit import audit_plan
+from standby.plan.backups_check import backup_problems
 from standby.plan.issues import Path, PlanError, PlanIssue, dotted, suggest
 from standby.plan.model import NOT_YET, Plan
 from standby.plan.refs import check_references
@@ -45,6 +46,7 @@ def parse_plan(text: str, file: str, env: Mapping[str, str]) -> tuple[Plan, list
     except ValidationError as exc:
         raise PlanError(sorted(issues + _from_validation(exc, file, positions), key=_order)) from None
     problems = check_references(plan) + audit_plan(plan)
+    problems += backup_problems(plan, positions.substituted)
     found = list(issues)
     for p in problems:
         line, col = positions.at(p.path, key=p.key)

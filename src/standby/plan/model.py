@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from standby.plan.assets import Asset
-from standby.plan.status_page import StatusPage
+from standby.plan.backups import Backup
+from standby.plan.status_page import StatusPage, shown_url
 from standby.plan.templates import AudienceTemplate
 from standby.plan.types import Duration, HostName, HostPort
 
@@ -248,6 +249,9 @@ class Plan(Model):
     vendors: list[Vendor] = Field(default_factory=list)
     playbooks: list[Playbook] = Field(default_factory=list)
     status_page: StatusPage | None = Field(None, description="the public status page (docs/status-page.md)")
+    backups: list[Backup] = Field(
+        default_factory=list, description="scheduled, verified copies of lists and leads (docs/backups.md)"
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -259,7 +263,8 @@ class Plan(Model):
         return value
 
     def assets(self) -> Iterator[Asset]:
-        """Every asset the plan watches, in plan order: domains, certificates, DNS, endpoints, vendors."""
+        """Every asset the plan watches, in plan order: domains, certificates, DNS, endpoints, vendors,
+        backups."""
         for d in self.domains:
             yield Asset(d.asset_id, "domain", d.name, d.owner, d.playbook, d.name)
         for c in self.certificates:
@@ -272,6 +277,8 @@ class Plan(Model):
             yield Asset(e.asset_id, "endpoint", str(e.url), e.owner, e.playbook, e.id)
         for v in self.vendors:
             yield Asset(v.asset_id, "vendor", v.id, v.owner, v.playbook, v.name or v.id)
+        for b in self.backups:
+            yield Asset(b.asset_id, "backup", shown_url(b.target.url), b.owner, b.playbook, b.label)
 
     def playbook(self, ident: str | None) -> Playbook | None:
         """The playbook with this id, if any."""

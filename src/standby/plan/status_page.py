@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
@@ -27,6 +28,17 @@ def protocol_of(url: str) -> str:
     """The fsspec protocol of a publish URL: "file" for a plain directory path."""
     scheme, sep, _ = url.partition("://")
     return scheme.lower() if sep else "file"
+
+
+def shown_url(url: str) -> str:
+    """The URL with its password masked and its query (which may carry tokens) left out."""
+    if "://" not in url:
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = f"{parts.username or ''}:***@" + netloc.rpartition("@")[2]
+    return parts._replace(netloc=netloc, query="", fragment="").geturl()
 
 
 class PublishTarget(_Model):

@@ -28,6 +28,7 @@ class Positions:
     def __init__(self) -> None:
         self.values: dict[Path, tuple[int, int]] = {}
         self.keys: dict[Path, tuple[int, int]] = {}
+        self.substituted: set[Path] = set()  # values written as one ${VAR}, nothing else
 
     def at(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that exists in the file."""
@@ -89,6 +90,9 @@ class _Builder:
                 return ""
             return self.env[name]
 
+        whole = _VAR.fullmatch(text.strip())
+        if whole is not None and whole.group(2):
+            self.positions.substituted.add(path)
         return _VAR.sub(replace, text)
 
 

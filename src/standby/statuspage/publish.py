@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import fsspec
 from fsspec import AbstractFileSystem
 
-from standby.plan.status_page import OBJECT_STORES, PublishTarget, protocol_of
+from standby.plan.status_page import OBJECT_STORES, PublishTarget, protocol_of, shown_url
 from standby.statuspage.render import INDEX
 
 CONTENT_TYPES = {
@@ -54,17 +54,6 @@ class PublishResult:
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def shown_url(url: str) -> str:
-    """The URL with its password masked and its query (which may carry tokens) left out."""
-    if "://" not in url:
-        return url
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if parts.password is not None:
-        netloc = f"{parts.username or ''}:***@" + netloc.rpartition("@")[2]
-    return parts._replace(netloc=netloc, query="", fragment="").geturl()
 
 
 def publish(
