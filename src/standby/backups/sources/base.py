@@ -1,0 +1,68 @@
+"""What every source answers, and how the run picks one for a backup."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from standby.backups.errors import BackupFailed
+from standby.plan.issues import suggest
+
+Page = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ListRef:
+    id: str
+    name: str
+
+
+class Source(Protocol):
+    platform: str
+    warnings: list[str]
+
+    async def standard_fields(self) -> list[str]: ...
+
+    async def lists(self, wanted: Sequence[str], every: bool) -> list[ListRef]: ...
+
+    def members(
+        self, ref: ListRef, fields: Sequence[str], *, bulk: bool, work: Path
+    ) -> AsyncIterator[Page]: ...
+
+    def leads(
+        self, fields: Sequence[str], *, since: datetime | None, bulk: bool, work: Path
+    ) -> AsyncIterator[Page]: ...
+
+    def changed(
+        self, since: datetime, fields: Sequence[str], *, bulk: bool, work: Path
+    ) -> AsyncIterator[Page]: ...
+
+    def deleted(self, since: datetime) -> AsyncIterator[list[str]]: ...
+
+    def calls(self) -> dict[str, int]: ...
+
+
+def pick_lists(known: Sequence[ListRef], wanted: Sequence[str], *, where: str) -> list[ListRef]:
+    """The lists the plan names (by id, exact name, or name ignoring case), in the plan's order."""
+    out: list[ListRef] = []
+    missing: list[str] = []
+    for name in wanted:
+        found = (
+            [x for x in known if x.id == name]
+            or [x for x in known if x.name == name]
+            or [x for x in known if x.name.casefold() == name.casefold()]
+        )
+        if not found:
+            missing.append(f"{name!r}{suggest(name, [x.name for x in known])}")
+        elif found[0] not in out:
+            out.append(found[0])
+    if missing:
+        raise BackupFailed(f"{where} has no static list {', '.join(missing)}; check lists: in the plan")
+    return out
+
+
+def row_of(record: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    return {"id": record.get("id"), **{f: record.get(f) for f in fields if f != "id"}}
