@@ -45,6 +45,29 @@ class _Hashing(io.RawIOBase):
         return len(chunk)
 
 
+class HashingReader(io.RawIOBase):
+    """Reads through `inner`, hashing and counting what passes (to check a file as it is used)."""
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self.inner, self.digest, self.size = inner, hashlib.sha256(), 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.inner.read(len(buffer))
+        self.digest.update(data)
+        self.size += len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def drain(self) -> str:
+        """Read the rest; the SHA-256 of everything."""
+        while self.read(CHUNK):
+            pass
+        return self.digest.hexdigest()
+
+
 class CsvSink:
     """`with CsvSink(path, columns) as sink: sink.write(rows)`; `sink.result` once closed."""
 
@@ -95,12 +118,6 @@ def read_rows(stream: IO[bytes]) -> Iterator[dict[str, str]]:
     with gzip.GzipFile(fileobj=stream, mode="rb") as unzipped:
         text = io.TextIOWrapper(unzipped, encoding="utf-8", newline="")
         yield from csv.DictReader(text)
-
-
-def columns_of(stream: IO[bytes]) -> list[str]:
-    with gzip.GzipFile(fileobj=stream, mode="rb") as unzipped:
-        text = io.TextIOWrapper(unzipped, encoding="utf-8", newline="")
-        return next(csv.reader(text), [])
 
 
 def sha256_of(stream: IO[bytes]) -> tuple[str, int]:
