@@ -29,6 +29,13 @@ from standby.web.auth.cli import register as register_auth
 
 if TYPE_CHECKING:
     from standby.alerts.service import Acknowledged
+    from standby.engine.subscribers import MonitorSource
+
+
+def _monitors() -> Sequence[MonitorSource]:
+    from standby.app.subscribers import MONITORS  # every feature: loaded for `standby check` only
+
+    return MONITORS
 
 
 def _acknowledged() -> Sequence[Acknowledged]:
@@ -46,7 +53,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 register_plan(app)
-register_check(app)
+register_check(app, monitors=_monitors)
 register_store(app)
 register_alerts(app, followers=_acknowledged)
 register_incidents(app)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from standby.alerts import escalation, renewals
 from standby.alerts import service as alerts
 from standby.alerts.service import Acknowledged
+from standby.backups import monitor as backup_monitor
+from standby.backups.due import Scheduler
 from standby.engine.subscribers import MonitorSource, StateChange, TickJob
 from standby.incidents import deadlines
 from standby.incidents import lifecycle as incidents
@@ -29,9 +31,10 @@ TICK_JOBS: tuple[TickJob, ...] = (
     TickJob("escalation", escalation.run_due),  # due steps of the chains of responsibility
     TickJob("renewal", renewals.run_due),  # reminders, confirmation deadlines, renewals seen
     TickJob("incident", deadlines.run_due),  # promised updates, external_after
+    TickJob("backup", (BACKUPS := Scheduler()).run_due),  # scheduled backups, each in a thread of its own
     TickJob("status page", status_page.publish_due),  # rebuilt from the states and incidents above
 )
 
 ACKNOWLEDGED: tuple[Acknowledged, ...] = (incidents.on_alert_acknowledged,)
 
-MONITORS: tuple[MonitorSource, ...] = ()
+MONITORS: tuple[MonitorSource, ...] = (backup_monitor.jobs,)  # a backup's freshness, read at its target

@@ -4,13 +4,16 @@ could not run at all (the platform down or refusing, the target unreachable: exi
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from standby.core.errors import StandbyError
 
 
 class BackupFailed(StandbyError):
-    def __init__(self, message: str, *, problem: bool = False) -> None:
+    def __init__(self, message: str, *, problem: bool = False, until: datetime | None = None) -> None:
         super().__init__(message)
         self.problem = problem
+        self.until = until  # a quota was reached: nothing more goes through before then
 
     @property
     def exit_code(self) -> int:

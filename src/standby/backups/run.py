@@ -40,7 +40,7 @@ from standby.backups.snapshot import latest_complete, upload
 from standby.backups.sources.base import ListRef, Source
 from standby.backups.storage import Store, StoreError
 from standby.core.clock import Clock
-from standby.integrations.errors import PlatformError
+from standby.integrations.errors import PlatformError, QuotaReached
 from standby.integrations.marketo.bulk import ChecksumMismatch
 from standby.plan.backups import Backup
 
@@ -121,7 +121,8 @@ async def run_backup(
                 store.write_json, progress.snapshot, MANIFEST, failed.model_dump(mode="json")
             )
             await asyncio.to_thread(store.delete, progress.snapshot, PROGRESS)
-        raise BackupFailed(f"{backup.id}: {exc}", problem=problem) from None
+        until = exc.until if isinstance(exc, QuotaReached | BackupFailed) else None
+        raise BackupFailed(f"{backup.id}: {exc}", problem=problem, until=until) from None
     except BaseException:
         await _stop(beat)  # cut off: progress.json stays, and a later run resumes
         raise
