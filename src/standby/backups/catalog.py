@@ -7,6 +7,8 @@ A snapshot is `complete` or `failed` (its manifest says), `running` (its progres
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +17,9 @@ from standby.backups.manifest import Manifest, snapshot_time
 from standby.backups.storage import Store
 
 ALIVE = timedelta(minutes=5)
+CACHED = 4096
+_MANIFESTS: OrderedDict[tuple[str, str, str], Manifest] = OrderedDict()
+_GUARD = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -30,12 +35,13 @@ class Snapshot:
 
 
 def snapshots(store: Store, now: datetime) -> list[Snapshot]:
-    """Every snapshot at the target, oldest first. Reads each manifest: call it from a thread."""
+    """Every snapshot at the target, oldest first: call it from a thread. A manifest never changes once
+    written, so each is read once per process (a bounded cache): after that, a look costs one listing."""
     out = []
     for name in store.snapshots():
         taken = snapshot_time(name)
         assert taken is not None
-        manifest = store.manifest(name)
+        manifest = _manifest(store, name)
         if manifest is not None:
             out.append(Snapshot(name, taken, manifest.status, manifest))
             continue
@@ -46,6 +52,22 @@ def snapshots(store: Store, now: datetime) -> list[Snapshot]:
             beat = taken
         out.append(Snapshot(name, taken, "running" if now - beat < ALIVE else "interrupted", None))
     return out
+
+
+def _manifest(store: Store, name: str) -> Manifest | None:
+    key = (store.target.url, store.backup, name)
+    with _GUARD:
+        found = _MANIFESTS.get(key)
+    if found is None:
+        found = store.manifest(name)
+        if found is None:
+            return None
+    with _GUARD:  # the web app's threads and the monitor's share it
+        _MANIFESTS[key] = found
+        _MANIFESTS.move_to_end(key)
+        while len(_MANIFESTS) > CACHED:
+            _MANIFESTS.popitem(last=False)
+    return found
 
 
 def last_good(found: list[Snapshot]) -> Snapshot | None:

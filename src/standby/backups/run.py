@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from standby.backups import retention
+from standby.backups.catalog import ALIVE
 from standby.backups.crypto import DecryptError
 from standby.backups.errors import BackupFailed
 from standby.backups.files import CsvSink
@@ -46,7 +47,6 @@ from standby.plan.backups import Backup
 
 log = logging.getLogger("standby.backups")
 RESUME_WITHIN = timedelta(days=1)  # an unfinished snapshot older than this is left for retention
-ALIVE = timedelta(minutes=5)  # a beat newer than this: someone is still writing that snapshot
 BEAT = 60.0  # seconds between beats
 BULK_OVER = 100_000  # members last time: read the list with Bulk Extract (method: auto)
 LISTS_AT_ONCE = 2
