@@ -8,6 +8,11 @@ from typing import Any
 
 import pytest
 
+from standby.backups.manifest import FileEntry, Manifest
+from standby.backups.progress import Reporter
+from standby.backups.run import run_backup
+from standby.backups.snapshot import rows_of
+from standby.backups.sources.base import Source
 from standby.backups.sources.hubspot import HubSpotSource
 from standby.backups.sources.marketo import MarketoSource
 from standby.backups.storage import Store
@@ -124,3 +129,31 @@ def store_for(backup: Backup, **options: Any) -> Store:
 @pytest.fixture
 def target(tmp_path: Path) -> str:
     return str(tmp_path / "backups")
+
+
+async def take(
+    backup: Backup,
+    network: Network,
+    clock: ManualClock,
+    work: Path,
+    *,
+    source: Source | None = None,
+    reporter: Reporter | None = None,
+    store: Store | None = None,
+) -> Manifest:
+    """One run of `backup` against its fake, on the test's clock."""
+    return await run_backup(
+        backup,
+        store=store or store_for(backup),
+        source=source or source_for(backup, network, clock),
+        clock=clock,
+        work_root=work,
+        tz="UTC",
+        reporter=reporter,
+    )
+
+
+def rows(backup: Backup, manifest: Manifest, entry: FileEntry | None) -> list[dict[str, str]]:
+    assert entry is not None
+    with rows_of(store_for(backup), manifest.snapshot, entry, key=backup.key) as found:
+        return list(found)

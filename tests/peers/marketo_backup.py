@@ -25,6 +25,12 @@ class MarketoBackupFake(MarketoFake):
         super().__init__(**options)
         self.changes = ChangeLog(self.db)
         self.bulk = BulkExports(self.db, self.clock, **bulk)
+        self.served = 0  # REST calls that got past authentication and the limits
+        self._expire_at: int | None = None
+
+    def expire_after(self, calls: int) -> None:
+        """Every token expires once `calls` more calls have been served (an hour up mid-run)."""
+        self._expire_at = self.served + calls
 
     def change_lead(self, lead_id: int, **fields: Any) -> None:
         with self.db.lock:
@@ -45,6 +51,10 @@ class MarketoBackupFake(MarketoFake):
         self.bulk.close()
 
     def _route(self, method: str, path: str, query: dict[str, str], request: Request) -> Reply:
+        self.served += 1
+        if self._expire_at is not None and self.served >= self._expire_at:
+            self._expire_at = None
+            self.expire_tokens()
         changed = self.changes.route(method, path, query)
         if isinstance(changed, Reply):
             return changed

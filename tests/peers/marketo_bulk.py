@@ -105,6 +105,10 @@ class BulkExports:
         self.used: Counter[Any] = Counter()  # US Central date → bytes of completed files
         self.peak_processing = 0
 
+    def spend_today(self, size: int) -> None:
+        """Other integrations' exports used `size` bytes of today's quota."""
+        self.used[self.clock.now().astimezone(_central()).date()] += size
+
     def close(self) -> None:
         if self._tmp is not None:
             self._tmp.cleanup()
@@ -283,6 +287,8 @@ def _flush(buffer: io.StringIO, out: Any, digest: Any) -> int:
 
 
 def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as in the REST API's JSON
     return "null" if value is None or value == "" else str(value)
 
 

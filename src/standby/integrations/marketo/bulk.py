@@ -122,7 +122,11 @@ class BulkExtract:
 
     async def _create(self, fields: Sequence[str], filter: Mapping[str, Any]) -> str:
         body = {"fields": list(fields), "format": "CSV", "filter": dict(filter)}
-        data = await self.client.call("POST", f"{EXPORT}/create.json", body=body)
+        try:
+            data = await self.client.call("POST", f"{EXPORT}/create.json", body=body)
+        except PlatformRefused as exc:
+            self._quota(exc)
+            raise
         job = str(_first(data).get("exportId") or "")
         if not job:
             raise PlatformDown("Marketo created an export job without an exportId")
@@ -139,14 +143,9 @@ class BulkExtract:
             except PlatformRefused as exc:
                 if exc.code != "1029":
                     raise
-                said = str(exc).lower()
-                if "already queued" in said:
+                if "already queued" in str(exc).lower():
                     return
-                if "quota" in said:
-                    until = next_quota_reset(self.client.clock.now())
-                    raise QuotaReached(
-                        f"Marketo's daily Bulk Extract quota (500 MB) is used up: {exc}", until=until
-                    ) from None
+                self._quota(exc)
                 if self.client.clock.now() - began >= self.max_wait:
                     raise PlatformDown(
                         f"Marketo's export queue stayed full for {_hours(self.max_wait)} "
@@ -154,6 +153,15 @@ class BulkExtract:
                     ) from None
                 await self.client.clock.sleep(wait)
                 wait = min(wait * 2, 240.0)
+
+    def _quota(self, exc: PlatformRefused) -> None:
+        """A 1029 that says the day's 500 MB are spent (by any integration): wait for the reset."""
+        if exc.code == "1029" and "quota" in str(exc).lower():
+            until = next_quota_reset(self.client.clock.now())
+            raise QuotaReached(
+                f"Marketo's daily Bulk Extract quota (500 MB, for every integration) is used up: {exc}",
+                until=until,
+            ) from None
 
     async def _finished(self, job: str) -> dict[str, Any]:
         began, wait = self.client.clock.now(), self.poll
@@ -210,7 +218,7 @@ class BulkExtract:
                     if have and resumed:
                         self.resumed_bytes += have
                     with dest.open("ab" if resumed else "wb") as out:
-                        async for chunk in response.aiter_bytes(CHUNK):
+                        async for chunk in response.aiter_bytes():  # as it arrives: a cut keeps it
                             out.write(chunk)
             except (httpx.HTTPError, PlatformDown) as exc:
                 if isinstance(exc, PlatformDown) and "wrong range" in str(exc):
