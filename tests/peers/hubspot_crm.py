@@ -19,7 +19,7 @@ from tests.peers.hubspot import PROPERTIES, Contact, HubSpotFake
 from tests.peers.platform import Window
 
 SEARCH_CAP = 10_000
-STANDARD = {"email", "firstname", "lastname", "company", "phone", "jobtitle", "zip", "country", "website"}
+CUSTOM = {"favorite_color"}  # a property the account made: not HubSpot-defined
 
 
 def _iso(when: datetime) -> str:
@@ -69,9 +69,10 @@ class HubSpotCrmFake(HubSpotFake):
         if (method, path) == ("POST", "/crm/v3/objects/contacts/batch/read"):
             return self._batch_read(body or {})
         if (method, path) == ("GET", "/crm/v3/properties/contacts"):
+            names = PROPERTIES | CUSTOM | {"createdate", "lastmodifieddate", "hs_object_id"}
             results = [
-                {"name": p, "label": p.title(), "type": "string", "hubspotDefined": p in STANDARD}
-                for p in sorted(PROPERTIES | {"createdate", "lastmodifieddate", "hs_object_id"})
+                {"name": p, "label": p.title(), "type": "string", "hubspotDefined": p not in CUSTOM}
+                for p in sorted(names)
             ]
             return Reply.json({"results": results})
         return super()._route(method, path, query, body, scopes)

@@ -192,7 +192,13 @@ def verify(
     results = check(store, manifest, key=key)
     bad = [r for r in results if r.problems]
     for result in results:
-        rows = f"{result.rows:,} rows" if result.rows is not None else "rows not counted (encrypted, no key)"
+        rows = (
+            f"{result.rows:,} rows"
+            if result.rows is not None
+            else "rows not counted (encrypted, no key)"
+            if key is None
+            else "rows not counted"
+        )
         print(
             f"{'BAD' if result.problems else 'ok '} {result.path}: {rows}"
             + "".join(f"; {p}" for p in result.problems)

@@ -77,16 +77,18 @@ def restore(
             f"{manifest.snapshot}/{entry.path} is encrypted: the plan's key is needed to restore it"
         )
     aside = dest.with_name(dest.name + ".partial")
-    rows = 0
+    rows, unreadable = 0, None
     try:
         with store.open(manifest.snapshot, entry.path) as raw:
             hashed = HashingReader(raw)
-            stream: IO[bytes] = io.BufferedReader(hashed, CHUNK)
-            if key is not None and entry.path.endswith(crypto.SUFFIX):
-                stream = crypto.opened(stream, key, f"{manifest.snapshot}/{entry.path}")
-            found = read_rows(stream)
-            with aside.open("w", newline="", encoding="utf-8") as out:
-                rows = _write(found, out, manifest, format)
+            try:
+                stream: IO[bytes] = io.BufferedReader(hashed, CHUNK)
+                if key is not None and entry.path.endswith(crypto.SUFFIX):
+                    stream = crypto.opened(stream, key, f"{manifest.snapshot}/{entry.path}")
+                with aside.open("w", newline="", encoding="utf-8") as out:
+                    rows = _write(read_rows(stream), out, manifest, format)
+            except (crypto.DecryptError, OSError, EOFError, csv.Error, UnicodeDecodeError) as exc:
+                unreadable = exc  # first see whether the file is the one the manifest describes
             digest = hashed.drain()
         if digest != entry.sha256:
             raise BackupFailed(
@@ -94,6 +96,9 @@ def restore(
                 "damaged at the target; restore from another snapshot",
                 problem=True,
             )
+        if unreadable is not None:
+            wrong_key = isinstance(unreadable, crypto.DecryptError) and "another key" in str(unreadable)
+            raise BackupFailed(str(unreadable), problem=not wrong_key)
         aside.replace(dest)
     finally:
         aside.unlink(missing_ok=True)

@@ -1,4 +1,5 @@
-"""Which snapshots to delete after a good run: `keep: {daily, weekly, monthly}` keeps the newest
+"""Which snapshots to delete after a good run: `keep: {within, daily, weekly, monthly}` keeps every
+complete snapshot taken within `within` of the newest (like restic's --keep-within), and the newest
 complete snapshot of each of the last N days, weeks (Monday to Sunday) and months that have one, in
 the plan's time zone — the grandfather-father-son rotation. The newest complete snapshot is always
 kept. Failed and unfinished snapshots older than it are evidence no longer needed; newer ones stay
@@ -29,7 +30,9 @@ def to_delete(
         assert when is not None
         return when.astimezone(zone).date()
 
-    kept = {complete[-1]}
+    newest_at = snapshot_time(complete[-1])
+    assert newest_at is not None
+    kept = {n for n in complete if (t := snapshot_time(n)) is not None and newest_at - t < keep.within}
     kept |= _newest_per(complete, lambda n: day(n), keep.daily)
     kept |= _newest_per(complete, lambda n: tuple(day(n).isocalendar())[:2], keep.weekly)
     kept |= _newest_per(complete, lambda n: (day(n).year, day(n).month), keep.monthly)

@@ -78,11 +78,13 @@ async def run_backup(
     """Make one snapshot; its manifest. BackupFailed (after writing a failed manifest) if it failed."""
     reporter = reporter or Quiet()
     began, started = time.perf_counter(), clock.now()
-    snapshots = await asyncio.to_thread(store.snapshots)
-    previous = await asyncio.to_thread(latest_complete, store, snapshots)
-    progress = await _resumable(store, snapshots, started) or _Progress(
-        _fresh_name(snapshots, started), started
-    )
+    try:
+        snapshots = await asyncio.to_thread(store.snapshots)
+        previous = await asyncio.to_thread(latest_complete, store, snapshots)
+        resumed = await _resumable(store, snapshots, started)
+    except StoreError as exc:  # nothing can be written there either: no manifest to leave
+        raise BackupFailed(f"{backup.id}: {exc}") from None
+    progress = resumed or _Progress(_fresh_name(snapshots, started), started)
     work = work_root / backup.id / progress.snapshot
     beat = asyncio.create_task(_beating(store, progress, clock))
     fields: list[str] = []

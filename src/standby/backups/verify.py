@@ -35,15 +35,18 @@ def _check(store: Store, manifest: Manifest, entry: FileEntry, key: str | None) 
     try:
         with store.open(manifest.snapshot, entry.path) as raw:
             tee = HashingReader(raw)
-            stream: IO[bytes] = io.BufferedReader(tee, CHUNK)
-            if sealed and key is not None:
-                stream = crypto.opened(stream, key, f"{manifest.snapshot}/{entry.path}")
             if not sealed or key is not None:
-                header, found.rows = _count(stream)
-                if header != expected:
-                    found.problems.append(f"its columns are {header}, the manifest's fields {expected}")
+                try:
+                    stream: IO[bytes] = io.BufferedReader(tee, CHUNK)
+                    if sealed and key is not None:
+                        stream = crypto.opened(stream, key, f"{manifest.snapshot}/{entry.path}")
+                    header, found.rows = _count(stream)
+                    if header != expected:
+                        found.problems.append(f"its columns are {header}, the manifest's fields {expected}")
+                except Exception as exc:  # noqa: BLE001 - whatever makes it unreadable is the problem
+                    found.problems.append(f"its content cannot be read: {exc}")
             tee.drain()  # the rest, for the checksum (all of it when nothing was read)
-    except Exception as exc:  # noqa: BLE001 - any reason a file cannot be read is a problem to report
+    except Exception as exc:  # noqa: BLE001 - the file itself could not be opened or read
         found.problems.append(f"cannot read it: {exc}")
         return found
     digest = tee.digest.hexdigest()

@@ -125,6 +125,7 @@ class LeadsFilter(_Model):
 
 
 class Keep(_Model):
+    within: Duration = Field(timedelta(days=1), description="every snapshot taken within this long is kept")
     daily: int = Field(14, ge=0, le=3650, description="the newest good snapshot of each of this many days")
     weekly: int = Field(8, ge=0, le=520, description="... of each of this many weeks (Monday to Sunday)")
     monthly: int = Field(12, ge=0, le=1200, description="... of each of this many months")
