@@ -110,11 +110,9 @@ def _failure(snapshot: Snapshot) -> str:
 
 def _counts(rows: dict[str, int]) -> str:
     lists = {k: v for k, v in rows.items() if k != "leads"}
-    parts = (
-        [f"{len(lists)} list{'s' if len(lists) != 1 else ''}, {sum(lists.values()):,} members"]
-        if lists
-        else []
-    )
+    members = sum(lists.values())
+    plural = ("s" if len(lists) != 1 else "", "s" if members != 1 else "")
+    parts = [f"{len(lists)} list{plural[0]}, {members:,} member{plural[1]}"] if lists else []
     if "leads" in rows:
         parts.append(f"{rows['leads']:,} leads")
     return "; ".join(parts) or "empty"
