@@ -14,9 +14,10 @@ import json
 from typing import Any
 
 from tests.peers.http import Reply, Request
-from tests.peers.marketo import MarketoFake
+from tests.peers.marketo import MarketoFake, _fields
 from tests.peers.marketo_bulk import BulkExports
 from tests.peers.marketo_changes import ChangeLog
+from tests.peers.marketo_data import LeadDatabase
 
 
 class MarketoBackupFake(MarketoFake):
@@ -50,6 +51,15 @@ class MarketoBackupFake(MarketoFake):
         super().__exit__(*exc)
         self.bulk.close()
 
+    def _list_leads(self, list_id: int, method: str, query: dict[str, str], body: Any) -> Reply:
+        found = self.db.lists.get(list_id)
+        if method != "GET" or found is None:
+            return super()._list_leads(list_id, method, query, body)
+        # One page's leads are built, not the whole list's: a 45,000-lead list pages in linear time.
+        members = [i for i in found.members if i in self.db.leads]
+        views = _Views(self.db, members, _fields(query))
+        return self._paged(views, query, f"list{list_id}", more_result=False)  # type: ignore[arg-type]
+
     def _route(self, method: str, path: str, query: dict[str, str], request: Request) -> Reply:
         self.served += 1
         if self._expire_at is not None and self.served >= self._expire_at:
@@ -69,3 +79,16 @@ class MarketoBackupFake(MarketoFake):
                 return self._error("609")
         found = self.bulk.route(method, path, query, request.headers, body)
         return found if found is not None else super()._route(method, path, query, request)
+
+
+class _Views:
+    """A list's members as the page slices ask for them: views made only for the slice."""
+
+    def __init__(self, db: LeadDatabase, members: list[int], wanted: tuple[str, ...]) -> None:
+        self.db, self.members, self.wanted = db, members, wanted
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def __getitem__(self, part: slice) -> list[dict[str, Any]]:
+        return [self.db.leads[i].view(self.wanted) for i in self.members[part]]
