@@ -22,6 +22,7 @@ from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
 from standby.engine.cli import register as register_engine
 from standby.incidents.cli import register as register_incidents
+from standby.leads.cli import register as register_leads
 from standby.plan.cli import register as register_plan
 from standby.statuspage.cli import register as register_status_page
 from standby.store.cli import register as register_store
@@ -58,6 +59,7 @@ register_store(app)
 register_alerts(app, followers=_acknowledged)
 register_incidents(app)
 register_status_page(app)
+register_leads(app)
 register_backups(app)
 register_process(app)
 register_engine(app)

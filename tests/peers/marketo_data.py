@@ -82,6 +82,7 @@ class LeadDatabase:
         self.form_fills: list[dict[str, Any]] = []  # "Fill out Form" activities
         self.refuse: dict[str, tuple[str, str]] = {}  # email → (code, message) to skip it with
         self.lock = threading.Lock()
+        self._emails: dict[str, list[int]] = {}  # lower-case email → lead ids, for the common lookup
         self._next_lead, self._next_list = 1000, 5000
 
     # -- seeding ------------------------------------------------------------------------------
@@ -91,7 +92,13 @@ class LeadDatabase:
         lead = Lead(self._next_lead, dict(fields), now, now)
         self._next_lead += 1
         self.leads[lead.id] = lead
+        self._index(lead)
         return lead
+
+    def _index(self, lead: Lead) -> None:
+        email = str(lead.fields.get("email") or "").strip().lower()
+        if email and lead.id not in self._emails.get(email, []):
+            self._emails.setdefault(email, []).append(lead.id)
 
     def add_list(self, name: str, members: list[int], program: str | None = None) -> StaticList:
         found = StaticList(self._next_list, name, program, self.clock.now(), list(members))
@@ -100,8 +107,13 @@ class LeadDatabase:
         return found
 
     def by_email(self, email: str) -> list[Lead]:
-        key = email.strip().lower()
-        return [lead for lead in self.leads.values() if str(lead.fields.get("email", "")).lower() == key]
+        found = [self.leads[i] for i in self._emails.get(email.strip().lower(), []) if i in self.leads]
+        return [x for x in found if str(x.fields.get("email", "")).strip().lower() == email.strip().lower()]
+
+    def matching(self, field: str, value: Any) -> list[Lead]:
+        if field == "email":
+            return self.by_email(str(value))
+        return [x for x in self.leads.values() if str(x.fields.get(field, "")).lower() == str(value).lower()]
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -122,9 +134,7 @@ class LeadDatabase:
             return skipped("1001", f"Invalid value '{email}', required type 'email'")
         if email.lower() in self.refuse:
             return skipped(*self.refuse[email.lower()])
-        matches = [
-            x for x in self.leads.values() if str(x.fields.get(lookup, "")).lower() == str(key).lower()
-        ]
+        matches = self.matching(lookup, key)
         if action == "createOnly" and matches:
             return skipped("1005", "Lead already exists")
         if action == "updateOnly" and not matches:
@@ -141,6 +151,7 @@ class LeadDatabase:
         else:
             lead.fields.update(clean)
             lead.updated_at = self.clock.now()
+            self._index(lead)
             status = "updated"
         self.writes[str(lead.fields.get("email", "")).lower()] += 1
         return {"id": lead.id, "status": status}

@@ -129,15 +129,6 @@ BROKEN = [
         ],
     ),
     (
-        "plan_b, which nothing reads yet",
-        HEAD + "playbooks:\n  - id: marketo-down\n    plan_b: [fallback-form]\n",
-        [
-            "plan.yaml:8:5 playbooks[0].plan_b: plan_b is not supported yet: Standby does not switch to "
-            "fallbacks, so this list would be silently ignored; remove it (Plan B arrives with fallback "
-            "forms and lead capture)"
-        ],
-    ),
-    (
         "a plan that is a list",
         "- version: 1\n",
         ["plan.yaml:1:1 the plan must be a mapping (version: 1, organization: ...)"],

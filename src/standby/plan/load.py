@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from standby.plan.audit import audit_plan
 from standby.plan.backups_check import backup_problems
+from standby.plan.forms_check import clear_secrets, form_problems
 from standby.plan.issues import Path, PlanError, PlanIssue, dotted, suggest
 from standby.plan.model import NOT_YET, Plan
 from standby.plan.refs import check_references
@@ -45,7 +46,8 @@ def parse_plan(text: str, file: str, env: Mapping[str, str]) -> tuple[Plan, list
         plan = Plan.model_validate(data)
     except ValidationError as exc:
         raise PlanError(sorted(issues + _from_validation(exc, file, positions), key=_order)) from None
-    problems = check_references(plan) + audit_plan(plan)
+    problems = check_references(plan) + form_problems(plan) + audit_plan(plan)
+    problems += clear_secrets(plan, positions.substituted)
     problems += backup_problems(plan, positions.substituted)
     found = list(issues)
     for p in problems:

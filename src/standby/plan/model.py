@@ -16,18 +16,15 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from standby.plan.assets import Asset
 from standby.plan.backups import Backup
+from standby.plan.forms import Fallback, Form
 from standby.plan.status_page import StatusPage, shown_url
 from standby.plan.templates import AudienceTemplate
 from standby.plan.types import Duration, HostName, HostPort
 
 IANA_BOOTSTRAP = "https://data.iana.org/rdap/dns.json"
 # Fields a plan may not use yet: they would be read by nothing, so they are refused, with why.
-NOT_YET = {
-    ("playbooks", "plan_b"): (
-        "plan_b is not supported yet: Standby does not switch to fallbacks, so this list would be "
-        "silently ignored; remove it (Plan B arrives with fallback forms and lead capture)"
-    ),
-}
+# (("section", "field") → the message; empty while every field the models have is acted on.)
+NOT_YET: dict[tuple[str, str], str] = {}
 RecordType = Literal["A", "AAAA", "CNAME", "MX", "TXT", "NS", "CAA", "SOA"]
 
 
@@ -233,6 +230,10 @@ class Playbook(Model):
     templates: dict[str, AudienceTemplate] = Field(
         default_factory=dict, description="incident messages per audience id (docs/incidents.md)"
     )
+    plan_b: list[str] = Field(
+        default_factory=list,
+        description="form ids whose fallback pages its incidents announce and count (docs/plan-b.md)",
+    )
 
 
 class Plan(Model):
@@ -249,6 +250,10 @@ class Plan(Model):
     vendors: list[Vendor] = Field(default_factory=list)
     playbooks: list[Playbook] = Field(default_factory=list)
     status_page: StatusPage | None = Field(None, description="the public status page (docs/status-page.md)")
+    forms: list[Form] = Field(
+        default_factory=list, description="fallback forms and lead replay (docs/plan-b.md)"
+    )
+    fallback: Fallback | None = Field(None, description="where fallback forms are captured and published")
     backups: list[Backup] = Field(
         default_factory=list, description="scheduled, verified copies of lists and leads (docs/backups.md)"
     )

@@ -14,7 +14,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from standby.core.timetext import format_duration
-from standby.plan import backups, model, status_page, templates
+from standby.plan import backups, forms, model, status_page, templates
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("plan (top level)", model.Plan),
@@ -35,6 +35,14 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("status_page", status_page.StatusPage),
     ("status_page.publish[]", status_page.PublishTarget),
     ("status_page.components[]", status_page.StatusComponent),
+    ("forms[]", forms.Form),
+    ("forms[].fields[]", forms.FormField),
+    ("forms[].destination", forms.Destination),
+    ("forms[].destination.marketo", forms.MarketoDestination),
+    ("forms[].destination.hubspot", forms.HubSpotDestination),
+    ("forms[].destination.webhook", forms.WebhookDestination),
+    ("fallback", forms.Fallback),
+    ("fallback.rate_limit", forms.RateLimit),
     ("backups[]", backups.Backup),
     ("backups[].source", backups.BackupSource),
     ("backups[].source.marketo", backups.MarketoAccount),
@@ -48,6 +56,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
 def _type(annotation: object) -> str:
     text = str(annotation).replace("typing.", "").replace("standby.plan.model.", "")
     text = text.replace("standby.plan.status_page.", "").replace("standby.plan.templates.", "")
+    text = text.replace("standby.plan.forms.", "")
     text = text.replace("standby.plan.backups.", "").replace("standby.plan.schedule.", "")
     text = text.replace("Union[Literal['all'], LeadsFilter, NoneType]", "'all' or LeadsFilter or null")
     text = text.replace("datetime.datetime", "date").replace("Schedule", "schedule")

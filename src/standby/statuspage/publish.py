@@ -27,6 +27,7 @@ CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".json": "application/json; charset=utf-8",
     ".atom": "application/atom+xml; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",  # fallback forms' switch scripts (leads/build.py)
 }
 CACHE_CONTROL = "max-age=60"  # a CDN in front must not serve an old status for long
 LOCAL = {"file", "local"}

@@ -87,7 +87,9 @@ class HubSpotClient:
             except httpx.HTTPError as exc:
                 transient += 1
                 if transient > self.limits.transient_retries:
-                    raise PlatformDown(f"cannot reach HubSpot at {base}: {describe(exc)}") from None
+                    raise PlatformDown(
+                        f"HubSpot is still down: cannot reach {base}: {describe(exc)}"
+                    ) from None
                 await self.clock.sleep(backoff(transient, base=1.0, cap=10.0))
                 continue
             self._follow_headers(response.headers)

@@ -52,7 +52,7 @@ class TokenSource:
                 response = await client.get(self._base + IDENTITY, params=params)
         except httpx.HTTPError as exc:
             raise PlatformDown(
-                f"cannot reach Marketo's identity service at {self._base}: {describe(exc)}"
+                f"Marketo is still down: cannot reach its identity service at {self._base}: {describe(exc)}"
             ) from None
         if response.status_code == 401:
             raise PlatformRefused(
@@ -60,7 +60,9 @@ class TokenSource:
                 "check client_id and client_secret (a LaunchPoint custom service's)"
             )
         if response.status_code != 200:
-            raise PlatformDown(f"Marketo's identity service answered HTTP {response.status_code}")
+            raise PlatformDown(
+                f"Marketo is still down: its identity service answered HTTP {response.status_code}"
+            )
         try:
             data = response.json()
             token, lifetime = str(data["access_token"]), float(data["expires_in"])

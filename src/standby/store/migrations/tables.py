@@ -8,6 +8,7 @@ from standby.backups import models as backups_models
 from standby.channels import models as channels_models
 from standby.engine import models as engine_models
 from standby.incidents import models as incidents_models
+from standby.leads import models as leads_models
 from standby.statuspage import models as statuspage_models
 from standby.store.base import Base
 from standby.web.auth import models as auth_models
@@ -21,6 +22,7 @@ __all__ = [
     "channels_models",
     "engine_models",
     "incidents_models",
+    "leads_models",
     "metadata",
     "statuspage_models",
 ]
