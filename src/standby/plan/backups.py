@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
-    AnyHttpUrl,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -25,6 +24,7 @@ from pydantic import (
 )
 
 from standby.core.timetext import PATTERN, format_duration, parse_duration
+from standby.plan.accounts import HubSpotAccount, MarketoAccount
 from standby.plan.schedule import ScheduleText, parse_schedule
 from standby.plan.status_page import PublishTarget
 from standby.plan.types import Duration
@@ -34,26 +34,6 @@ ID = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class MarketoAccount(_Model):
-    munchkin_id: str = Field(pattern=r"^\d{3}-[A-Za-z]{3}-\d{3}$", description="e.g. 123-ABC-456")
-    client_id: str = Field(min_length=1, description="a LaunchPoint custom service's client id")
-    client_secret: str = Field(min_length=1, description="its client secret, as ${VAR}")
-    base_url: AnyHttpUrl | None = Field(None, description="default https://MUNCHKIN-ID.mktorest.com")
-
-    @property
-    def url(self) -> str:
-        return str(self.base_url).rstrip("/") if self.base_url else f"https://{self.munchkin_id}.mktorest.com"
-
-
-class HubSpotAccount(_Model):
-    token: str = Field(min_length=1, description="a private app's access token, as ${VAR}")
-    base_url: AnyHttpUrl | None = Field(None, description="default https://api.hubapi.com")
-
-    @property
-    def url(self) -> str:
-        return str(self.base_url).rstrip("/") if self.base_url else "https://api.hubapi.com"
 
 
 class BackupSource(_Model):

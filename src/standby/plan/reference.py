@@ -14,7 +14,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from standby.core.timetext import format_duration
-from standby.plan import backups, forms, model, status_page, templates
+from standby.plan import accounts, backups, forms, model, status_page, templates
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("plan (top level)", model.Plan),
@@ -45,8 +45,8 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("fallback.rate_limit", forms.RateLimit),
     ("backups[]", backups.Backup),
     ("backups[].source", backups.BackupSource),
-    ("backups[].source.marketo", backups.MarketoAccount),
-    ("backups[].source.hubspot", backups.HubSpotAccount),
+    ("backups[].source.marketo", accounts.MarketoAccount),
+    ("backups[].source.hubspot", accounts.HubSpotAccount),
     ("backups[].leads (a mapping)", backups.LeadsFilter),
     ("backups[].keep", backups.Keep),
     ("backups[].target", status_page.PublishTarget),
@@ -58,6 +58,7 @@ def _type(annotation: object) -> str:
     text = text.replace("standby.plan.status_page.", "").replace("standby.plan.templates.", "")
     text = text.replace("standby.plan.forms.", "")
     text = text.replace("standby.plan.backups.", "").replace("standby.plan.schedule.", "")
+    text = text.replace("standby.plan.accounts.", "")
     text = text.replace("Union[Literal['all'], LeadsFilter, NoneType]", "'all' or LeadsFilter or null")
     text = text.replace("datetime.datetime", "date").replace("Schedule", "schedule")
     text = text.replace("datetime.timedelta", "duration").replace("pathlib.Path", "path")

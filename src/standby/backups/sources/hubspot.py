@@ -23,7 +23,7 @@ from standby.integrations.hubspot.client import HubSpotClient, Limits
 from standby.integrations.hubspot.contacts import contacts
 from standby.integrations.hubspot.crm import archived, by_id, contact_properties, modified_since
 from standby.integrations.hubspot.lists import all_lists, memberships
-from standby.plan.backups import HubSpotAccount
+from standby.plan.accounts import HubSpotAccount
 
 STANDARD = (
     "email", "firstname", "lastname", "phone", "mobilephone", "company", "jobtitle", "website",

@@ -28,7 +28,7 @@ from standby.integrations.marketo.bulk import BulkExtract, Export, date_filter, 
 from standby.integrations.marketo.client import Limits, MarketoClient
 from standby.integrations.marketo.lists import list_members, static_lists
 from standby.integrations.marketo.reads import MAX_IDS, describe, leads_by_id
-from standby.plan.backups import MarketoAccount
+from standby.plan.accounts import MarketoAccount
 
 # The standard person fields, in the order a file shows them; those the instance describes are kept.
 STANDARD = (
