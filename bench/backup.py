@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tests.backups.conftest import marketo_backup
 from tests.peers.marketo_backup import MarketoBackupFake
 from tests.peers.platform import iso
 
@@ -64,24 +65,6 @@ class WarpClock:
             self._skipped += max(ahead, 0.0)
 
 
-def _backup(fake: MarketoBackupFake, target: Path, **extra: Any) -> Backup:
-    return Backup.model_validate(
-        {
-            "id": "bench",
-            "source": {
-                "marketo": {
-                    "munchkin_id": "123-ABC-456",
-                    "client_id": fake.client_id,
-                    "client_secret": fake.client_secret,
-                    "base_url": fake.url,
-                }
-            },
-            "target": {"url": str(target)},
-            **extra,
-        }
-    )
-
-
 async def _take(backup: Backup, clock: Any, work: Path) -> Any:
     network = Network(NetConfig(timeout=120))
     source = MarketoSource(backup.source.marketo, network=network, clock=clock, daily_bytes=500_000_000)  # type: ignore[arg-type]
@@ -98,7 +81,7 @@ def rest_paging(leads: int) -> None:
             for n in range(leads)
         ]
         fake.db.add_list("Everyone", ids)
-        backup = _backup(fake, Path(scratch) / "target", lists=["Everyone"])
+        backup = marketo_backup(fake, str(Path(scratch) / "target"), all_lists=False, lists=["Everyone"])
         began, wall = clock.now(), time.perf_counter()
         manifest = asyncio.run(_take(backup, clock, Path(scratch) / "work"))
         elapsed = (clock.now() - began).total_seconds()
@@ -136,7 +119,7 @@ def _serve(count: int, ready: Any, stop: Any) -> None:
 
 def _client(url: str, client_id: str, secret: str, scratch: str, out: Any) -> None:
     fake = type("F", (), {"url": url, "client_id": client_id, "client_secret": secret})()
-    backup = _backup(fake, Path(scratch) / "target", leads="all")  # type: ignore[arg-type]
+    backup = marketo_backup(fake, str(Path(scratch) / "target"), all_lists=False, leads="all")  # type: ignore[arg-type]
     began = time.perf_counter()
     manifest = asyncio.run(_take(backup, WarpClock(datetime.now(UTC)), Path(scratch) / "work"))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB

@@ -4,15 +4,12 @@ of its secret."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from standby.backups.catalog import resolve, snapshots
 from standby.backups.errors import BackupFailed
@@ -24,29 +21,16 @@ from standby.core.net import Network
 from standby.plan.status_page import PublishTarget
 from tests.backups.conftest import marketo_backup, seed_marketo, take
 from tests.peers.marketo_backup import MarketoBackupFake
+from tests.peers.s3 import client, s3_server
 
 SECRET = "s3cr3t-Backup-Value"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def s3() -> Iterator[str]:
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        boto3.client(
-            "s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
-            aws_access_key_id="k", aws_secret_access_key="s",
-        ).create_bucket(Bucket="backups")  # fmt: skip
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+    with s3_server() as endpoint:
+        client(endpoint).create_bucket(Bucket="backups")
+        yield endpoint
 
 
 def _options(endpoint: str) -> dict[str, Any]:
@@ -77,9 +61,9 @@ async def test_snapshots_go_to_an_s3_bucket_and_come_back_whole(
     out = tmp_path / "hot.csv"
     assert restore(store, manifest, manifest.find_list("Hot leads"), out, format="generic", key=None) == 250  # type: ignore[arg-type]
     assert out.read_text().startswith("source_id,email,first_name,last_name,company")
-    keys = boto3.client(
-        "s3", endpoint_url=s3, region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
-    ).list_objects_v2(Bucket="backups", Prefix=f"standby/mkto/{manifest.snapshot}/")["Contents"]
+    keys = client(s3).list_objects_v2(Bucket="backups", Prefix=f"standby/mkto/{manifest.snapshot}/")[
+        "Contents"
+    ]
     assert sorted(k["Key"].rsplit("/", 1)[-1] for k in keys) == sorted(
         ["manifest.json", "leads.csv.gz", "5000.csv.gz", "5001.csv.gz", "5002.csv.gz", "5003.csv.gz"]
     )

@@ -66,3 +66,11 @@ def pick_lists(known: Sequence[ListRef], wanted: Sequence[str], *, where: str) -
 
 def row_of(record: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
     return {"id": record.get("id"), **{f: record.get(f) for f in fields if f != "id"}}
+
+
+def instant(text: Any) -> datetime | None:
+    """A platform's ISO 8601 time (`2024-06-19T16:40:03Z`, with or without milliseconds), or None."""
+    try:
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00")) if text else None
+    except ValueError:
+        return None

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from standby.backups.sources.base import ListRef, Page, pick_lists
+from standby.backups.sources.base import ListRef, Page, instant, pick_lists
 from standby.core.clock import Clock
 from standby.core.net import Network
 from standby.integrations.hubspot.client import HubSpotClient, Limits
@@ -82,7 +82,7 @@ class HubSpotSource:
 
     async def deleted(self, since: datetime) -> AsyncIterator[list[str]]:
         async for page in archived(self.client):
-            gone = [str(c.get("id")) for c in page if (_instant(c.get("archivedAt")) or since) >= since]
+            gone = [str(c.get("id")) for c in page if (instant(c.get("archivedAt")) or since) >= since]
             if gone:
                 yield gone
 
@@ -102,10 +102,3 @@ def _row(contact: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
             value = props.get(name)
             row[name] = contact.get(_STAMPS[name]) if value is None and name in _STAMPS else value
     return row
-
-
-def _instant(text: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(text).replace("Z", "+00:00")) if text else None
-    except ValueError:
-        return None

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from standby.backups.sources.base import ListRef, Page, pick_lists, row_of
+from standby.backups.sources.base import ListRef, Page, instant, pick_lists, row_of
 from standby.core.clock import Clock
 from standby.core.net import Network
 from standby.integrations.errors import PlatformRefused
@@ -138,7 +138,7 @@ class MarketoSource:
         for block in range(OLDEST_PROBES):
             ids = range(1 + block * MAX_IDS, 1 + (block + 1) * MAX_IDS)
             found = await leads_by_id(self.client, ids, ["id", "createdAt"])
-            stamps = [_instant(r.get("createdAt")) for r in found]
+            stamps = [instant(r.get("createdAt")) for r in found]
             known = [s for s in stamps if s is not None]
             if known:
                 return min(known)
@@ -191,10 +191,3 @@ def _read(path: Path) -> Iterator[dict[str, Any]]:
     with path.open(newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             yield {k: ("" if v == "null" else v) for k, v in row.items()}
-
-
-def _instant(text: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(text).replace("Z", "+00:00")) if text else None
-    except ValueError:
-        return None
