@@ -127,7 +127,7 @@ async def _run_one(plan: Plan, ident: str, console: object) -> int:
             bars.__exit__(None, None, None)
     counts = manifest.counts()
     leads = f", {counts['leads']:,} leads" if "leads" in counts else ""
-    calls = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in manifest.api_calls.items())
+    calls = manifest.calls_text()
     print(
         f"{backup.id}: snapshot {manifest.snapshot} complete: {len(manifest.lists)} lists{leads}; "
         f"{calls}; {manifest.duration_seconds:.1f} s"

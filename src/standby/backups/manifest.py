@@ -13,6 +13,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 FORMAT = 1
+_CALLS = {
+    "rest": ("REST call", "REST calls"),
+    "api": ("API call", "API calls"),
+    "identity": ("token request", "token requests"),
+    "bulk_jobs": ("export job", "export jobs"),
+}
 MANIFEST = "manifest.json"
 PROGRESS = "progress.json"
 
@@ -84,6 +90,14 @@ class Manifest(_Model):
         if self.leads is not None:
             out["leads"] = self.leads.rows
         return out
+
+    def calls_text(self) -> str:
+        """`25 REST calls, 1 token request, 1 export job`: what the run cost the platform's limits."""
+        parts = []
+        for key, count in self.api_calls.items():
+            one, many = _CALLS.get(key, (key.replace("_", " "), key.replace("_", " ")))
+            parts.append(f"{count:,} {one if count == 1 else many}")
+        return ", ".join(parts)
 
     def find_list(self, wanted: str) -> ListEntry | None:
         """A list by id, by exact name, or by name ignoring case."""

@@ -23,6 +23,9 @@ from standby.plan.backups import Backup
 from standby.plan.model import Plan
 
 WIDTH, HEIGHT, PAD = 300, 48, 4
+# A snapshot's state as the badges show it (the word is always written too: never colour alone).
+TONES = {"complete": "ok", "failed": "critical", "unreadable": "critical", "interrupted": "warning",
+         "running": "pending", "none": "pending"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,10 @@ class SnapshotRow:
     calls: str
     duration: str
     lists: list[tuple[str, str]]  # (id, name), for the restore form
+
+    @property
+    def tone(self) -> str:
+        return TONES.get(self.state, "unknown")
 
 
 @dataclass
@@ -52,6 +59,14 @@ class BackupView:
     trend: Markup | None = None
     trend_text: str = ""
     rows: list[SnapshotRow] = field(default_factory=list)  # newest first
+
+    @property
+    def shown(self) -> str:
+        return "unreadable" if self.problem else self.state
+
+    @property
+    def tone(self) -> str:
+        return TONES.get(self.shown, "unknown")
 
 
 def backups_view(session: Session, *, plan: Plan, now: datetime, only: str | None = None) -> list[BackupView]:
@@ -101,9 +116,7 @@ def _row(snapshot: Snapshot, tz: str, now: datetime) -> SnapshotRow:
         age=words(now - snapshot.taken),
         counts=snapshot.rows,
         error=(manifest.error or "") if manifest else "",
-        calls=", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in manifest.api_calls.items())
-        if manifest
-        else "",
+        calls=manifest.calls_text() if manifest else "",
         duration=words_seconds(manifest.duration_seconds) if manifest else "",
         lists=[(e.id, e.name) for e in manifest.lists] if manifest and manifest.complete else [],
     )
