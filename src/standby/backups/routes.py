@@ -19,7 +19,7 @@ from standby.backups.errors import BackupFailed
 from standby.backups.prepare import store_of
 from standby.backups.restore import FORMATS, Format, restore
 from standby.backups.storage import StoreError
-from standby.backups.view import backups_view
+from standby.backups.view import backups_view, running
 from standby.core.errors import StandbyError
 from standby.web.app import context, page, problem
 from standby.web.auth.deps import current_user, require_admin
@@ -39,7 +39,8 @@ def backups(request: Request) -> Response:
     ctx = context(request)
     plan = ctx.plan()
     with ctx.sessions() as session:
-        found = backups_view(session, plan=plan, now=ctx.clock.now())
+        runs = running(session)
+    found = backups_view(plan, now=ctx.clock.now(), runs=runs)
     return _page(request, "backups/list.html", found=found, tz=plan.timezone)
 
 
@@ -48,7 +49,8 @@ def backup(request: Request, ident: str) -> Response:
     ctx = context(request)
     plan = ctx.plan()
     with ctx.sessions() as session:
-        found = backups_view(session, plan=plan, now=ctx.clock.now(), only=ident)
+        runs = running(session)
+    found = backups_view(plan, now=ctx.clock.now(), runs=runs, only=ident)
     if not found:
         message = f"The plan has no backup {ident!r}."
         return page(request, "alerts/notice.html", http_status=404, heading="No such backup", message=message)

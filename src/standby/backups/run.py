@@ -38,7 +38,7 @@ from standby.backups.manifest import (
 )
 from standby.backups.progress import Quiet, Reporter
 from standby.backups.snapshot import latest_complete, upload
-from standby.backups.sources.base import ListRef, Source
+from standby.backups.sources.base import ListRef, Source, all_or_none
 from standby.backups.storage import Store, StoreError
 from standby.core.clock import Clock
 from standby.integrations.errors import PlatformError, QuotaReached
@@ -86,6 +86,7 @@ async def run_backup(
         raise BackupFailed(f"{backup.id}: {exc}") from None
     progress = resumed or _Progress(_fresh_name(snapshots, started), started)
     work = work_root / backup.id / progress.snapshot
+    await asyncio.to_thread(_tidy, work)
     beat = asyncio.create_task(_beating(store, progress, clock))
     fields: list[str] = []
     try:
@@ -180,7 +181,7 @@ async def _all_lists(
             reporter.finished(ref.name, entry.rows, "bulk" if bulk else "")
             return entry
 
-    return list(await asyncio.gather(*(one(ref) for ref in refs)))
+    return await all_or_none(*(one(ref) for ref in refs))
 
 
 def _manifest(
@@ -262,6 +263,18 @@ async def _stop(task: asyncio.Task[None]) -> None:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+def _tidy(work: Path) -> None:
+    """Remove scratch folders of this backup left by runs cut off more than a day ago (never resumed
+    now: only a younger snapshot is); a younger one may belong to a run still going (`backup run`
+    beside `standby serve`)."""
+    if not work.parent.is_dir():
+        return
+    stale = time.time() - RESUME_WITHIN.total_seconds()
+    for other in work.parent.iterdir():
+        if other != work and other.stat().st_mtime < stale:
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def _prune(store: Store, backup: Backup, tz: str) -> None:

@@ -69,8 +69,17 @@ class BackupView:
         return TONES.get(self.shown, "unknown")
 
 
-def backups_view(session: Session, *, plan: Plan, now: datetime, only: str | None = None) -> list[BackupView]:
-    """Every backup of the plan (or `only` that one), read from its target: call from a thread."""
+def running(session: Session) -> dict[str, datetime]:
+    """Backup id → when its run in progress (in `standby serve`) started."""
+    query = select(BackupRun.backup, BackupRun.started_at).where(BackupRun.state == "running")
+    return {backup: started for backup, started in session.execute(query)}
+
+
+def backups_view(
+    plan: Plan, *, now: datetime, runs: dict[str, datetime], only: str | None = None
+) -> list[BackupView]:
+    """Every backup of the plan (or `only` that one), read from its target: call from a thread, with
+    no database session open (a target may be slow)."""
     names = {p.id: p.name or p.id for p in plan.people}
     out = []
     for backup in plan.backups:
@@ -84,13 +93,9 @@ def backups_view(session: Session, *, plan: Plan, now: datetime, only: str | Non
             at(backup.schedule.next_slot(now, plan.timezone), plan.timezone),
             "none",
         )
-        running = session.scalars(
-            select(BackupRun).where(BackupRun.backup == backup.id, BackupRun.state == "running")
-        ).first()
-        if running is not None:
-            view.running_since = (
-                f"{at(running.started_at, plan.timezone)} ({words(now - running.started_at)})"
-            )
+        since = runs.get(backup.id)
+        if since is not None:
+            view.running_since = f"{at(since, plan.timezone)} ({words(now - since)})"
         try:
             found = snapshots(store, now)
         except StoreError as exc:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from standby.backups.sources.base import ListRef, Page, instant, pick_lists, row_of
+from standby.backups.sources.base import ListRef, Page, all_or_none, instant, pick_lists, row_of
 from standby.core.clock import Clock
 from standby.core.net import Network
 from standby.integrations.errors import PlatformRefused
@@ -155,7 +155,7 @@ class MarketoSource:
         spans = list(windows(start, end))
         for first in range(0, len(spans), 2):
             pair = spans[first : first + 2]
-            exports = await asyncio.gather(
+            exports = await all_or_none(
                 *(
                     self._export(fields, date_filter(kind, a, b), work / f"{kind}-{first + i}.csv")
                     for i, (a, b) in enumerate(pair)
