@@ -287,3 +287,25 @@ async def test_encrypted_snapshots_are_read_back_only_with_the_key(
     assert all(not r.problems and r.rows is None for r in unkeyed)
     wrong = verify(store, manifest, key="not the passphrase at all")
     assert all("encrypted with another key" in " ".join(r.problems) for r in wrong)
+
+
+async def test_a_changed_key_reads_every_lead_again_instead_of_failing(
+    mkto: MarketoBackupFake, clock: ManualClock, network: Network, target: str, tmp_path: Path
+) -> None:
+    seed_marketo(mkto)
+    clock.advance(timedelta(hours=1))
+    first = marketo_backup(
+        mkto,
+        target,
+        all_lists=False,
+        lists=["Hot leads"],
+        leads="all",
+        encrypt=True,
+        key="the first passphrase",
+    )
+    await take(first, network, clock, tmp_path / "work")
+    clock.advance(timedelta(days=1))
+    second = first.model_copy(update={"key": "the second passphrase"})
+    manifest = await take(second, network, clock, tmp_path / "work")
+    assert manifest.leads is not None and manifest.leads.mode == "full" and manifest.leads.rows == 2500
+    assert any("encrypted with another key" in w for w in manifest.warnings)

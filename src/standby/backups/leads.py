@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from standby.backups.crypto import DecryptError
 from standby.backups.files import CsvSink, Written
 from standby.backups.manifest import LeadsEntry, Manifest
 from standby.backups.progress import Reporter
@@ -70,18 +71,26 @@ async def take_leads(
     marketo = source.platform == "marketo"
     reporter.started(WHAT)
     try:
+        taken: tuple[int, int, int, Written | None] | None = None
+        entry_base: str | None = None
         if base is not None and base.leads is not None and base.as_of is not None:
-            taken = await _incremental(backup, base, source, store, table, fields, work, reporter)
+            try:
+                taken = await _incremental(backup, base, source, store, table, fields, work, reporter)
+            except DecryptError as exc:  # the key was changed since: read everything afresh
+                source.warnings.append(
+                    f"the last snapshot's leads could not be read ({exc}); all were read again"
+                )
+                table.reset()
             entry_base, full_at, mode = base.snapshot, base.leads.full_at, "incremental"
             bulk = marketo and backup.method == "bulk"
-        else:
+        if taken is None:
             since = backup.leads.start(now) if isinstance(backup.leads, LeadsFilter) else None
             bulk = marketo and (since is None or backup.method == "bulk")
             async for page in source.leads(fields, since=since, bulk=bulk, work=work):
                 await asyncio.to_thread(table.load, page)
                 reporter.advanced(WHAT, len(page))
             taken = (await asyncio.to_thread(table.count), 0, 0, None)
-            entry_base, full_at, mode = None, now, "full"
+            entry_base, full_at, mode = None, now, "full"  # (a failed incremental read starts afresh)
         written = await asyncio.to_thread(_write, table, work / "leads.csv.gz", columns)
     finally:
         await asyncio.to_thread(table.close)

@@ -114,6 +114,11 @@ async def run_backup(
             backup, source, progress, "complete", clock, began, fields=columns, lists=lists, leads=leads,
             deleted=deleted, as_of=as_of,
         )  # fmt: skip
+        await _stop(beat)
+        await asyncio.to_thread(
+            store.write_json, progress.snapshot, MANIFEST, manifest.model_dump(mode="json")
+        )
+        await asyncio.to_thread(store.delete, progress.snapshot, PROGRESS)
     except (BackupFailed, PlatformError, StoreError, DecryptError) as exc:
         problem = isinstance(exc, ChecksumMismatch) or (isinstance(exc, BackupFailed) and exc.problem)
         failed = _manifest(backup, source, progress, "failed", clock, began, fields=fields, error=str(exc))
@@ -129,9 +134,6 @@ async def run_backup(
     except BaseException:
         await _stop(beat)  # cut off: progress.json stays, and a later run resumes
         raise
-    await _stop(beat)
-    await asyncio.to_thread(store.write_json, progress.snapshot, MANIFEST, manifest.model_dump(mode="json"))
-    await asyncio.to_thread(store.delete, progress.snapshot, PROGRESS)
     await asyncio.to_thread(shutil.rmtree, work, True)
     await asyncio.to_thread(_prune, store, backup, tz)
     return manifest

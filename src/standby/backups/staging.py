@@ -65,6 +65,10 @@ class LeadTable:
                 removed += self._db.execute(f"DELETE FROM leads WHERE id IN ({marks})", batch).rowcount  # noqa: S608
         return removed
 
+    def reset(self) -> None:
+        with self._db:
+            self._db.execute("DELETE FROM leads")
+
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM leads").fetchone()[0])
 
