@@ -10,6 +10,7 @@ such backup or snapshot). SNAPSHOT is `BACKUP-ID` (its newest complete snapshot)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 from enum import StrEnum
@@ -21,6 +22,9 @@ import typer
 from standby.core.errors import StandbyError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from standby.backups.diff import Change, Diff
     from standby.backups.manifest import Manifest
     from standby.backups.storage import Store
     from standby.plan.model import Plan
@@ -98,33 +102,26 @@ def run(
     return worst
 
 
-async def _run_one(plan: Plan, ident: str, console: object) -> int:
-    from rich.console import Console
-
+async def _run_one(plan: Plan, ident: str, console: Console) -> int:
     from standby.backups.errors import BackupFailed
     from standby.backups.prepare import find, network_of, source_of, store_of, work_root
     from standby.backups.progress import Bars, Lines, Reporter
     from standby.backups.run import run_backup
     from standby.core.clock import SystemClock
 
-    assert isinstance(console, Console)
     backup, clock = find(plan, ident), SystemClock()
     source = source_of(backup, network_of(plan), clock)
     bars = Bars(console, backup.id) if console.is_terminal else None
     reporter: Reporter = bars or Lines(sys.stdout, backup.id)
     try:
-        if bars is not None:
-            bars.__enter__()
-        manifest = await run_backup(
-            backup, store=store_of(backup), source=source, clock=clock, work_root=work_root(plan),
-            tz=plan.timezone, reporter=reporter,
-        )  # fmt: skip
+        with bars or contextlib.nullcontext():
+            manifest = await run_backup(
+                backup, store=store_of(backup), source=source, clock=clock, work_root=work_root(plan),
+                tz=plan.timezone, reporter=reporter,
+            )  # fmt: skip
     except BackupFailed as exc:
         print(f"{backup.id}: failed: {exc}", file=sys.stderr)
         return exc.exit_code
-    finally:
-        if bars is not None:
-            bars.__exit__(None, None, None)
     counts = manifest.counts()
     leads = f", {counts['leads']:,} leads" if "leads" in counts else ""
     calls = manifest.calls_text()
@@ -239,10 +236,7 @@ def diff(
     return OK
 
 
-def _diff_line(change: object) -> str:
-    from standby.backups.diff import Change
-
-    assert isinstance(change, Change)
+def _diff_line(change: Change) -> str:
     if change.only_in is not None:
         return f"only in {'the first' if change.only_in == 'a' else 'the second'} snapshot"
     if change.same:
@@ -255,12 +249,9 @@ def _diff_line(change: object) -> str:
     return ", ".join(parts)
 
 
-def _diff_document(found: object) -> dict[str, object]:
+def _diff_document(found: Diff) -> dict[str, object]:
     from dataclasses import asdict
 
-    from standby.backups.diff import Diff
-
-    assert isinstance(found, Diff)
     return asdict(found)
 
 
