@@ -25,8 +25,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from standby.backups.errors import BackupFailed
 from standby.backups.models import BackupRun
-from standby.backups.prepare import network_of, source_of, store_of, work_root
-from standby.backups.run import run_backup
 from standby.core.clock import Clock, SystemClock
 from standby.engine.models import Monitor
 from standby.plan.backups import Backup
@@ -90,6 +88,10 @@ class Scheduler:
             _finish(sessions, run_id, self.clock.now(), "failed", None, "internal error; see the log", None)
 
     async def _run(self, sessions: sessionmaker[Session], plan: Plan, backup: Backup, run_id: int) -> None:
+        # Imported here: the platforms' clients are for processes that run backups, not every start.
+        from standby.backups.prepare import network_of, source_of, store_of, work_root
+        from standby.backups.run import run_backup
+
         renewing = asyncio.create_task(self._renew(sessions, run_id))
         state, snapshot, error, retry = "complete", None, None, None
         try:

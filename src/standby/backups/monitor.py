@@ -17,8 +17,7 @@ from functools import partial
 from typing import Any
 
 from standby.backups.catalog import Snapshot, last_good, snapshots
-from standby.backups.prepare import store_of
-from standby.backups.storage import StoreError
+from standby.backups.storage import Store, StoreError
 from standby.core.status import Finding, Status
 from standby.core.timetext import at, words
 from standby.plan.backups import Backup
@@ -49,7 +48,7 @@ def jobs(plan: Plan) -> list[Job]:
 
 async def check_backup(backup: Backup, tz: str, ctx: ProbeContext) -> list[Finding]:
     now = ctx.clock.now()
-    store = store_of(backup)
+    store = Store(backup.target, backup.id)
     try:
         found = await asyncio.to_thread(snapshots, store, now)
     except StoreError as exc:
