@@ -45,6 +45,8 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
             "standby.statuspage",
             "standby.leads",
             "standby.backups",
+            "standby.registrars",
+            "standby.discovery",
         ),
         "each with its models, service, cli, routes, templates (and API part)",
     ),

@@ -18,8 +18,10 @@ from standby import __version__
 from standby.alerts.cli import register as register_alerts
 from standby.app.cli import register as register_process
 from standby.backups.cli import register as register_backups
+from standby.check.cli import JobsFor
 from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
+from standby.discovery.cli import register as register_discovery
 from standby.engine.cli import register as register_engine
 from standby.incidents.cli import register as register_incidents
 from standby.leads.cli import register as register_leads
@@ -30,19 +32,18 @@ from standby.web.auth.cli import register as register_auth
 
 if TYPE_CHECKING:
     from standby.alerts.service import Acknowledged
-    from standby.engine.subscribers import MonitorSource
-
-
-def _monitors() -> Sequence[MonitorSource]:
-    from standby.app.subscribers import MONITORS  # every feature: loaded for `standby check` only
-
-    return MONITORS
 
 
 def _acknowledged() -> Sequence[Acknowledged]:
     from standby.app.subscribers import ACKNOWLEDGED  # every feature: loaded for `standby ack` only
 
     return ACKNOWLEDGED
+
+
+def _check_jobs() -> JobsFor:
+    from standby.app.monitors import check_jobs  # probes, registrars: loaded only when `check` runs
+
+    return check_jobs
 
 
 app = typer.Typer(
@@ -54,7 +55,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 register_plan(app)
-register_check(app, monitors=_monitors)
+register_check(app, jobs=_check_jobs)
+register_discovery(app)
 register_store(app)
 register_alerts(app, followers=_acknowledged)
 register_incidents(app)

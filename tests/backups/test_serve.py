@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from standby.alerts.models import Alert
-from standby.app.subscribers import MONITORS, STATE_CHANGES, TICK_JOBS
+from standby.app.monitors import check_jobs, serve_jobs
+from standby.app.subscribers import STATE_CHANGES, TICK_JOBS
 from standby.backups import monitor
 from standby.backups.catalog import snapshots
 from standby.backups.due import Scheduler
@@ -93,7 +94,13 @@ def _runs(sessions: sessionmaker[Session]) -> list[tuple[int, str]]:
 
 
 def test_the_wiring_schedules_backups_and_monitors_them() -> None:
-    assert "backup" in [job.name for job in TICK_JOBS] and monitor.jobs in MONITORS
+    plan = Plan.model_validate(
+        {"version": 1, "organization": "Acme", "backups": [
+            {"id": "b", "source": {"hubspot": {"token": "t"}}, "all_lists": True, "target": {"url": "/x"}}]}
+    )  # fmt: skip
+    assert "backup" in [job.name for job in TICK_JOBS]
+    assert [j.key for j in check_jobs(plan)] == [j.key for j in serve_jobs(plan)] == ["backup:b/backup"]
+    assert check_jobs(plan)[0].interval == monitor.INTERVAL
 
 
 def test_a_backup_runs_once_at_its_slot_however_many_workers_look(
@@ -154,7 +161,7 @@ async def test_a_backup_without_a_good_snapshot_for_two_runs_alerts_its_owner(
     write_plan(path, mkto, tmp_path / "target", tmp_path / "cache")
     scheduler = Scheduler(clock)
     engine = Engine(
-        path, sessions, subscribers=STATE_CHANGES, jobs=(TickJob("backup", scheduler.run_due),), monitors=MONITORS,
+        path, sessions, subscribers=STATE_CHANGES, jobs=(TickJob("backup", scheduler.run_due),), monitors=serve_jobs,
         clock=clock,
     )  # fmt: skip
 

@@ -6,8 +6,6 @@ itself here with one line; the features themselves never call a feature above th
 - TICK_JOBS: run once per engine tick, after the monitors, each in its own transactions.
 - ACKNOWLEDGED: told of an acknowledgement wherever it is made (link, dashboard, API, `standby ack`),
   in its transaction.
-- MONITORS: the features' own monitors, which the engine schedules, damps and records like the probes'
-  (and `standby check` runs once).
 """
 
 from __future__ import annotations
@@ -15,9 +13,8 @@ from __future__ import annotations
 from standby.alerts import escalation, renewals
 from standby.alerts import service as alerts
 from standby.alerts.service import Acknowledged
-from standby.backups import monitor as backup_monitor
 from standby.backups.due import Scheduler
-from standby.engine.subscribers import MonitorSource, StateChange, TickJob
+from standby.engine.subscribers import StateChange, TickJob
 from standby.incidents import deadlines
 from standby.incidents import lifecycle as incidents
 from standby.statuspage import pipeline as status_page
@@ -36,5 +33,3 @@ TICK_JOBS: tuple[TickJob, ...] = (
 )
 
 ACKNOWLEDGED: tuple[Acknowledged, ...] = (incidents.on_alert_acknowledged,)
-
-MONITORS: tuple[MonitorSource, ...] = (backup_monitor.jobs,)  # a backup's freshness, read at its target

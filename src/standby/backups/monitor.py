@@ -30,7 +30,7 @@ INTERVAL = timedelta(minutes=5)
 CHECK = "backup"
 
 
-def jobs(plan: Plan) -> list[Job]:
+def backup_jobs(plan: Plan) -> list[Job]:
     """One monitor per backup of the plan (the wiring hands this to the engine and to `standby check`)."""
     return [
         Job(

@@ -33,7 +33,7 @@ from standby.engine.planfile import PlanFile, Reload
 from standby.engine.recorder import Done, outcome, record_runs, timed
 from standby.engine.reload import apply_reload
 from standby.engine.scheduler import Claim, claim_due, lease_for, release, run_limit
-from standby.engine.subscribers import MonitorSource, StateChange, TickJob, in_order
+from standby.engine.subscribers import StateChange, TickJob, in_order
 from standby.plan.model import Plan
 from standby.probes.context import ProbeContext, make_context
 from standby.probes.run import Job, jobs_for
@@ -77,19 +77,19 @@ class Engine:
         *,
         subscribers: Sequence[StateChange] = (),
         jobs: Sequence[TickJob] = (),
-        monitors: Sequence[MonitorSource] = (),
         clock: Clock | None = None,
         worker: str | None = None,
         capacity: int | None = None,
+        monitors: Callable[[Plan], list[Job]] = jobs_for,
     ) -> None:
         self.plan_file = PlanFile(plan)
-        self._monitors = tuple(monitors)
         self.sessions = sessions
         self.clock = clock or SystemClock()
         self.worker = worker or default_worker()
         self._on_state_change = in_order(subscribers)
         self._tick_jobs = tuple(jobs)
         self._capacity = capacity
+        self._monitors = monitors  # the wiring passes every feature's probe jobs (app/monitors.py)
         self._started = False
         self._jobs: dict[str, Job] = {}
         self._ctx: ProbeContext | None = None
@@ -194,7 +194,7 @@ class Engine:
     # -- the steps of a tick -------------------------------------------------------------------
 
     async def _reload(self, found: Reload, now: datetime) -> None:
-        jobs = self.jobs_for(found.plan) if found.plan is not None else []
+        jobs = self._monitors(found.plan) if found.plan is not None else []
         hook = self._on_state_change
         await asyncio.to_thread(
             self._in_transaction,
@@ -213,10 +213,6 @@ class Engine:
             if old.settings == fresh.settings:
                 fresh = replace(old, net=fresh.net)  # keeps the memo: the registry answers stay good
         self._ctx = fresh
-
-    def jobs_for(self, plan: Plan) -> list[Job]:
-        """Every monitor of `plan`: the probes' and the features' (the wiring's `monitors`)."""
-        return jobs_for(plan) + [job for source in self._monitors for job in source(plan)]
 
     async def _claim(self, report: TickReport, now: datetime) -> None:
         lease, limit = lease_for(self.plan.settings), self.capacity - len(self._runs)

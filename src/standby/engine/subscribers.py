@@ -1,13 +1,11 @@
 """What the engine calls in the features above it, as types. The engine imports no feature: the
 wiring (standby/app/subscribers.py) hands it an ordered list of state-change subscribers, which run in
-the engine's transaction when a check's damped status changes, an ordered list of tick jobs, which
-run once per tick after the monitors, and the features' own monitors (a backup's freshness), which
-the engine schedules, damps and records like the probes' (tests of the engine alone pass their own
-or none)."""
+the engine's transaction when a check's damped status changes, and an ordered list of tick jobs,
+which run once per tick after the monitors (tests of the engine alone pass their own or none)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -16,10 +14,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from standby.engine.models import CheckState
 from standby.plan.model import Plan
-from standby.probes.run import Job
-
-# A feature's monitors for a plan: jobs like the probes' (probes/run.py), each with its `interval`.
-MonitorSource = Callable[[Plan], list[Job]]
 
 
 class StateChange(Protocol):

@@ -17,6 +17,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 from standby.plan.assets import Asset
 from standby.plan.backups import Backup
 from standby.plan.forms import Fallback, Form
+from standby.plan.registrars import RegistrarAccount
 from standby.plan.status_page import StatusPage, shown_url
 from standby.plan.templates import AudienceTemplate
 from standby.plan.types import Duration, HostName, HostPort
@@ -109,6 +110,11 @@ class Domain(Model):
     )
     confirm_by: Duration | None = Field(
         None, description="the owner must confirm the renewal this long before"
+    )
+    registrar: str | None = Field(
+        None,
+        description="id of the registrar account holding it (registrars[]); none: its registrar has no "
+        "API (renewals are confirmed by hand); omitted: the account that lists it",
     )
     playbook: str | None = Field(None, description="playbook id for alerts about it")
 
@@ -249,6 +255,10 @@ class Plan(Model):
     endpoints: list[Endpoint] = Field(default_factory=list)
     vendors: list[Vendor] = Field(default_factory=list)
     playbooks: list[Playbook] = Field(default_factory=list)
+    registrars: list[RegistrarAccount] = Field(
+        default_factory=list,
+        description="registrar accounts Standby reads renewal state from (docs/registrars.md)",
+    )
     status_page: StatusPage | None = Field(None, description="the public status page (docs/status-page.md)")
     forms: list[Form] = Field(
         default_factory=list, description="fallback forms and lead replay (docs/plan-b.md)"

@@ -14,7 +14,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from standby.core.timetext import format_duration
-from standby.plan import accounts, backups, forms, model, status_page, templates
+from standby.plan import accounts, backups, forms, model, registrars, status_page, templates
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("plan (top level)", model.Plan),
@@ -32,6 +32,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("playbooks[]", model.Playbook),
     ("playbooks[].escalation[]", model.Step),
     ("playbooks[].templates.AUDIENCE", templates.AudienceTemplate),
+    ("registrars[]", registrars.RegistrarAccount),
     ("status_page", status_page.StatusPage),
     ("status_page.publish[]", status_page.PublishTarget),
     ("status_page.components[]", status_page.StatusComponent),
@@ -61,6 +62,7 @@ def _type(annotation: object) -> str:
     text = text.replace("standby.plan.accounts.", "")
     text = text.replace("Union[Literal['all'], LeadsFilter, NoneType]", "'all' or LeadsFilter or null")
     text = text.replace("datetime.datetime", "date").replace("Schedule", "schedule")
+    text = text.replace("standby.plan.registrars.", "")
     text = text.replace("datetime.timedelta", "duration").replace("pathlib.Path", "path")
     text = text.replace("pydantic.networks.AnyHttpUrl", "URL").replace("<class '", "").replace("'>", "")
     text = text.replace("Annotated[", "").split(", BeforeValidator")[0].split(", PlainSerializer")[0]

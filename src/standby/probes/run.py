@@ -30,7 +30,7 @@ class Job:
     target: str
     owner: str | None
     run: Callable[[ProbeContext], Awaitable[list[Finding]]]
-    interval: timedelta | None = None  # a feature's own monitor says how often; probes' are in engine/sync.py
+    interval: timedelta | None = None  # how often `standby serve` runs it; None: the kind's default
 
     @property
     def key(self) -> str:
