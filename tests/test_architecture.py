@@ -44,6 +44,7 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
             "standby.incidents",
             "standby.statuspage",
             "standby.leads",
+            "standby.backups",
             "standby.registrars",
             "standby.discovery",
         ),

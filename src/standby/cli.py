@@ -17,6 +17,7 @@ import typer
 from standby import __version__
 from standby.alerts.cli import register as register_alerts
 from standby.app.cli import register as register_process
+from standby.backups.cli import register as register_backups
 from standby.check.cli import JobsFor
 from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
@@ -61,6 +62,7 @@ register_alerts(app, followers=_acknowledged)
 register_incidents(app)
 register_status_page(app)
 register_leads(app)
+register_backups(app)
 register_process(app)
 register_engine(app)
 register_auth(app)

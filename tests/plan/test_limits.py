@@ -46,8 +46,12 @@ def test_an_error_inside_an_aliased_value_is_shown_at_the_alias_too() -> None:
     text = HEAD + "endpoints:\n  - {id: a, url: 'https://a.example/', expect: &ok {status: [x]}}\n"
     text += "  - {id: b, url: 'https://b.example/', expect: *ok}\n"
     messages = refused(text)
-    assert messages[0].startswith("plan.yaml:4:62 endpoints[0].expect.status[0]: expected a whole number; got text ('x')")
-    assert messages[1].startswith("plan.yaml:5:48 endpoints[1].expect.status[0]: expected a whole number; got text ('x')")
+    assert messages[0].startswith(
+        "plan.yaml:4:62 endpoints[0].expect.status[0]: expected a whole number; got text ('x')"
+    )
+    assert messages[1].startswith(
+        "plan.yaml:5:48 endpoints[1].expect.status[0]: expected a whole number; got text ('x')"
+    )
 
 
 def test_too_many_aliases_are_refused_even_when_each_is_small() -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from standby.alerts import blind, escalation, renewals
 from standby.alerts import service as alerts
 from standby.alerts.service import Acknowledged
+from standby.backups.due import Scheduler
 from standby.engine.subscribers import Reclaim, SightChange, StateChange, TickJob
 from standby.incidents import deadlines
 from standby.incidents import lifecycle as incidents
@@ -36,6 +37,7 @@ TICK_JOBS: tuple[TickJob, ...] = (
     TickJob("incident", deadlines.run_due),  # promised updates, external_after
     TickJob("lead replay", ReplayJob()),  # starts a replay pass in the background when a platform is back
     TickJob("plan b", tally.record_due),  # what the fallback forms captured, on incidents' timelines
+    TickJob("backup", (BACKUPS := Scheduler()).run_due),  # scheduled backups, each in a thread of its own
     TickJob("status page", status_page.publish_due),  # rebuilt from the states and incidents above
 )
 

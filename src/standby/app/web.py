@@ -28,6 +28,7 @@ FEATURES = (
     "standby.statuspage.routes",  # a module: the page's own templates stay out of the web loader
     "standby.dashboard",
     "standby.incidents",
+    "standby.backups",
 )
 
 

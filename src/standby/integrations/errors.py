@@ -15,7 +15,13 @@ from datetime import datetime
 
 
 class PlatformError(Exception):
-    """A call to an outside platform gave no answer for its records. The message is for people."""
+    """A call to an outside platform gave no answer for its records. The message is for people;
+    `code` is the platform's own error code when it gave one (Marketo's "1029"), for callers that
+    act on a particular one."""
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class PlatformDown(PlatformError):

@@ -209,7 +209,9 @@ def _owners(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
 def _chains(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
     people = {p.id: (i, p) for i, p in enumerate(plan.people)}
     owners = {
-        a.owner for s in (plan.domains, plan.certificates, plan.dns, plan.endpoints, plan.vendors) for a in s
+        a.owner
+        for s in (plan.domains, plan.certificates, plan.dns, plan.endpoints, plan.vendors, plan.backups)
+        for a in s
     }
     for ident, (i, person) in people.items():
         if ident not in owners or person.reports_to is None:

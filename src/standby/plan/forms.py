@@ -13,6 +13,7 @@ from typing import Literal, Self
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from standby.plan.accounts import HubSpotAccount, MarketoAccount
 from standby.plan.status_page import PublishTarget
 from standby.plan.types import Duration
 
@@ -51,11 +52,7 @@ class FormField(_Model):
         return self
 
 
-class MarketoDestination(_Model):
-    munchkin_id: str = Field(pattern=r"^\d{3}-[A-Za-z]{3}-\d{3}$", description="e.g. 123-ABC-456")
-    client_id: str = Field(min_length=1, description="a LaunchPoint custom service's client id")
-    client_secret: str = Field(description="its client secret, as ${VAR}")
-    base_url: AnyHttpUrl | None = Field(None, description="default https://MUNCHKIN-ID.mktorest.com")
+class MarketoDestination(MarketoAccount):
     form_id: int | None = Field(
         None, ge=1, description="replay through submitForm.json (a real form fill; one lead per call)"
     )
@@ -75,14 +72,8 @@ class MarketoDestination(_Model):
             raise ValueError("partition applies to lead sync; a form fills its workspace's partition")
         return self
 
-    @property
-    def url(self) -> str:
-        return str(self.base_url).rstrip("/") if self.base_url else f"https://{self.munchkin_id}.mktorest.com"
 
-
-class HubSpotDestination(_Model):
-    token: str = Field(description="a private app's access token, as ${VAR}")
-    base_url: AnyHttpUrl | None = Field(None, description="default https://api.hubapi.com")
+class HubSpotDestination(HubSpotAccount):
     forms_url: AnyHttpUrl | None = Field(None, description="default https://api.hsforms.com")
     portal_id: str | None = Field(None, pattern=r"^\d+$", description="with form_guid: the Forms API")
     form_guid: str | None = Field(None, description="the HubSpot form to submit to")

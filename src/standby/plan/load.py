@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from standby.plan import limits, templates
 from standby.plan.audit import audit_plan
+from standby.plan.backups_check import backup_problems
 from standby.plan.forms_check import clear_secrets, form_problems
 from standby.plan.issues import Path, PlanError, PlanIssue, dotted, suggest, suggestion_budget
 from standby.plan.messages import friendly
@@ -103,6 +104,7 @@ def _whole_plan(plan: Plan, file: str, positions: Positions, *, skip: list[PlanI
     taken = {i.path for i in skip}
     problems = check_references(plan) + form_problems(plan) + audit_plan(plan)
     problems += clear_secrets(plan, positions.substituted)
+    problems += backup_problems(plan, positions.substituted)
     found = []
     for p in problems:
         if dotted(p.path) in taken:

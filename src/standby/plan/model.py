@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from standby.plan.assets import Asset
+from standby.plan.backups import Backup
 from standby.plan.forms import Fallback, Form
 from standby.plan.issues import suggest
 from standby.plan.registrars import RegistrarAccount
-from standby.plan.status_page import StatusPage
+from standby.plan.status_page import StatusPage, shown_url
 from standby.plan.templates import AudienceTemplate, check_template
 from standby.plan.types import Duration, HostName, HostPort
 
@@ -313,6 +314,9 @@ class Plan(Model):
         default_factory=list, description="fallback forms and lead replay (docs/plan-b.md)"
     )
     fallback: Fallback | None = Field(None, description="where fallback forms are captured and published")
+    backups: list[Backup] = Field(
+        default_factory=list, description="scheduled, verified copies of lists and leads (docs/backups.md)"
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -327,7 +331,8 @@ class Plan(Model):
         return value
 
     def assets(self) -> Iterator[Asset]:
-        """Every asset the plan watches, in plan order: domains, certificates, DNS, endpoints, vendors."""
+        """Every asset the plan watches, in plan order: domains, certificates, DNS, endpoints, vendors,
+        backups."""
         for d in self.domains:
             yield Asset(d.asset_id, "domain", d.name, d.owner, d.playbook, d.name)
         for c in self.certificates:
@@ -340,6 +345,8 @@ class Plan(Model):
             yield Asset(e.asset_id, "endpoint", str(e.url), e.owner, e.playbook, e.id)
         for v in self.vendors:
             yield Asset(v.asset_id, "vendor", v.id, v.owner, v.playbook, v.name or v.id)
+        for b in self.backups:
+            yield Asset(b.asset_id, "backup", shown_url(b.target.url), b.owner, b.playbook, b.label)
 
     def playbook(self, ident: str | None) -> Playbook | None:
         """The playbook with this id, if any."""

@@ -61,6 +61,7 @@ class HubSpotClient:
         self.pacer = Pacer(
             calls=self.limits.calls, window=self.limits.window, concurrent=self.limits.concurrent, clock=clock
         )
+        self.sent = 0  # calls sent (each retry too): what a backup's manifest reports as used
 
     async def call(
         self,
@@ -114,6 +115,7 @@ class HubSpotClient:
         self, method: str, url: str, params: Mapping[str, Any] | None, body: Any
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self._token}"}
+        self.sent += 1
         async with self._network.http() as client:
             return await client.request(
                 method, url, params=params, json=body, headers=headers, timeout=TIMEOUT

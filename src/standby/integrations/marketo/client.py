@@ -11,6 +11,7 @@ pauses every call until the quota resets; 601/602 renew the token and retry the 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -70,6 +71,7 @@ class MarketoClient:
         self.pacer = Pacer(
             calls=self.limits.calls, window=self.limits.window, concurrent=self.limits.concurrent, clock=clock
         )
+        self.sent = 0  # REST calls sent (each retry too): what a backup's manifest reports as used
 
     async def call(
         self,
@@ -129,11 +131,62 @@ class MarketoClient:
                 return
             query["nextPageToken"] = token
 
+    @asynccontextmanager
+    async def download(self, path: str, *, start: int = 0) -> AsyncIterator[httpx.Response]:
+        """A raw file (Bulk Extract's `file.json`), streamed, from byte `start` (a Range request).
+
+        The caller reads the status (200 the whole file, 206 from `start`, 404 not ready) and the body.
+        An envelope instead of the file (an expired token) renews the token and asks again; any other
+        envelope error is raised as for `call`. The download holds one of the call slots throughout:
+        Marketo counts a call as concurrent until it has answered."""
+        url = self.base_url + "/" + path.lstrip("/")
+        for attempt in range(1, self.limits.auth_retries + self.limits.throttled_retries + 2):
+            token = await self.tokens.token()
+            headers = {"Authorization": f"Bearer {token}"}
+            if start:
+                headers["Range"] = f"bytes={start}-"
+            async with AsyncExitStack() as stack:
+                await stack.enter_async_context(self.pacer.slot())
+                http = await stack.enter_async_context(self._network.http())
+                self.sent += 1
+                try:
+                    response = await stack.enter_async_context(
+                        http.stream("GET", url, headers=headers, timeout=READ_TIMEOUT)
+                    )
+                except httpx.HTTPError as exc:
+                    raise PlatformDown(
+                        f"Marketo is still down: cannot reach {self.base_url}: {describe(exc)}"
+                    ) from None
+                if response.status_code >= 500:
+                    raise PlatformDown(f"Marketo is still down: HTTP {response.status_code} from {path}")
+                if not response.headers.get("Content-Type", "").startswith("application/json"):
+                    yield response
+                    return
+                await response.aread()
+                try:
+                    data = response.json()
+                except ValueError:
+                    data = None
+                if not isinstance(data, dict) or data.get("success") is not False:
+                    yield response  # a JSON file, after all
+                    return
+                try:
+                    self._failed(path, data)
+                except _Retry as retry:
+                    if retry.kind is Kind.AUTH:
+                        await self.tokens.forget(token)
+                    elif retry.kind is Kind.THROTTLED:
+                        await self.clock.sleep(backoff(attempt, base=1.0, cap=self.limits.window))
+                    else:
+                        raise PlatformDown(f"Marketo is still down: {retry}") from None
+        raise PlatformDown(f"Marketo kept refusing or throttling the download of {path}")
+
     async def _send(
         self, method: str, path: str, params: Mapping[str, Any] | None, body: Any, token: str
     ) -> dict[str, Any]:
         url = self.base_url + "/" + path.lstrip("/")  # Marketo's gateway refuses double slashes
         headers = {"Authorization": f"Bearer {token}"}
+        self.sent += 1
         try:
             async with self._network.http() as client:
                 response = await client.request(
@@ -167,7 +220,9 @@ class MarketoClient:
             raise QuotaReached(f"Marketo's daily API quota is used up ({said})", until=until)
         if kind is Kind.REFUSED:
             hint = HINTS.get(code)
-            raise PlatformRefused(f"Marketo refused {path}: {said}" + (f"; {hint}" if hint else ""))
+            raise PlatformRefused(
+                f"Marketo refused {path}: {said}" + (f"; {hint}" if hint else ""), code=code
+            )
         raise _Retry(kind, said)
 
 
