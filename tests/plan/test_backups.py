@@ -17,7 +17,7 @@ HEAD = """\
 version: 1
 organization: Acme
 timezone: Europe/Berlin
-people: [{id: dana, email: dana@example.org}]
+people: [{id: dana, email: dana@example.org, notify: ["json://hooks.example.org/standby"]}]
 backups:
 """
 GOOD = """\

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import posixpath
 import random
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -151,8 +152,9 @@ class Store:
         def upload() -> None:
             self._parent(fs, where)
             if self.protocol in LOCAL:
-                fs.put_file(str(local), where + ".partial")
-                fs.mv(where + ".partial", where)
+                aside = _aside(where)
+                fs.put_file(str(local), aside)
+                fs.mv(aside, where)
             else:
                 fs.put_file(str(local), where)
 
@@ -166,8 +168,9 @@ class Store:
         def write() -> None:
             self._parent(fs, where)
             if self.protocol in LOCAL:
-                fs.pipe_file(where + ".partial", raw)
-                fs.mv(where + ".partial", where)
+                aside = _aside(where)
+                fs.pipe_file(aside, raw)
+                fs.mv(aside, where)
             else:
                 fs.pipe_file(where, raw)
 
@@ -205,3 +208,9 @@ class Store:
     def _said(self, exc: BaseException) -> str:
         text = str(exc).strip() or type(exc).__name__
         return scrub(text if len(text) <= 300 else text[:297] + "...", self.target.secrets())
+
+
+def _aside(where: str) -> str:
+    """A name of its own for each write's temporary copy: the run and its heartbeat both rewrite
+    progress.json, and a shared `.partial` let one move the other's away (FileNotFoundError)."""
+    return f"{where}.{secrets.token_hex(4)}.partial"
