@@ -38,6 +38,9 @@ _BO = "`whois.nic.bo solo acepta consultas con dominios .bo`: the server refused
 _BR = "`Query rate limit exceeded. Reduced information.`: the registry withholds the record; a retry gets it"
 _RSV = "reserved by the registry: the peer's `registered?` means 'not available', not 'registered'"
 _SX = "`PREMIUM NAME (No match for domain ...)`: no registration holds the name; 'premium' only prices it"
+_FREENOM = (
+    "`WHOIS lookup for ... can temporarily not be answered. Please try again.`: a rate limit, not 'free'"
+)
 _NAME = "`Not available for (second level) registration`: a shared or reserved name, not a free one"
 CORRECTIONS: dict[tuple[str, str, str], tuple[object, str]] = {
     ("whois/python-whois", "titech.ac.jp", "expiration_date"): ("2026-03-31T00:00:00Z", _JPRS),
@@ -144,6 +147,31 @@ CORRECTIONS: dict[tuple[str, str, str], tuple[object, str]] = {
         ["ns-cdn.amnic.net", "ns-pch.amnic.net", "ns-pri.amnic.net"],
         "the peer's list holds `dnssec:` and `name`, words of the lines after the name servers",
     ),
+    # Round 1's held-out slice, audited in round 2 once it became tuning material (docs/corpus.md).
+    ("whois/php-whois", "am_google.com.am", "availability"): (
+        "reserved",
+        "`Reserved name: Reserved brand name`: php-whois reads every row with expected values as registered",
+    ),
+    ("whois/php-whois", "bo_free", "availability"): ("invalid", _BO),
+    ("whois/php-whois", "ga_free", "availability"): ("throttled", _FREENOM),
+    ("whois/php-whois", "ml_free", "availability"): ("throttled", _FREENOM),
+    ("whois/php-whois", "nz_free", "availability"): (
+        "throttled",
+        "`query_status: 440 Request Denied`: .nz's answer once the query limit is exceeded",
+    ),
+    ("whois/php-whois", "nz_free_progressbuilders.co.nz.nz", "availability"): (
+        "invalid",
+        "`query_status: 510 Domain is not managed by this register`: the query was refused",
+    ),
+    ("whois/php-whois", "qa_free", "availability"): ("reserved", "`Reserved by QDR`: a reserved name"),
+    ("whois/php-whois", "jp_google.co.jp", "expiration_date"): ("2018-03-31T00:00:00Z", _JPRS),
+    ("whois/pythonwhois", "nttpc.co.jp", "expiration_date"): ("2015-03-31T00:00:00Z", _JPRS),
+    ("whois/whoisdomain", "icu.ac.jp", "expiration_date"): ("2024-03-31T00:00:00Z", _JPRS),
+    ("whois/pythonwhois", "ufpa.br", "availability"): ("throttled", _BR),
+    ("whois/whoisdomain", "hkirc.hk", "availability"): ("throttled", _HK),
+    ("whois/weppos-whois-parser", "whois.aero__status_reserved", "availability"): ("reserved", _RSV),
+    ("whois/weppos-whois-parser", "whois.jprs.jp__jp__status_reserved", "availability"): ("reserved", _RSV),
+    ("whois/weppos-whois-parser", "whois.nic.io__io__status_reserved", "availability"): ("reserved", _RSV),
     ("rdap/whodap", "bad_response_01", "name_servers"): (
         ["a.share-dns.com", "b.share-dns.net"],
         "we accept the non-standard `nameServers` member on purpose; the expected file follows RFC 9083",
@@ -187,6 +215,8 @@ def expected_value(sample: Sample, field: str) -> Any:
     correction = CORRECTIONS.get((sample.source, sample.name, field))
     if correction:
         return correction[0]
+    if field in sample.audited:  # the blind audit of a held-out slice (the root's audit.json)
+        return sample.audited[field][0]
     if field == "availability":
         return expected_availability(sample)
     if field == "expiration exact":
