@@ -35,6 +35,12 @@ FIELDS = ("availability", "expiration_date", "expiration exact", "creation_date"
 # the peers that give an instant to the same second.
 SLACK = timedelta(hours=14)
 
+# A line naming the answer's own domain: `Domain Name: EXAMPLE.PT`, `domain: example.dk`.
+_DOMAIN_LINE = re.compile(
+    r"^\s*(?:domain(?: ?name)?|nome de dom[ií]nio / domain name|nom de domaine)\s*[.:]+\s*"
+    r"([a-z0-9][a-z0-9.-]*\.[a-z]{2,}|xn--[a-z0-9.-]+)\.?\s*$",
+    re.I | re.M,
+)
 _TLD_RECORD = "IANA WHOIS record for a TLD, not a domain registration"
 EXCLUDED = {
     **{
@@ -66,9 +72,18 @@ class Sample:
 
     @property
     def query(self) -> str:
-        """The name that was asked about (a placeholder under its TLD when nobody says)."""
+        """The name that was asked about: the audit's, the peer's, else the one the answer's own domain
+        line names under the queried TLD (a placeholder when there is none): Standby always knows it."""
         domain = self.audited["domain"][0] if "domain" in self.audited else self.expected["domain"]
-        return domain or f"unnamed-query.{self.expected.get('_query_tld', 'invalid')}"
+        if domain:
+            return str(domain)
+        tld = self.expected.get("_query_tld", "invalid")
+        if self.raw.suffix == ".txt":
+            text = self.raw.read_bytes().decode("utf-8", "replace")
+            named = (found.lower().rstrip(".") for found in _DOMAIN_LINE.findall(text))
+            if own := next((name for name in named if name.endswith("." + tld.rsplit(".", 1)[-1])), None):
+                return own
+        return f"unnamed-query.{tld}"
 
 
 def roots() -> list[Path]:

@@ -169,6 +169,14 @@ CORRECTIONS: dict[tuple[str, str, str], tuple[object, str]] = {
     ("whois/whoisdomain", "icu.ac.jp", "expiration_date"): ("2024-03-31T00:00:00Z", _JPRS),
     ("whois/pythonwhois", "ufpa.br", "availability"): ("throttled", _BR),
     ("whois/whoisdomain", "hkirc.hk", "availability"): ("throttled", _HK),
+    ("whois/weppos-whois-parser", "whois.nic.es__es__status_registered", "creation_date"): (
+        "2003-09-16T00:00:00",
+        "Red.es writes dd/mm/yy (`Creation Date: 16/09/03`); the peer read yy/mm/dd",
+    ),
+    ("whois/weppos-whois-parser", "whois.nic.uk__uk__status_reserved", "creation_date"): (
+        None,
+        "raw `Registered on: before Aug-1996` is a bound, not a date (as python-whois `amazon.co.uk`)",
+    ),
     ("whois/weppos-whois-parser", "whois.aero__status_reserved", "availability"): ("reserved", _RSV),
     ("whois/weppos-whois-parser", "whois.jprs.jp__jp__status_reserved", "availability"): ("reserved", _RSV),
     ("whois/weppos-whois-parser", "whois.nic.io__io__status_reserved", "availability"): ("reserved", _RSV),
