@@ -22,7 +22,8 @@ NO_NAME = re.compile(
 EXPIRY_WORDS = re.compile(r"^(?!.*\bregistrar\b).*(?:expir|paid ?(?:till|until)|valid ?(?:till|until))")
 # A label the tables lack that still names the creation (`Domain creation date`), never a contact's.
 CREATION_WORDS = re.compile(
-    r"^(?!.*\b(?:registrar|expir|updat|modif|chang|contact|admin|tech|holder|registrant)).*(?:creat|registration date)"
+    r"^(?!.*\b(?:registrar|expir|updat|modif|chang|contact|admin|tech|holder|registrant))"
+    r".*(?:creat|registration date)"
 )
 _DATE_WORDS = re.compile(r"creat|regist|expir|renew|updat|chang|modif|paid|valid|until|till|activ|date")
 _NOT_RECORD_DATE = re.compile(
