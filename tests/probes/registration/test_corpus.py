@@ -203,12 +203,12 @@ FLOORS = {
 STAGED_FLOORS = {
     ("tuning", "free vs registered"): 0.99,
     ("tuning", "expiration_date"): 0.99,
-    ("held-out", "free vs registered"): 0.96,
-    ("held-out", "expiration_date"): 0.97,
-    ("held-out", "NS omit the domain"): 1.0,
-    ("held-out", "expiry not d/m-swapped"): 1.0,
     ("tuning", "NS omit the domain"): 1.0,
     ("tuning", "expiry not d/m-swapped"): 1.0,
+    ("r1-held-out", "free vs registered"): 0.99,
+    ("r1-held-out", "expiration_date"): 0.99,
+    ("r1-held-out", "NS omit the domain"): 1.0,
+    ("r1-held-out", "expiry not d/m-swapped"): 1.0,
 }
 COMMITTED = (
     "whois/python-whois",
