@@ -126,12 +126,14 @@ def deliver(
     senders: Mapping[str, Sender],
     limit: int = 10,
     policy: OutboxPolicy = OutboxPolicy(),  # noqa: B008 - frozen, safe to share
-    rng: random.Random = _RNG,
+    rng: random.Random | None = None,
 ) -> int:
     """Claim due messages, send each through the sender for its channel, record every outcome.
 
-    Returns how many messages were claimed (0: nothing is due). Blocking: call it from a thread.
+    Returns how many messages were claimed (0: nothing is due). Blocking: call it from a thread. `rng`
+    draws the retry jitter (a module-wide generator when None; a test passes its own).
     """
+    rng = rng or _RNG
     with session_factory(expire_on_commit=False) as session, session.begin():
         messages = claim(
             session, worker=worker, now=now, limit=limit, lease=policy.lease, max_attempts=policy.max_attempts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,12 +40,18 @@ def senders_for(settings: Settings, *, first: bool) -> dict[str, Sender]:
 
 
 def deliver_outbox(
-    sessions: sessionmaker[Session], *, worker: str, clock: Clock, senders: dict[str, Sender]
+    sessions: sessionmaker[Session],
+    *,
+    worker: str,
+    clock: Clock,
+    senders: dict[str, Sender],
+    rng: random.Random | None = None,
 ) -> int:
-    """Send due messages, batch after batch, up to MAX_PER_TICK. Blocking: run it in a thread."""
+    """Send due messages, batch after batch, up to MAX_PER_TICK. Blocking: run it in a thread. `rng` is the
+    retry jitter (the outbox's own when None)."""
     claimed = 0
     while claimed < MAX_PER_TICK:
-        count = deliver(sessions, worker=worker, now=clock.now(), senders=senders, limit=BATCH)
+        count = deliver(sessions, worker=worker, now=clock.now(), senders=senders, limit=BATCH, rng=rng)
         claimed += count
         if count < BATCH:
             break
