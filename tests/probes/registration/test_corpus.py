@@ -196,11 +196,16 @@ FLOORS = {
     "name_servers": 1.0,
     "status": 0.96,
 }
-# Staged sources (STANDBY_CORPUS_EXTRA), when a run has them: what the parser reaches today on each slice.
-# The held-out floors guard against sliding back; they were set after the slice was measured, never
-# tuned to (docs/corpus.md). Two are the hard guarantees: no name server is the domain itself,
-# no expiry is silently read with day and month swapped.
+# Sources other than the first committed ones (the round-2 held-out copies in tests/data/corpus, and the
+# staged corpora when STANDBY_CORPUS_EXTRA names them): what the parser reaches on each slice. The
+# held-out floors were set after the slice's final measurement, never tuned to (docs/corpus.md); the
+# expiry floor is below the 98 % because the parser does not reach it there. Two are the issue's
+# hard guarantees: no name server is the domain itself, no expiry is silently read day/month swapped.
 STAGED_FLOORS = {
+    ("held-out", "free vs registered"): 0.99,
+    ("held-out", "expiration_date"): 0.97,
+    ("held-out", "NS omit the domain"): 1.0,
+    ("held-out", "expiry not d/m-swapped"): 1.0,
     ("tuning", "free vs registered"): 0.99,
     ("tuning", "expiration_date"): 0.99,
     ("tuning", "NS omit the domain"): 1.0,
