@@ -293,6 +293,15 @@ def test_every_correction_names_a_tuning_sample_whose_peer_value_differs() -> No
         assert reason
 
 
+def test_the_held_out_audit_changes_only_held_out_answers_and_says_why() -> None:
+    audited = [s for s in SAMPLES if s.audited]
+    assert audited, "the committed held-out slice carries its audit (tests/data/corpus/audit.json)"
+    for sample in audited:
+        assert sample.heldout, f"{sample.id}: the audit is of held-out answers only"
+        for field, (_, reason) in sample.audited.items():
+            assert field in ("availability", "expiration_date", "domain") and reason, (sample.id, field)
+
+
 def test_the_parsers_reach_their_floors_over_the_corpus() -> None:
     """Rates per source and slice go to the end-of-run report; floors hold on the committed sources."""
     tally: Counter[tuple[str, str, str, bool]] = Counter()

@@ -116,9 +116,9 @@ _FREE = re.compile(
     ),
     re.I,
 )
-# A status value that is itself the verdict: "Status: AVAILABLE", "Domain Status: free", "Available".
 # A verdict in capitals glued to the echoed query: `freeNOT FOUND` (.sn).
 _GLUED = re.compile(r"(?<=[a-z0-9.])(?:NOT FOUND|NO MATCH)\b")
+# A status value that is itself the verdict: "Status: AVAILABLE", "Domain Status: free", "Available".
 _FREE_WORD = re.compile(
     r"^(?:available|free|not registered|no object found|unregistered|disponible|libre|vrij|frei|свободен)\b",
     re.I,

@@ -51,7 +51,7 @@ def parse_whois(text: str, *, domain: str, server: str) -> RegistrationRecord:
         return record
     registrar_expiry = _date(fields, f.REGISTRAR_EXPIRES, order)
     record.created_at = _date(fields, f.CREATED, order) or _date(
-        [field for field in fields if CREATION_WORDS.search(field.key)], (), order, any_key=True
+        [field for field in fields if CREATION_WORDS.search(field.key)], None, order
     )
     expiry = _expiry(fields, order)
     if expiry is not None:
@@ -95,14 +95,13 @@ def _first(fields: list[Field], keys: tuple[str, ...]) -> str | None:
     return next((field.value for key in keys for field in fields if field.key == key), None)
 
 
-def _date(fields: list[Field], keys: tuple[str, ...], order: Order | None, *, any_key: bool = False
-          ) -> datetime | None:  # fmt: skip
-    """The first readable date under any of `keys` (any key at all with `any_key`), in answer order: the
-    domain's own object comes first, and which spelling is "the" creation date differs by registry
-    (AFNIC dates its registrar `registered:`, NIC Argentina dates its contacts `created:`). A date whose
-    day and month cannot be told apart gives None: only the expiry is worth reporting with both readings."""
+def _date(fields: list[Field], keys: tuple[str, ...] | None, order: Order | None) -> datetime | None:
+    """The first readable date under any of `keys` (any key when None), in answer order: the domain's own
+    object comes first, and which spelling is "the" creation date differs by registry (AFNIC dates its
+    registrar `registered:`, NIC Argentina dates its contacts `created:`). A date whose day and month
+    cannot be told apart gives None: only the expiry is worth reporting with both readings."""
     for field in fields:
-        if (any_key or field.key in keys) and (readings := read_date(field.value, order)):
+        if (keys is None or field.key in keys) and (readings := read_date(field.value, order)):
             return readings[0] if len(readings) == 1 else None
     return None
 
