@@ -17,12 +17,14 @@ import typer
 from standby import __version__
 from standby.alerts.cli import register as register_alerts
 from standby.app.cli import register as register_process
+from standby.backups.cli import register as register_backups
 from standby.check.cli import JobsFor
 from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
 from standby.discovery.cli import register as register_discovery
 from standby.engine.cli import register as register_engine
 from standby.incidents.cli import register as register_incidents
+from standby.leads.cli import register as register_leads
 from standby.plan.cli import register as register_plan
 from standby.statuspage.cli import register as register_status_page
 from standby.store.cli import register as register_store
@@ -59,6 +61,8 @@ register_store(app)
 register_alerts(app, followers=_acknowledged)
 register_incidents(app)
 register_status_page(app)
+register_leads(app)
+register_backups(app)
 register_process(app)
 register_engine(app)
 register_auth(app)

@@ -130,15 +130,6 @@ BROKEN = [
         ],
     ),
     (
-        "plan_b, which nothing reads yet",
-        HEAD + "playbooks:\n  - id: marketo-down\n    plan_b: [fallback-form]\n",
-        [
-            "plan.yaml:8:5 playbooks[0].plan_b: plan_b is not supported yet: Standby does not switch to "
-            "fallbacks, so this list would be silently ignored; remove it (Plan B arrives with fallback "
-            "forms and lead capture)"
-        ],
-    ),
-    (
         "a plan that is a list",
         "- version: 1\n",
         ["plan.yaml:1:1 the plan must be a mapping (version: 1, organization: ...)"],
@@ -216,6 +207,20 @@ def test_it_substitutes_environment_variables() -> None:
     plan, _ = parse_plan(text, "plan.yaml", {"PW": "s3cret"})
     assert plan.settings.email is not None
     assert plan.settings.email.password == "s3cret" + "x$"
+
+
+def test_a_misplaced_value_from_the_environment_is_never_echoed() -> None:
+    text = (
+        HEAD
+        + "settings:\n  alert_after: ${ALERT_AFTER}\n  email: {smtp: 'smtp://r.acme.example', from: a@acme.example}\n"
+    )
+    with pytest.raises(PlanError) as caught:
+        parse_plan(text, "plan.yaml", {"ALERT_AFTER": "hunter2"})
+    [issue] = caught.value.issues
+    assert str(issue) == (
+        "plan.yaml:7:16 settings.alert_after: expected a whole number; "
+        "got the value of an environment variable (not shown)"
+    )
 
 
 def test_it_warns_about_an_asset_without_an_owner_but_still_loads() -> None:

@@ -48,7 +48,7 @@ def test_a_syntax_error_names_the_file_line_and_the_templates_own_line() -> None
 def test_an_unknown_variable_is_an_error_with_a_suggestion() -> None:
     assert messages("      customers:\n        subject: '{{ incdent.title }}'\n") == [
         "plan.yaml:11:18 playbooks[0].templates.customers.subject: unknown template variable 'incdent' "
-        "(did you mean 'incident'?); templates can use audience, incident, organization, status_page_url, update"
+        "(did you mean 'incident'?); templates can use audience, incident, organization, plan_b, status_page_url, update"
     ]
 
 

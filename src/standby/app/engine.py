@@ -3,6 +3,7 @@ jobs and sight subscribers (subscribers.py)."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -34,6 +35,7 @@ class Engine(runner.Engine):
         ahead: timedelta = timedelta(0),
         on_state_change: StateChange | None = None,
         monitors: Callable[[Plan], list[Job]] = jobs_for,
+        rng: random.Random | None = None,
     ) -> None:
         subscribers = STATE_CHANGES if on_state_change is None else (on_state_change,)
         super().__init__(
@@ -49,4 +51,5 @@ class Engine(runner.Engine):
             probes=probes,
             ahead=ahead,
             monitors=monitors,
+            rng=rng,
         )

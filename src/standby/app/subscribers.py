@@ -3,7 +3,8 @@ itself here with one line; the features themselves never call a feature above th
 
 - STATE_CHANGES: called in the engine's transaction when a check's damped status changes. Alerts
   first (they open, update or resolve the check's alert), then incidents (which follow that alert).
-- TICK_JOBS: run once per engine tick, after the monitors, each in its own transactions.
+- TICK_JOBS: run once per engine tick, after the monitors, each in its own transactions. Lead
+  replay only starts its (long) passes: they run in the background (leads/replay/job.py).
 - ACKNOWLEDGED: told of an acknowledgement wherever it is made (link, dashboard, API, `standby ack`),
   in its transaction.
 - RECLAIMS: run when an engine starts, to take back the features' rows a dead process had claimed
@@ -17,9 +18,12 @@ from __future__ import annotations
 from standby.alerts import blind, escalation, renewals
 from standby.alerts import service as alerts
 from standby.alerts.service import Acknowledged
+from standby.backups.due import Scheduler
 from standby.engine.subscribers import Reclaim, SightChange, StateChange, TickJob
 from standby.incidents import deadlines
 from standby.incidents import lifecycle as incidents
+from standby.leads import tally
+from standby.leads.replay.job import ReplayJob
 from standby.statuspage import pipeline as status_page
 
 STATE_CHANGES: tuple[StateChange, ...] = (
@@ -31,6 +35,9 @@ TICK_JOBS: tuple[TickJob, ...] = (
     TickJob("escalation", escalation.run_due),  # due steps of the chains of responsibility
     TickJob("renewal", renewals.run_due),  # reminders, confirmation deadlines, renewals seen
     TickJob("incident", deadlines.run_due),  # promised updates, external_after
+    TickJob("lead replay", ReplayJob()),  # starts a replay pass in the background when a platform is back
+    TickJob("plan b", tally.record_due),  # what the fallback forms captured, on incidents' timelines
+    TickJob("backup", (BACKUPS := Scheduler()).run_due),  # scheduled backups, each in a thread of its own
     TickJob("status page", status_page.publish_due),  # rebuilt from the states and incidents above
 )
 

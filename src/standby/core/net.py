@@ -12,7 +12,7 @@ import errno
 import ipaddress
 import socket
 import ssl
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,6 +22,7 @@ import dns.asyncresolver
 import dns.exception
 import dns.nameserver
 import dns.resolver
+import httpcore
 import httpx
 
 from standby import __version__
@@ -205,6 +206,17 @@ class Network:
             url, method=method, headers=headers, body=body, follow_redirects=follow_redirects, limit=limit
         )
 
+    def http(self, *, follow_redirects: bool = False, verify: bool = True) -> httpx.AsyncClient:
+        """An httpx client that resolves and trusts the way the plan says, for the platforms' API
+        clients (Marketo, HubSpot, webhooks: JSON bodies, streamed downloads); the caller closes it.
+        Checks use `fetch` instead: the lean path, a fresh connection per check."""
+        return httpx.AsyncClient(
+            transport=_Transport(self, verify),
+            timeout=httpx.Timeout(self.timeout),
+            follow_redirects=follow_redirects,
+            headers={"User-Agent": USER_AGENT},
+        )
+
     async def aclose(self) -> None:
         """Close the HTTP session, if one was opened (its connections close after each request)."""
         if "_http" in self.__dict__:  # not built just to be closed (it reads the trust, which may fail)
@@ -229,7 +241,7 @@ def describe(exc: BaseException | None) -> str:
     link: BaseException | None = exc
     while link is not None and id(link) not in seen:
         seen.add(id(link))
-        if isinstance(link, TimeoutError | httpx.TimeoutException):
+        if isinstance(link, TimeoutError | httpx.TimeoutException | httpcore.TimeoutException):
             return "timed out"
         if isinstance(link, LocalError | ResolveError):
             return str(link)
@@ -238,3 +250,60 @@ def describe(exc: BaseException | None) -> str:
         link = link.__cause__ or link.__context__
     text = str(exc).strip()
     return text or type(exc).__name__
+
+
+class _ResolvingBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's default backend, but connecting to the address our resolvers and pins give."""
+
+    def __init__(self, network: Network) -> None:
+        self._network = network
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            addresses = await self._network.addresses(host)
+        except (ResolveError, LocalError) as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        raise httpcore.ConnectError(f"cannot connect to {host}:{port}: {describe(last)}") from last
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:  # pragma: no cover - never used
+        return await self._inner.connect_unix_socket(path, timeout, socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class _Transport(httpx.AsyncHTTPTransport):
+    # httpx has no public hook for name resolution; its transport builds an httpcore pool, which does
+    # accept a network backend, so we rebuild that pool with ours (same settings, our resolver).
+    def __init__(self, network: Network, verify: bool) -> None:
+        context = network.ssl_context if verify else ssl._create_unverified_context()  # noqa: S323
+        super().__init__(verify=context)
+        limit = network.config.concurrency
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=context,
+            max_connections=limit,
+            max_keepalive_connections=limit,
+            keepalive_expiry=5.0,
+            http1=True,
+            http2=False,
+            network_backend=_ResolvingBackend(network),
+        )

@@ -24,9 +24,8 @@ router = APIRouter(include_in_schema=False)
 def _page(
     request: Request, session: Session, template: str, /, *, status: int = 200, **values: object
 ) -> Response:
-    """`page()` with what every dashboard page shows: the user, whether they may act, and as whom, and
-    Standby's blindness. Read in the handler's `session`: a second one would wait for the first's
-    SQLite write lock (store/db.py: every transaction begins IMMEDIATE) until it timed out."""
+    """`page()` with what every dashboard page shows: the user, whether they may act, as whom, and
+    whether Standby can see (read in the handler's session: a second one would wait for it)."""
     user = current_user(request)
     who = actor(request)
     ctx = context(request)
@@ -51,8 +50,9 @@ def asset(request: Request, asset: str) -> Response:
     with ctx.sessions() as session:
         found = asset_page(session, asset, plan=ctx.plan(), now=ctx.clock.now())
         if found is None:
-            missing = "dashboard/missing.html"
-            return _page(request, session, missing, status=404, section="overview", asset=asset)
+            return _page(
+                request, session, "dashboard/missing.html", status=404, section="overview", asset=asset
+            )
         return _page(request, session, "dashboard/asset.html", section="overview", found=found)
 
 

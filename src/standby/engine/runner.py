@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import random
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -87,6 +88,7 @@ class Engine:
         probes: int = 0,
         ahead: timedelta = timedelta(0),
         monitors: Callable[[Plan], list[Job]] = jobs_for,
+        rng: random.Random | None = None,
     ) -> None:
         """`probes`: probe processes (0: probe on this event loop); `ahead`: how far ahead of their
         slots monitors are claimed, so that each run starts at its slot (real clock only)."""
@@ -114,6 +116,7 @@ class Engine:
         self._jobs: dict[str, Job] = {}
         self._recheck: set[str] = set()  # monitors whose next run shows the checks a new plan makes
         self._senders: dict[str, Sender] = {}
+        self._rng = rng  # the outbox's retry jitter; a test injects its own to fix the retry schedule
         self._runs: list[_Run] = []
         self._delivery: asyncio.Task[int] | None = None
         self._pruned_at: datetime | None = None
@@ -384,7 +387,12 @@ class Engine:
             work = upkeep.deliver_outbox
             self._delivery = asyncio.create_task(
                 asyncio.to_thread(
-                    work, self.sessions, worker=self.worker, clock=self.clock, senders=self._senders
+                    work,
+                    self.sessions,
+                    worker=self.worker,
+                    clock=self.clock,
+                    senders=self._senders,
+                    rng=self._rng,
                 )
             )
         if wait:

@@ -33,14 +33,13 @@ def run_sooner(
     engine/evaluate.py `observe_all` leaves them), with when its run began."""
     by_key: dict[str, datetime] = {}
     causes: set[str] = set()
-    on = foundations(plan)
     for state, started in observed:
         monitor, streak = state["monitor"], state["streak"]
         if streak > 0:
             again = started + CONFIRM_WITHIN
             by_key[monitor] = min(by_key.get(monitor, again), again)
         if streak == 1 and is_bad(state["observed"]):
-            causes.update(on.get(state["asset"], []))
+            causes.update(foundations(plan).get(state["asset"], []))
     if not by_key and not causes:
         return 0
     query = select(Monitor).where(Monitor.active, or_(Monitor.key.in_(by_key), Monitor.asset.in_(causes)))

@@ -17,6 +17,7 @@ from standby.core.timetext import at
 from standby.incidents import rules, templates
 from standby.incidents.audiences import name
 from standby.incidents.models import AUTHOR, Incident, IncidentUpdate
+from standby.plan.fallback import LivePage, live_pages
 from standby.plan.model import Plan, Playbook
 
 LABELS = {
@@ -45,6 +46,14 @@ def neutral(plan: Plan, systems: list[str], state: str) -> tuple[str, str]:
     joined = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
     know = _KNOW[state].format(x=joined)
     return know[0].upper() + know[1:], _DONT_KNOW[state]
+
+
+def plan_b(plan: Plan, incident: Incident) -> list[LivePage]:
+    """The fallback pages the incident's playbook switches to (`plan_b`), while it is not resolved."""
+    playbook = plan.playbook(incident.playbook)
+    if playbook is None or not playbook.plan_b or incident.state == "resolved":
+        return []
+    return live_pages(plan, playbook.plan_b)
 
 
 def public_words(plan: Plan, playbook: Playbook | None, systems: list[str], state: str) -> str:
@@ -126,6 +135,7 @@ def build(
         }
     return {
         "organization": plan.organization,
+        "plan_b": [{"title": p.title, "url": p.url} for p in plan_b(plan, incident)],
         "audience": {"id": audience, "external": external},
         "status_page_url": str(page.url) if page else None,
         "incident": shown,

@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 from standby.alerts.models import Alert
 from standby.channels.receipts import Receipt, of_topic
 from standby.core.timetext import at, format_duration
-from standby.incidents import rules
+from standby.incidents import context, rules, timeline
 from standby.incidents.audiences import external_audiences, name
 from standby.incidents.context import LABELS
 from standby.incidents.models import AUTHOR, Incident, IncidentAlert, IncidentUpdate
 from standby.incidents.reach import of_update
 from standby.incidents.view import IncidentView, view
+from standby.plan.fallback import LivePage
 from standby.plan.model import Plan
 
 RESOLVED_SHOWN = 20
@@ -135,6 +136,8 @@ class IncidentPage:
     publishable: bool  # its latest update has not gone outside yet
     next_default: str  # the playbook's rhythm, offered in the form
     states: list[tuple[str, str]]  # (state, label) an update may set
+    plan_b: list[LivePage]  # the fallback pages the playbook switches to, while unresolved
+    plan_b_tally: str | None  # the latest "Plan B: … captured, … delivered" line of the timeline
 
     @property
     def resolved(self) -> bool:
@@ -166,6 +169,10 @@ def incident_page(session: Session, incident: Incident, *, plan: Plan, now: date
         publishable=latest is not None and latest.published_at is None,
         next_default=format_duration(rules.update_every(plan.playbook(incident.playbook))),
         states=[(s, LABELS[s]) for s in ("investigating", "identified", "monitoring")],
+        plan_b=context.plan_b(plan, incident),
+        plan_b_tally=tally.text
+        if (tally := timeline.latest(session, incident.id, timeline.PLAN_B))
+        else None,
     )
 
 

@@ -32,6 +32,14 @@ What we don't know yet:
 What you can do meanwhile:
 {{ update.what_you_can_do }}
 {% endif %}
+{% if plan_b %}
+
+Plan B: these fallback pages are live, and forms embedded with Standby's switch script show
+Standby's form wherever the platform's form does not load; leads are kept and replayed once it is back:
+{% for page in plan_b %}
+  {{ page.title }}: {{ page.url }}
+{% endfor %}
+{% endif %}
 
 What outsiders read once it is published:
 {{ update.public_text }}

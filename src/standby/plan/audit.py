@@ -84,6 +84,7 @@ def audit_plan(plan: Plan) -> list[Problem]:
     out += _notify(plan, monitored)
     out += _owners(plan, monitored)
     out += _chains(plan, monitored)
+    out += _fallback(plan, monitored)
     return out
 
 
@@ -118,6 +119,39 @@ def _status_page(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
                     f"{domain} fails, the page cannot be updated; publish to storage that does not depend "
                     f"on {domain}",
                 )
+
+
+def _fallback(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
+    """Fallback forms must keep working when a monitored domain fails: where visitors post, where
+    the pages are read and where they are published."""
+    if not plan.forms:
+        return
+    fallback = plan.fallback
+    capture = fallback.capture_url if fallback and fallback.capture_url else plan.settings.base_url
+    path = ("fallback", "capture_url") if fallback and fallback.capture_url else ("settings", "base_url")
+    if capture is not None and (domain := monitored.under(_host(str(capture)))):
+        yield _warn(
+            path,
+            f"fallback forms post to {_host(str(capture))}, under {domain}, which this plan monitors: if "
+            f"{domain} fails, no lead can be captured; give the capture endpoint a host on a domain you do "
+            "not monitor (fallback.capture_url)",
+        )
+    if fallback is None:
+        return
+    found: list[tuple[Path, str | None]] = []
+    if fallback.pages_url is not None:
+        found.append((("fallback", "pages_url"), _host(str(fallback.pages_url))))
+    for i, target in enumerate(fallback.publish):
+        if protocol_of(target.url) not in OBJECT_STORES:
+            found.append((("fallback", "publish", i, "url"), _host(target.url)))
+    for where, host in found:
+        if domain := monitored.under(host):
+            yield _warn(
+                where,
+                f"the fallback pages live at {host}, under {domain}, which this plan monitors: if {domain} "
+                "fails, so do the pages meant to replace what failed; host them on a domain you do not "
+                "monitor",
+            )
 
 
 def _email(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
@@ -175,7 +209,9 @@ def _owners(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
 def _chains(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
     people = {p.id: (i, p) for i, p in enumerate(plan.people)}
     owners = {
-        a.owner for s in (plan.domains, plan.certificates, plan.dns, plan.endpoints, plan.vendors) for a in s
+        a.owner
+        for s in (plan.domains, plan.certificates, plan.dns, plan.endpoints, plan.vendors, plan.backups)
+        for a in s
     }
     for ident, (i, person) in people.items():
         if ident not in owners or person.reports_to is None:

@@ -13,6 +13,8 @@ from pydantic import BaseModel, ValidationError
 
 from standby.plan import limits, templates
 from standby.plan.audit import audit_plan
+from standby.plan.backups_check import backup_problems
+from standby.plan.forms_check import clear_secrets, form_problems
 from standby.plan.issues import Path, PlanError, PlanIssue, dotted, suggest, suggestion_budget
 from standby.plan.messages import friendly
 from standby.plan.model import NOT_YET, Plan
@@ -100,7 +102,9 @@ def _parse(text: str, file: str, env: Mapping[str, str]) -> tuple[Plan, list[Pla
 def _whole_plan(plan: Plan, file: str, positions: Positions, *, skip: list[PlanIssue]) -> list[PlanIssue]:
     """References and the independence audit, as issues; none where a field problem already is."""
     taken = {i.path for i in skip}
-    problems = check_references(plan) + audit_plan(plan)
+    problems = check_references(plan) + form_problems(plan) + audit_plan(plan)
+    problems += clear_secrets(plan, positions.substituted)
+    problems += backup_problems(plan, positions.substituted)
     found = []
     for p in problems:
         if dotted(p.path) in taken:
@@ -117,7 +121,7 @@ def _order(issue: PlanIssue) -> tuple[int, int, int]:
 
 def _from_validation(exc: ValidationError, file: str, positions: Positions) -> list[PlanIssue]:
     out = []
-    errors = exc.errors(include_url=False, include_input=False)
+    errors = exc.errors(include_url=False)  # inputs are references to the data, not copies
     for error in errors[:MAX_ISSUES]:
         loc: Path = tuple(error["loc"])
         kind = error["type"]
@@ -133,7 +137,9 @@ def _from_validation(exc: ValidationError, file: str, positions: Positions) -> l
             message = f"{loc[-1]!r} is required here"
             line, col = positions.at(loc[:-1])
         else:
-            message = friendly(error)
+            # A value from ${VAR} may be a secret: its message never echoes it.
+            shown = {k: v for k, v in error.items() if k != "input" or loc not in positions.substituted}
+            message = friendly(shown)
             line, col = positions.at(loc)
         out.append(PlanIssue(file, line, col, dotted(loc), message))
     if len(errors) > MAX_ISSUES:

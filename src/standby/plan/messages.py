@@ -32,13 +32,18 @@ def _given(value: Any) -> str:
     return kind
 
 
+def _got(error: Any) -> str:
+    # load.py drops the input of a value that came from ${VAR}: it may be a secret
+    return _given(error["input"]) if "input" in error else "the value of an environment variable (not shown)"
+
+
 def friendly(error: Any) -> str:
     """The message for one of pydantic's errors (its `errors()` entries)."""
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind in _SHAPES:
-        return f"{_SHAPES[kind]}; got {_given(error.get('input'))}"
+        return f"{_SHAPES[kind]}; got {_got(error)}"
     if kind == "literal_error":
-        return f"must be {ctx.get('expected', 'one of the allowed values')}; got {_given(error.get('input'))}"
+        return f"must be {ctx.get('expected', 'one of the allowed values')}; got {_got(error)}"
     if kind in ("greater_than_equal", "greater_than"):
         limit = ctx.get("ge", ctx.get("gt"))
         return f"must be {'at least' if kind == 'greater_than_equal' else 'more than'} {limit}"

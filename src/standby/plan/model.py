@@ -15,20 +15,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from standby.plan.assets import Asset
+from standby.plan.backups import Backup
+from standby.plan.forms import Fallback, Form
 from standby.plan.issues import suggest
 from standby.plan.registrars import RegistrarAccount
-from standby.plan.status_page import StatusPage
+from standby.plan.status_page import StatusPage, shown_url
 from standby.plan.templates import AudienceTemplate, check_template
 from standby.plan.types import Duration, HostName, HostPort
 
 IANA_BOOTSTRAP = "https://data.iana.org/rdap/dns.json"
 # Fields a plan may not use yet: they would be read by nothing, so they are refused, with why.
-NOT_YET = {
-    ("playbooks", "plan_b"): (
-        "plan_b is not supported yet: Standby does not switch to fallbacks, so this list would be "
-        "silently ignored; remove it (Plan B arrives with fallback forms and lead capture)"
-    ),
-}
+# (("section", "field") → the message; empty while every field the models have is acted on.)
+NOT_YET: dict[tuple[str, str], str] = {}
 RecordType = Literal["A", "AAAA", "CNAME", "MX", "TXT", "NS", "CAA", "SOA"]
 
 
@@ -283,6 +281,11 @@ class Playbook(Model):
     def _public_text_compiles(cls, value: str | None) -> str | None:
         return None if value is None else check_template(value)
 
+    plan_b: list[str] = Field(
+        default_factory=list,
+        description="form ids whose fallback pages its incidents announce and count (docs/plan-b.md)",
+    )
+
 
 class Plan(Model):
     version: Literal[1] = Field(description="the plan-file format version; 1")
@@ -307,6 +310,13 @@ class Plan(Model):
         description="registrar accounts Standby reads renewal state from (docs/registrars.md)",
     )
     status_page: StatusPage | None = Field(None, description="the public status page (docs/status-page.md)")
+    forms: list[Form] = Field(
+        default_factory=list, description="fallback forms and lead replay (docs/plan-b.md)"
+    )
+    fallback: Fallback | None = Field(None, description="where fallback forms are captured and published")
+    backups: list[Backup] = Field(
+        default_factory=list, description="scheduled, verified copies of lists and leads (docs/backups.md)"
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -321,7 +331,8 @@ class Plan(Model):
         return value
 
     def assets(self) -> Iterator[Asset]:
-        """Every asset the plan watches, in plan order: domains, certificates, DNS, endpoints, vendors."""
+        """Every asset the plan watches, in plan order: domains, certificates, DNS, endpoints, vendors,
+        backups."""
         for d in self.domains:
             yield Asset(d.asset_id, "domain", d.name, d.owner, d.playbook, d.name)
         for c in self.certificates:
@@ -334,6 +345,8 @@ class Plan(Model):
             yield Asset(e.asset_id, "endpoint", str(e.url), e.owner, e.playbook, e.id)
         for v in self.vendors:
             yield Asset(v.asset_id, "vendor", v.id, v.owner, v.playbook, v.name or v.id)
+        for b in self.backups:
+            yield Asset(b.asset_id, "backup", shown_url(b.target.url), b.owner, b.playbook, b.label)
 
     def playbook(self, ident: str | None) -> Playbook | None:
         """The playbook with this id, if any."""

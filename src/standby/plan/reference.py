@@ -5,6 +5,7 @@ Regenerate with `python -m standby.plan.reference > docs/plan-reference.md`; a t
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from datetime import timedelta
 
@@ -13,7 +14,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from standby.core.timetext import format_duration
-from standby.plan import model, registrars, status_page, templates
+from standby.plan import accounts, backups, forms, model, registrars, status_page, templates
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("plan (top level)", model.Plan),
@@ -35,12 +36,32 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("status_page", status_page.StatusPage),
     ("status_page.publish[]", status_page.PublishTarget),
     ("status_page.components[]", status_page.StatusComponent),
+    ("forms[]", forms.Form),
+    ("forms[].fields[]", forms.FormField),
+    ("forms[].destination", forms.Destination),
+    ("forms[].destination.marketo", forms.MarketoDestination),
+    ("forms[].destination.hubspot", forms.HubSpotDestination),
+    ("forms[].destination.webhook", forms.WebhookDestination),
+    ("fallback", forms.Fallback),
+    ("fallback.rate_limit", forms.RateLimit),
+    ("backups[]", backups.Backup),
+    ("backups[].source", backups.BackupSource),
+    ("backups[].source.marketo", accounts.MarketoAccount),
+    ("backups[].source.hubspot", accounts.HubSpotAccount),
+    ("backups[].leads (a mapping)", backups.LeadsFilter),
+    ("backups[].keep", backups.Keep),
+    ("backups[].target", status_page.PublishTarget),
 ]
 
 
 def _type(annotation: object) -> str:
     text = str(annotation).replace("typing.", "").replace("standby.plan.model.", "")
     text = text.replace("standby.plan.status_page.", "").replace("standby.plan.templates.", "")
+    text = text.replace("standby.plan.forms.", "")
+    text = text.replace("standby.plan.backups.", "").replace("standby.plan.schedule.", "")
+    text = text.replace("standby.plan.accounts.", "")
+    text = text.replace("Union[Literal['all'], LeadsFilter, NoneType]", "'all' or LeadsFilter or null")
+    text = text.replace("datetime.datetime", "date").replace("Schedule", "schedule")
     text = text.replace("standby.plan.registrars.", "")
     text = text.replace("datetime.timedelta", "duration").replace("pathlib.Path", "path")
     text = text.replace("pydantic.networks.AnyHttpUrl", "URL").replace("<class '", "").replace("'>", "")
@@ -60,6 +81,8 @@ def _default(field: FieldInfo) -> str:
         return "`[" + ", ".join(format_duration(v) for v in value) + "]`"
     if isinstance(value, BaseModel):
         return "(defaults)"
+    if dataclasses.is_dataclass(value):  # a value the plan writes as a string (a schedule)
+        return f"`{value}`"
     return f"`{value!r}`" if value not in ([], {}) else "empty"
 
 

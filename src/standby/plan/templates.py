@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from standby.plan.issues import Path, suggest
 
 # The names every template may use (incidents/templates.py builds exactly these).
-VARIABLES = frozenset({"organization", "audience", "incident", "update", "status_page_url"})
+VARIABLES = frozenset({"organization", "audience", "incident", "update", "status_page_url", "plan_b"})
 MAX_OUTPUT = 20_000  # characters a rendered body may have; subjects are cut to one line
 MAX_SOURCE = 32_768  # characters of distinct template text in a whole plan
 TOO_MUCH = (

@@ -38,6 +38,7 @@ class Positions:
     def __init__(self) -> None:
         self.values: dict[Path, Mark] = {}
         self.keys: dict[Path, Mark] = {}
+        self.substituted: set[Path] = set()  # values written as one ${VAR}, nothing else
 
     def at(self, path: Path, *, key: bool = False) -> Mark:
         """The position of `path`, or of its nearest ancestor that exists in the file."""
@@ -254,6 +255,9 @@ class _Reader:
                 return ""
             return self.env[name]
 
+        whole = _VAR.fullmatch(text.strip())
+        if whole is not None and whole.group(2):
+            self.positions.substituted.add(path)
         return _VAR.sub(replace, text)
 
 

@@ -14,6 +14,7 @@ PostgreSQL (several processes) is reached through psycopg 3.
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -57,11 +58,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
+    open_here = threading.local()  # this thread's connections that began a transaction
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
+        # A second transaction in a thread that holds one would wait for its own write lock until the
+        # busy timeout: say so at once (pass the open session down instead of opening another).
+        mine: list[Connection] = getattr(open_here, "connections", [])
+        mine[:] = [c for c in mine if not c.closed and c.in_transaction()]
+        if mine:
+            raise NestedTransaction(
+                "a second SQLite transaction in a thread that holds one would wait for itself; "
+                "pass the open session down instead of opening another"
+            )
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+        open_here.connections = [*mine, connection]
 
     return engine
+
+
+class NestedTransaction(RuntimeError):
+    """A programming error: a thread opened a second transaction on the SQLite file it holds."""
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
