@@ -60,8 +60,7 @@ def test_the_capture_endpoint_never_answers_5xx(
 ) -> None:
     world.data["fallback"] = {"rate_limit": {"posts": 1_000_000, "per": "1s"}}
     headers = {"Content-Type": kind} if kind else {}
-    # A header value has no leading or trailing blanks on the wire (HTTP trims them; httpx refuses to
-    # send b" "), so such a key is never a caller's.
+    # what a client can send at all: h11 refuses a header value with whitespace around it
     if key is not None and key.isascii() and key.isprintable() and key == key.strip():
         headers["Idempotency-Key"] = key
     if origin is not None and origin.isprintable():
