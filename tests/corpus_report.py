@@ -11,8 +11,8 @@ def record_rate(source: str, part: str, field: str, passed: int, total: int) -> 
 
 
 def lines() -> list[str]:
-    out = [f"{'source':36s} {'slice':8s} {'field':22s} {'passed':>9s}"]
+    out = [f"{'source':36s} {'slice':11s} {'field':22s} {'passed':>9s}"]
     for (source, part, field), (passed, total) in sorted(RATES.items()):
         rate = f"{100.0 * passed / total:6.1f} %" if total else "     - "
-        out.append(f"{source:36s} {part:8s} {field:32s} {passed:4d}/{total:<4d} {rate}")
+        out.append(f"{source:36s} {part:11s} {field:32s} {passed:4d}/{total:<4d} {rate}")
     return out

@@ -78,6 +78,8 @@ def test_the_checks_and_the_web_app_can_run_in_separate_processes(
                         )
                     except httpx.HTTPError:
                         return None
+                    if reply.status_code != 200:  # not up yet (an empty error reply under load)
+                        return None
                     return str(reply.json()["status"])
 
                 eventually(lambda: page_status() == "ok")

@@ -4,8 +4,9 @@ Roots: the committed corpus (tests/data/corpus) and, when `STANDBY_CORPUS_EXTRA`
 between paths), staged corpora in the same layout. A root's `split.json` lists its held-out samples:
 answers set apart before the parser was changed, whose individual results are never shown
 (corpus_failures.py refuses them); only their aggregate counts. Its `retired` list holds an earlier
-held-out slice that was measured and is now tuning material, reported apart. A root's `audit.json`
-holds the blind audit of its held-out labels: answers left out, and corrections with their reasons.
+held-out slice that was measured and is now tuning material, reported apart under its `retired_as`
+name (`r1-held-out` when none is given). A root's `audit.json` holds the blind audit of its held-out
+labels (kept once the slice retires): answers left out, and corrections with their reasons.
 See docs/corpus.md.
 """
 
@@ -58,7 +59,7 @@ class Sample:
     raw: Path
     expected: dict[str, Any]
     heldout: bool = False
-    retired: bool = False  # an earlier held-out slice, measured, now tuning material
+    retired: str = ""  # an earlier held-out slice, measured, now tuning material: its report name
     # The blind audit's corrections: field -> (value, reason); they replace the peer's value.
     audited: dict[str, tuple[Any, str]] = dataclasses.field(default_factory=dict)
 
@@ -68,7 +69,7 @@ class Sample:
 
     @property
     def slice(self) -> str:
-        return "held-out" if self.heldout else "r1-held-out" if self.retired else "tuning"
+        return "held-out" if self.heldout else self.retired or "tuning"
 
     @property
     def query(self) -> str:
@@ -101,6 +102,7 @@ def load_samples() -> list[Sample]:
     for root in roots():
         split, audit = _json(root / "split.json"), _json(root / "audit.json")
         heldout, retired = set(split.get("heldout", [])), set(split.get("retired", []))
+        retired_as = str(split.get("retired_as", "r1-held-out"))
         excluded, corrections = audit.get("excluded", {}), audit.get("corrections", {})
         for expected in sorted(root.glob("*/*/*.expected.json")):
             name = expected.name.removesuffix(".expected.json")
@@ -115,7 +117,13 @@ def load_samples() -> list[Sample]:
                 key: (fix["value"], fix["reason"]) for key, fix in corrections.get(sample_id, {}).items()
             }
             samples[sample_id] = Sample(
-                source, name, raw, data, sample_id in heldout, sample_id in retired, audited
+                source,
+                name,
+                raw,
+                data,
+                sample_id in heldout,
+                retired_as if sample_id in retired else "",
+                audited,
             )
     return list(samples.values())
 

@@ -196,14 +196,14 @@ FLOORS = {
     "name_servers": 1.0,
     "status": 0.96,
 }
-# Sources other than the first committed ones (the round-2 held-out copies in tests/data/corpus, and the
+# Sources other than the first committed ones (the round-2 slice's copies in tests/data/corpus, and the
 # staged corpora when STANDBY_CORPUS_EXTRA names them): what the parser reaches on each slice. The
-# held-out floors were set after the slice's final measurement, never tuned to (docs/corpus.md); the
-# expiry floor is below the issue's 98 % because the parser does not reach it there. Two are the issue's
-# hard guarantees: no name server is the domain itself, no expiry is silently read day/month swapped.
+# held-out floors (round 3's slice) were set after its final measurement, never tuned to (docs/corpus.md);
+# free vs registered is below the issue's 99 % because the parser does not reach it there. Two are the
+# issue's hard guarantees: no name server is the domain itself, no expiry is silently read day/month swapped.
 STAGED_FLOORS = {
-    ("held-out", "free vs registered"): 0.99,
-    ("held-out", "expiration_date"): 0.97,
+    ("held-out", "free vs registered"): 0.98,
+    ("held-out", "expiration_date"): 0.98,
     ("held-out", "NS omit the domain"): 1.0,
     ("held-out", "expiry not d/m-swapped"): 1.0,
     ("tuning", "free vs registered"): 0.99,
@@ -214,6 +214,10 @@ STAGED_FLOORS = {
     ("r1-held-out", "expiration_date"): 0.99,
     ("r1-held-out", "NS omit the domain"): 1.0,
     ("r1-held-out", "expiry not d/m-swapped"): 1.0,
+    ("r2-held-out", "free vs registered"): 0.99,
+    ("r2-held-out", "expiration_date"): 0.99,
+    ("r2-held-out", "NS omit the domain"): 1.0,
+    ("r2-held-out", "expiry not d/m-swapped"): 1.0,
 }
 COMMITTED = (
     "whois/python-whois",
@@ -295,9 +299,9 @@ def test_every_correction_names_a_tuning_sample_whose_peer_value_differs() -> No
 
 def test_the_held_out_audit_changes_only_held_out_answers_and_says_why() -> None:
     audited = [s for s in SAMPLES if s.audited]
-    assert audited, "the committed held-out slice carries its audit (tests/data/corpus/audit.json)"
-    for sample in audited:
-        assert sample.heldout, f"{sample.id}: the audit is of held-out answers only"
+    assert audited, "the committed round-2 slice carries its audit (tests/data/corpus/audit.json)"
+    for sample in audited:  # a held-out slice keeps its audit once it retires into tuning material
+        assert sample.heldout or sample.retired, f"{sample.id}: the audit is of held-out answers only"
         for field, (_, reason) in sample.audited.items():
             assert field in ("availability", "expiration_date", "domain") and reason, (sample.id, field)
 

@@ -92,6 +92,7 @@ def test_a_dotted_date_is_day_first_and_an_equal_day_and_month_is_no_ambiguity()
         ),
         ("expires: 03/02/2020\n", "fr", "dmy"),
         ("Record will expire on: 03/02/2020\n", "gq", "mdy"),
+        ("Expiry Date: 03/08/2014 23:59:52\n", "im", "dmy"),
     ],
 )
 def test_the_answer_settles_the_day_month_order_or_says_it_cannot(answer: str, tld: str | None, order: str | None

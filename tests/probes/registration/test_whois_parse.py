@@ -169,6 +169,26 @@ def test_it_reads_the_jprs_layout_and_its_expiry_in_the_state_line() -> None:
 
 
 @pytest.mark.parametrize(
+    ("expiry", "expected"),
+    [("[有効期限]                      2026/05/31\n", datetime(2026, 5, 31, tzinfo=UTC)),
+     ("[状態]                          Connected (2026/09/30)\n", datetime(2026, 9, 30, tzinfo=UTC))],
+)  # fmt: skip
+def test_it_reads_the_jprs_japanese_output_as_its_english_one(expiry: str, expected: datetime) -> None:
+    """JPRS answers in Japanese unless asked with `/e`: the same fields under Japanese labels."""
+    text = (
+        "a. [ドメイン名]                 EXAMPLE.JP\n"
+        "p. [ネームサーバ]               ns1.example.net\n"
+        "p. [ネームサーバ]               ns2.example.net\n"
+        f"{expiry}"
+        "[登録年月日]                    2003/09/11\n"
+    )
+    record = _parse(text, domain="example.jp", server="whois.jprs.jp")
+    assert record.expires_at == expected
+    assert record.created_at == datetime(2003, 9, 11, tzinfo=UTC)
+    assert record.nameservers == ["ns1.example.net", "ns2.example.net"]
+
+
+@pytest.mark.parametrize(
     "reply",
     [
         'No match for "EXAMPLE.COM".\n>>> Last update of whois database: 2022-07-03T03:50:56Z <<<\n',
@@ -214,6 +234,7 @@ THROTTLED = [
     "Your request can temporarily not be answered.",
     "Please go away for 13 Seconds",
     "Please wait 5 seconds before your next query",
+    "Service temporarily unavailable.",
 ]
 
 

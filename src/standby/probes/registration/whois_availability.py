@@ -58,6 +58,7 @@ _THROTTLED = re.compile(
             r"number of allowed queries exceeded",
             r"queried interval is too short",
             r"can temporarily not be answered",
+            r"(?:service|server) (?:is )?temporarily unavailable",  # .it: "Service temporarily unavailable."
             r"(?:please )?(?:slow down and )?try again later",
             # come back after a stated wait: "Please go away for 13 Seconds" (ZACR), "retry in 5 minutes"
             r"^(?:please )?(?:wait|go away|come back|retry|try again)\b.{0,20}?\b\d+\s*(?:sec|min)",

@@ -49,6 +49,7 @@ CONVENTIONS: dict[str, Order] = {
     "ug": "dmy",  # UG Registry: "Updated: 13/02/2008 09:35:15 EAT" (weppos whois.co.ug status_registered)
     "hm": "dmy",  # HMNIC: "Domain creation date: 28/04/2003" (weppos whois.registry.hm status_registered)
     "nl": "dmy",  # SIDN: "Date registered: 27-05-1999" (weppos whois.domain-registry.nl status_registered)
+    "im": "dmy",  # Isle of Man: "Expiry Date: 15/08/2026 23:59:40" (flipbit whois.nic.im found google.im)
 }
 
 # A label's own format text: `Creation Date (dd/mm/yyyy):`, `Expiry (MM.DD.YYYY)`.

@@ -19,7 +19,8 @@ from standby.probes.registration.whois_nameservers import is_nameserver_key, nam
 NO_NAME = re.compile(
     r"^(?:n/?a|none|null|not (?:available|disclosed|applicable|assigned)|-+|\.+|redacted.*)$", re.I
 )
-EXPIRY_WORDS = re.compile(r"^(?!.*\bregistrar\b).*(?:expir|paid ?(?:till|until)|valid ?(?:till|until))")
+# `有効` ("valid"): JPRS's Japanese expiry label `[有効期限]`.
+EXPIRY_WORDS = re.compile(r"^(?!.*\bregistrar\b).*(?:expir|paid ?(?:till|until)|valid ?(?:till|until)|有効)")
 # A label the tables lack that still names the creation (`Domain creation date`), never a contact's.
 CREATION_WORDS = re.compile(
     r"^(?!.*\b(?:registrar|expir|updat|modif|chang|contact|admin|tech|holder|registrant))"

@@ -50,6 +50,7 @@ EXPIRES = (
     "domain currently expires",  # .ws
     "renewal",  # IEDR `renewal:`
     "date renewal",  # .co.ca
+    "有効期限",  # JPRS's Japanese output: `[有効期限]` (expiry date)
 )
 REGISTRAR_EXPIRES = ("registrar registration expiration date",)
 
@@ -78,6 +79,7 @@ CREATED = (
     "data registrazione",
     "domain name commencement date",
     "registration",
+    "登録年月日",  # JPRS's Japanese output: `[登録年月日]` (registration date)
     "relevant dates registered on",  # Nominet, Island Networks
     "date de creation",  # JWhoisServer (.dz)
     "create date",
@@ -138,12 +140,21 @@ REGISTRANT = (
     "registrant c",
 )
 
-STATUS = ("domain status", "status", "eppstatus", "state", "registration status", "estatus del dominio")
+STATUS = (
+    "domain status",
+    "status",
+    "eppstatus",
+    "state",
+    "registration status",
+    "estatus del dominio",
+    "状態",
+)
 
 # Keys and headings under which name servers are listed; `whois_nameservers.is_nameserver_key` also
 # knows the numbered and qualified spellings (`NS 1`, `Primary Server Hostname`, `Name Server (DB)`).
 NAMESERVERS = (
     "name server",
+    "ネームサーバ",  # JPRS's Japanese output
     "name servers",
     "nameserver",
     "nameservers",

@@ -28,7 +28,7 @@ _LONGEST = 100  # characters: a longer value is prose that strayed under a name-
 _KEY = re.compile(
     r"(?:^|\s)(?:name ?servers?|nservers?|ns(?: name)?|dns(?: servers?| name)?|domain (?:name )?servers?"
     r"|(?:primary|secondary|third|fourth|fifth|sixth|seventh|eighth) server(?: hostname)?|host ?name"
-    r"|current nameservers|servidor(?:es)? de nombres?(?: de dominio)?)"
+    r"|current nameservers|servidor(?:es)? de nombres?(?: de dominio)?|ネームサーバ)"
     r"(?: hostname| information| (?:in (?:the )?listed order|listed in order))?$"
     # a name under a name-server heading: `DNS servers` then `Name....: ns4.ati.tn.`
     r"|^(?:dns servers?|name ?servers?|domain servers) (?:name|host ?name)$|^servers$"

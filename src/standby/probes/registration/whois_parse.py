@@ -27,7 +27,7 @@ from standby.probes.registration.whois_nameservers import HOST, is_nameserver_ke
 
 __all__ = ["is_rate_limited", "parse_whois"]
 
-_JPRS_STATE = re.compile(r"\((\d{4}/\d{1,2}/\d{1,2})\)")  # "[State] Connected (2026/03/31)"
+_JPRS_STATE = re.compile(r"\((\d{4}/\d{1,2}/\d{1,2})\)")  # "[State] Connected (2026/03/31)", "[状態] ..."
 _UNTIL = re.compile(r"\b(?:ok|active|paid)[ -]until\s+(\S+)", re.I)  # .ua "status: OK-UNTIL 20140903121852"
 # A registry's handle or link after the registrar's name: `(R22-LRCC)`, `R45-ME`, `( https://nic.at/... )`
 _HANDLE_SUFFIX = re.compile(r"\s*(?:\(\s*(?:R\d+-[A-Z]+|https?://[^)]*)\)|\bR\d+-[A-Z]+)\s*$")
@@ -116,7 +116,7 @@ def _expiry(fields: list[Field], order: Order | None) -> tuple[str, tuple[dateti
             ):
                 return field.line or field.value, readings
     for field in fields:
-        state = _JPRS_STATE.search(field.value) if field.key == "state" else None
+        state = _JPRS_STATE.search(field.value) if field.key in ("state", "状態") else None
         until = _UNTIL.search(field.value) if field.key in f.STATUS else None
         found = state or until
         if found and (when := parse_whois_date(found.group(1))):
