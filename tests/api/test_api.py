@@ -37,6 +37,9 @@ def test_assets_come_most_urgent_first_with_their_checks_days_left_owner_and_ale
         60,
         [],
     )
+    # A large plan's scripts ask for the most urgent ones only: the same order, the same entries.
+    assert api.get("/api/v1/assets", params={"limit": 2}).json() == assets[:2]
+    assert api.get("/api/v1/assets", params={"limit": 0}).status_code == 422
 
 
 def test_days_left_count_from_now_not_from_the_last_check(any_site: Site, api: httpx.Client) -> None:

@@ -12,6 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from standby.app.engine import Engine
 from standby.channels.models import DeliveryAttempt, Message
+from standby.engine import load
 from tests.peers.internet import FakeInternet
 from tests.web.signin import T0, Site
 
@@ -74,6 +75,23 @@ def test_scheduler_lag_is_how_overdue_the_oldest_unclaimed_monitor_is(checked: S
     assert scrape(checked)[("standby_scheduler_lag_seconds", frozenset())] == 0.0
     checked.clock.advance(timedelta(minutes=10))  # the endpoint (every 60 s) was due at T0 + 60 s
     assert scrape(checked)[("standby_scheduler_lag_seconds", frozenset())] == 540.0
+
+
+def test_the_engines_demand_capacity_headroom_and_each_workers_figures(checked: Site) -> None:
+    metrics = scrape(checked)
+    demand = 2 / 60 + 1 / 3600  # the page and the vendor every minute, the domain hourly
+    assert metrics[("standby_engine_demand_checks_per_second", frozenset())] == pytest.approx(demand)
+    assert ("standby_engine_capacity_checks_per_second", frozenset()) not in metrics  # no worker running
+    with checked.sessions.begin() as session:
+        load.report(session, {"worker": "w1", "seen_at": checked.clock.now(), "probe_processes": 2,
+                              "checks_per_second": 0.02, "start_delay_p99": 0.004, "cpu_per_check_ms": 0.5,
+                              "capacity": 2.0})  # fmt: skip
+    metrics = scrape(checked)
+    assert metrics[("standby_engine_capacity_checks_per_second", frozenset())] == 2.0
+    assert metrics[("standby_engine_headroom_ratio", frozenset())] == pytest.approx(1 - demand / 2)
+    assert metrics[("standby_engine_start_delay_seconds", labels(worker="w1"))] == 0.004
+    assert metrics[("standby_engine_cpu_per_check_seconds", labels(worker="w1"))] == 0.0005
+    assert metrics[("standby_engine_probe_processes", labels(worker="w1"))] == 2.0
 
 
 def test_outbox_depth_by_state_and_failed_deliveries_by_channel(site: Site) -> None:

@@ -46,8 +46,9 @@ async def test_a_parked_domain_pages_once_per_step_and_one_acknowledgement_stops
         with HttpPeer(tls=self_signed_context("parking.example", now=s.clock.now())) as parking:
             parking.route("/", Reply(200, "parked"))
             s.run(plan(s, parking))
-            await s.tick(0)
-            await s.tick()  # every check confirms its failure (alert_after: 2)
+            await s.tick(0)  # the domain, its certificate and the first page fail once
+            await s.tick(30)  # the second page's first look: the two pages are spread 30 s apart
+            await s.tick(60)  # every check confirms its failure (alert_after: 2), all in one pass
             alerts = s.alerts()
             assert len(alerts) == 5
             [root] = [a for a in alerts if a.root_id is None]

@@ -77,7 +77,7 @@ async def test_a_run_recorded_after_its_lease_was_taken_over_is_dropped(
     assert report.ran == 0 and report.findings == 0
 
 
-async def test_a_run_a_second_late_keeps_its_phase_and_a_long_overdue_one_counts_from_its_start(
+async def test_a_late_run_keeps_its_phase_and_one_more_than_half_an_interval_late_skips_a_slot(
     make: MakeEngine, clock: ManualClock
 ) -> None:
     engine = await make()
@@ -91,9 +91,9 @@ async def test_a_run_a_second_late_keeps_its_phase_and_a_long_overdue_one_counts
     clock.advance(timedelta(seconds=61))  # the page, due at +60 s, starts a second late
     await engine.tick()
     assert page_due() == T0 + timedelta(seconds=120)
-    clock.advance(timedelta(minutes=5))  # the engine was away: due at +120 s, it starts at +361 s
+    clock.advance(timedelta(minutes=5))  # the engine was busy: due at +120 s, it starts at +361 s
     await engine.tick()
-    assert page_due() == T0 + timedelta(seconds=361 + 60)
+    assert page_due() == T0 + timedelta(seconds=420)  # its own slot, at least half an interval on
 
 
 async def test_a_restarted_engine_takes_its_dead_predecessors_claims_back_at_once(
@@ -107,6 +107,23 @@ async def test_a_restarted_engine_takes_its_dead_predecessors_claims_back_at_onc
     engine = await make(worker="restarted")
     report = await engine.tick()  # no time has passed: the leases would still have 20 s to run
     assert report.claimed == 3 and requests_to(internet, "/demo") == 1
+
+
+async def test_after_a_pause_the_runs_a_dead_predecessor_held_run_at_once_and_the_missed_take_their_places(
+    make: MakeEngine, internet: FakeInternet, clock: ManualClock, sqlite_sessions: sessionmaker[Session]
+) -> None:
+    """Both at start: the runs missed while no engine ran are spread (engine/phase.py), the ones the
+    killed process had under way, still leased, are taken back and run at the first tick."""
+    await (await make(worker="first")).tick()  # T0: everything runs; the page and the vendor again at +60 s
+    clock.advance(timedelta(seconds=70))
+    with sqlite_sessions.begin() as session:  # the killed process had the page's run under way
+        held = update(Monitor).where(Monitor.key == "endpoint:demo-page/http")
+        session.execute(held.values(lease_owner="killed", lease_until=clock.now() + LEASE))
+    vendor = len(internet.vendor.http.requests)
+    engine = await make(worker="restarted")
+    report = await engine.tick()
+    assert report.claimed == 1 and requests_to(internet, "/demo") == 2  # the page, at once
+    assert len(internet.vendor.http.requests) == vendor  # the vendor's missed run waits for its place
 
 
 async def test_on_postgresql_a_restarted_worker_takes_back_only_its_own_claims(
@@ -145,3 +162,25 @@ async def test_a_long_run_keeps_its_short_lease_alive_and_nobody_else_runs_it(
         assert page.lease_owner == "busy" and page.lease_until is not None and page.lease_until > clock.now()
     await engine.tick()
     assert requests_to(internet, "/demo") == 1
+
+
+async def test_a_run_claimed_ahead_keeps_its_lease_while_it_waits_for_its_slot(
+    make: MakeEngine, clock: ManualClock, sqlite_sessions: sessionmaker[Session]
+) -> None:
+    """In a probe process a run claimed ahead waits for its slot; its short lease is renewed meanwhile,
+    like that of a run under way, so no other worker takes it before it has even started."""
+    await (await make(worker="first")).tick()  # T0: everything runs; the page is next due at T0 + 60 s
+    clock.advance(timedelta(seconds=25))
+    engine = await make(worker="early", ahead=timedelta(seconds=40))
+    await engine.pump()  # claims the page 35 s ahead of its slot: its run waits for it
+    page = select(Monitor).where(Monitor.key == "endpoint:demo-page/http")
+    with sqlite_sessions() as session:
+        claimed = session.scalars(page).one()
+    assert claimed.lease_owner == "early" and claimed.lease_until == clock.now() + LEASE
+    for _ in range(5):  # past the first lease's end, still before the slot
+        clock.advance(RENEW_EVERY)
+        await engine.pump()
+    with sqlite_sessions() as session:
+        waiting = session.scalars(page).one()
+    assert waiting.last_run_at == T0 and waiting.lease_owner == "early"
+    assert waiting.lease_until == clock.now() + LEASE

@@ -4,9 +4,11 @@ with each check's damped status, days left, owner and unresolved alerts."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,7 +16,7 @@ from standby.alerts.models import Alert
 from standby.api.schemas import AlertRef, AssetName, AssetOut, CheckOut, StatusName
 from standby.core.expiry import days_left
 from standby.core.status import Status
-from standby.engine.inventory import PENDING, expires_at, known_assets, rank, states_by_asset
+from standby.engine.inventory import PENDING, expires_at, glances, known_assets, rank, states_by_asset
 from standby.engine.models import CheckState
 from standby.plan.model import Plan
 from standby.web.api import Problem
@@ -43,8 +45,15 @@ def _status(value: str) -> StatusName:
     return value if value in _STATUSES else "unknown"  # type: ignore[return-value]
 
 
-def all_assets(session: Session, *, plan: Plan, now: datetime, only: str | None = None) -> list[AssetOut]:
-    states = states_by_asset(session, only=only)
+def all_assets(
+    session: Session,
+    *,
+    plan: Plan,
+    now: datetime,
+    only: str | None = None,
+    among: Collection[str] | None = None,
+) -> list[AssetOut]:
+    states = states_by_asset(session, only=only, among=among)
     alerts: dict[str, list[AlertRef]] = defaultdict(list)
     query_alerts = select(Alert).where(Alert.state != "resolved").order_by(Alert.id)
     for alert in session.scalars(query_alerts if only is None else query_alerts.where(Alert.asset == only)):
@@ -52,7 +61,9 @@ def all_assets(session: Session, *, plan: Plan, now: datetime, only: str | None 
     names = {p.id: p.name or p.id for p in plan.people}
     out = []
     for asset, (kind, target, owner) in (
-        (name, (a.kind, a.target, a.owner)) for name, a in known_assets(plan, states, only=only).items()
+        (name, (a.kind, a.target, a.owner))
+        for name, a in known_assets(plan, states, only=only).items()
+        if among is None or name in among
     ):
         checks = [_check(s, now) for s in states.get(asset, [])]
         worst = max(checks, key=lambda c: rank(c.status), default=None)
@@ -76,10 +87,23 @@ def all_assets(session: Session, *, plan: Plan, now: datetime, only: str | None 
 
 
 @router.get("/assets", summary="Every asset, most urgent first")
-def list_assets(request: Request) -> list[AssetOut]:
+def list_assets(
+    request: Request,
+    limit: Annotated[int | None, Query(ge=1, le=10_000, description="only the most urgent ones")] = None,
+) -> list[AssetOut]:
     ctx = context(request)
+    plan, now = ctx.plan(), ctx.clock.now()
     with ctx.sessions() as session:
-        return all_assets(session, plan=ctx.plan(), now=ctx.clock.now())
+        if limit is None:
+            return all_assets(session, plan=plan, now=now)
+        glance = glances(session, plan)  # ordered at a glance; only the first `limit` are built
+
+        def urgency(name: str) -> tuple[int, int, str]:
+            g = glance[name]
+            left = days_left(g.expires, now) if g.expires else None
+            return -rank(g.status), left if left is not None else _NEVER, name
+
+        return all_assets(session, plan=plan, now=now, among=set(sorted(glance, key=urgency)[:limit]))
 
 
 @router.get(

@@ -29,6 +29,7 @@ from standby.alerts.models import Alert
 from standby.channels.models import STATES, DeliveryAttempt, Message
 from standby.core.expiry import days_left
 from standby.core.status import Status
+from standby.engine.load import health
 from standby.engine.models import CheckState, FindingRecord, Monitor
 from standby.web.app import context
 
@@ -46,7 +47,7 @@ class StoreCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         with self.sessions() as session:
             found = [*self._checks(session), self._durations(session), *self._delivery(session)]
-            found += [self._lag(session), self._alerts(session)]
+            found += [self._lag(session), *self._engine(session), self._alerts(session)]
         yield from found
 
     def _checks(self, session: Session) -> list[Metric]:
@@ -124,6 +125,45 @@ class StoreCollector(Collector):
         return GaugeMetricFamily(
             "standby_scheduler_lag_seconds", "how overdue the oldest unclaimed due monitor is", value=lag
         )
+
+    def _engine(self, session: Session) -> list[Metric]:
+        """The plan's demand against the capacity of the workers seen lately (engine/load.py); a figure
+        not measured yet (too few runs) is left out rather than shown as 0."""
+        found = health(session, self.now)
+        out: list[Metric] = [
+            GaugeMetricFamily(
+                "standby_engine_demand_checks_per_second",
+                "checks a second the plan asks for (each active monitor once per interval)",
+                value=found.demand,
+            )
+        ]
+        if found.capacity is not None and found.headroom is not None:
+            out.append(GaugeMetricFamily(
+                "standby_engine_capacity_checks_per_second",
+                "checks a second the running workers could start on time (estimated from CPU per check)",
+                value=found.capacity,
+            ))  # fmt: skip
+            out.append(GaugeMetricFamily(
+                "standby_engine_headroom_ratio",
+                "share of that capacity still free: 1 - demand / capacity (below 0: falling behind)",
+                value=found.headroom,
+            ))  # fmt: skip
+        per = {
+            "checks_per_second": ("checks started a second, over the last minute", "checks_per_second"),
+            "start_delay_seconds": ("how late checks started after their time (99th percentile, last minute)",
+                                    "start_delay_p99"),
+            "cpu_per_check_seconds": ("CPU per check of the worker and its probe processes",
+                                      "cpu_per_check_ms"),
+            "probe_processes": ("processes that run its checks (0: the worker's own)", "probe_processes"),
+        }  # fmt: skip
+        for name, (help_text, column) in per.items():
+            family = GaugeMetricFamily(f"standby_engine_{name}", help_text, labels=["worker"])
+            for worker in found.workers:
+                value = getattr(worker, column)
+                if value is not None:
+                    family.add_metric([worker.worker], value / 1000 if column.endswith("_ms") else value)
+            out.append(family)
+        return out
 
     def _alerts(self, session: Session) -> Metric:
         family = GaugeMetricFamily("standby_alerts", "unresolved alerts", labels=["state", "severity"])

@@ -18,6 +18,16 @@ PlanArgument = Annotated[Path, typer.Argument(help="The plan file; edits are pic
 WorkerOption = Annotated[
     str | None, typer.Option("--worker-id", help="Name for this process in leases (default: host:pid).")
 ]
+ProbesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--probes",
+        min=0,
+        max=256,
+        help="Processes that run the checks (default: one per core; 0: in this process).",
+    ),
+]
+AHEAD = 2.0  # seconds: monitors are claimed this far ahead of their slots, so each run starts on time
 
 
 def _run(
@@ -26,10 +36,13 @@ def _run(
     worker_id: str | None,
     listen: tuple[str, int] | None,
     *,
+    probes: int | None = None,
     web_only: bool = False,
 ) -> None:
     import asyncio
     import contextlib
+    import os
+    from datetime import timedelta
 
     from standby.app.engine import Engine
     from standby.app.monitors import serve_jobs
@@ -46,7 +59,9 @@ def _run(
         if sock is not None:
             held.callback(sock.close)
         configure_logging()
-        engine = Engine(plan, sessions, worker=worker_id, monitors=serve_jobs)
+        count = (os.cpu_count() or 1) if probes is None else probes
+        ahead = timedelta(seconds=AHEAD)
+        engine = Engine(plan, sessions, worker=worker_id, monitors=serve_jobs, probes=count, ahead=ahead)
         asyncio.run(run(engine, sessions, listen=sock, web_only=web_only))
 
 
@@ -56,6 +71,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address the web app listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port of the web app (acknowledgement links).")] = 8400,
     worker_id: WorkerOption = None,
+    probes: ProbesOption = None,
     web_only: Annotated[
         bool,
         typer.Option("--web-only", help="Only the web app; checks run in another `standby serve --no-web`."),
@@ -68,10 +84,12 @@ def serve(
     stopped (Ctrl-C or SIGTERM). Migrates the database first."""
     if web_only and no_web:
         raise StandbyError("--web-only and --no-web together would run nothing: choose one")
-    _run(plan, db, worker_id, None if no_web else (host, port), web_only=web_only)
+    _run(plan, db, worker_id, None if no_web else (host, port), probes=probes, web_only=web_only)
 
 
-def worker(plan: PlanArgument, db: DbOption = None, worker_id: WorkerOption = None) -> None:
+def worker(
+    plan: PlanArgument, db: DbOption = None, worker_id: WorkerOption = None, probes: ProbesOption = None
+) -> None:
     """Share the work of `standby serve` from another process (PostgreSQL only), without the web app."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
@@ -88,7 +106,7 @@ def worker(plan: PlanArgument, db: DbOption = None, worker_id: WorkerOption = No
             "standby worker shares the work with other processes through PostgreSQL; with SQLite only "
             "one process may run: use `standby serve` alone, or give --db postgresql://…"
         )
-    _run(plan, db, worker_id, None)
+    _run(plan, db, worker_id, None, probes=probes)
 
 
 def register(app: typer.Typer) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,6 +31,8 @@ class Engine(runner.Engine):
         clock: Clock | None = None,
         worker: str | None = None,
         capacity: int | None = None,
+        probes: int = 0,
+        ahead: timedelta = timedelta(0),
         on_state_change: StateChange | None = None,
         monitors: Callable[[Plan], list[Job]] = jobs_for,
         rng: random.Random | None = None,
@@ -45,6 +48,8 @@ class Engine(runner.Engine):
             clock=clock,
             worker=worker,
             capacity=capacity,
+            probes=probes,
+            ahead=ahead,
             monitors=monitors,
             rng=rng,
         )

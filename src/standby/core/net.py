@@ -26,6 +26,7 @@ import httpcore
 import httpx
 
 from standby import __version__
+from standby.core.http import HttpAnswer, HttpClient
 from standby.core.local import (
     LocalError,
     dns_words,
@@ -38,6 +39,7 @@ from standby.core.local import (
 from standby.core.tls import trust_context
 
 USER_AGENT = f"standby/{__version__} (+https://github.com/standby-monitor/standby)"
+MAX_BODY = 1 << 20  # bytes of a body read: enough for any page or API answer, bounded for a runaway one
 
 
 @dataclass(frozen=True)
@@ -184,12 +186,30 @@ class Network:
             raise no_network(f"{host}:{port}", last) from last
         raise ConnectionError(f"cannot connect to {host}:{port}: {describe(last)}") from last
 
-    def http(self, *, follow_redirects: bool = False, verify: bool = True) -> httpx.AsyncClient:
-        """A new HTTP client that resolves and trusts the way the plan says; the caller closes it.
+    @cached_property
+    def _http(self) -> HttpClient:
+        return HttpClient(self.addresses, self.ssl_context, self.timeout, USER_AGENT)
 
-        One per request, on purpose: a kept-alive connection would hide a moved delegation from a web
-        check, and httpcore's pool scans every connection for every queued request (quadratic in the
-        concurrency: 3x slower on bench/check_throughput.py than a client per request)."""
+    async def fetch(
+        self,
+        url: str,
+        *,
+        method: str = "GET",
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        follow_redirects: bool = True,
+        limit: int = MAX_BODY,
+    ) -> HttpAnswer:
+        """One HTTP request on a fresh connection (core/http.py), its body read up to `limit` bytes.
+        Raises httpx.HTTPError subclasses; the caller holds the `slot`."""
+        return await self._http.fetch(
+            url, method=method, headers=headers, body=body, follow_redirects=follow_redirects, limit=limit
+        )
+
+    def http(self, *, follow_redirects: bool = False, verify: bool = True) -> httpx.AsyncClient:
+        """An httpx client that resolves and trusts the way the plan says, for the platforms' API
+        clients (Marketo, HubSpot, webhooks: JSON bodies, streamed downloads); the caller closes it.
+        Checks use `fetch` instead: the lean path, a fresh connection per check."""
         return httpx.AsyncClient(
             transport=_Transport(self, verify),
             timeout=httpx.Timeout(self.timeout),
@@ -198,7 +218,9 @@ class Network:
         )
 
     async def aclose(self) -> None:
-        """Nothing to close today: every HTTP client belongs to the call that made it."""
+        """Close the HTTP session, if one was opened (its connections close after each request)."""
+        if "_http" in self.__dict__:  # not built just to be closed (it reads the trust, which may fail)
+            await self._http.aclose()
 
 
 _ERRNO_WORDS = {

@@ -3,7 +3,7 @@ owner and open alerts; and the expiry dates the timeline draws. Plain values, fr
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import quote
@@ -17,8 +17,9 @@ from standby.alerts import renewals
 from standby.alerts.models import Alert, Renewal
 from standby.core.expiry import days_left
 from standby.dashboard.timeline import Expiry, timeline
-from standby.engine.inventory import PENDING, Asset, expires_at, known_assets, states_by_asset
+from standby.engine.inventory import PENDING, Asset, expires_at, glances, states_by_asset
 from standby.engine.inventory import rank as status_rank
+from standby.engine.load import health
 
 __all__ = ["PENDING", "AssetRow", "asset_href", "make_row", "overview", "status_rank"]
 from standby.engine.models import CheckState
@@ -52,12 +53,20 @@ class AssetRow:
     renewal: str = ""  # domains: "renewal unverified", or "auto-renew verified at the registrar"
 
 
+PAGE = 200  # assets a page of the overview shows: a page of a large plan stays quick to draw
+
+
 @dataclass(frozen=True)
 class Overview:
-    rows: list[AssetRow]
+    rows: list[AssetRow]  # the page's (all, when no page was asked for)
     expiries: list[Expiry]
     chart: Markup  # the expiry timeline
     counts: dict[str, int]  # status -> how many assets
+    engine_warning: str | None  # the engine is falling behind, or about to (engine/load.py)
+    page: int = 1
+    pages: int = 1
+    total: int = 0  # assets in all
+    per_page: int = PAGE
 
 
 def live_alerts(session: Session) -> dict[str, list[Alert]]:
@@ -119,20 +128,42 @@ def renewal_note(name: str, asset: Asset, states: list[CheckState], plan: Plan) 
     return ""
 
 
-def overview(session: Session, *, plan: Plan, now: datetime) -> Overview:
-    states, alerts = states_by_asset(session), live_alerts(session)
+def overview(session: Session, *, plan: Plan, now: datetime, page: int | None = None) -> Overview:
+    """Every asset, most urgent first; with `page`, only that page's rows are built (the order and
+    the counts still cover them all, read at a glance: `glances`)."""
+    glance = glances(session, plan)
+
+    def urgency(name: str) -> tuple[int, int, str]:
+        g = glance[name]
+        left = days_left(g.expires, now) if g.expires else None
+        return -status_rank(g.observed), left if left is not None else 1 << 30, label(name)
+
+    order = sorted(glance, key=urgency)
+    pages = max(1, -(-len(order) // PAGE))
+    number = min(max(page or 1, 1), pages)
+    shown = order if page is None else order[(number - 1) * PAGE : number * PAGE]
+    states = states_by_asset(session, among=None if page is None else shown)
+    alerts = live_alerts(session)
     rows = [
-        make_row(name, asset, states.get(name, []), plan=plan, alerts=alerts.get(name, []), now=now)
-        for name, asset in known_assets(plan, states).items()
+        make_row(
+            name, glance[name].asset, states.get(name, []), plan=plan, alerts=alerts.get(name, []), now=now
+        )
+        for name in shown
     ]
-    rows.sort(
-        key=lambda r: (-status_rank(r.status), r.days_left if r.days_left is not None else 1 << 30, r.label)
-    )
-    counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        counts[row.status] += 1
-    dates = expiries(session, states, plan=plan, now=now)
-    return Overview(rows, dates, timeline(dates, today=today(plan, now)), dict(counts))
+    counts = Counter(glance[name].observed for name in order)
+    dates = expiries(session, expiring(session), plan=plan, now=now)
+    chart = timeline(dates, today=today(plan, now))
+    warning = health(session, now).warning
+    return Overview(rows, dates, chart, dict(counts), warning, number, pages if page else 1, len(order))
+
+
+def expiring(session: Session) -> dict[str, list[CheckState]]:
+    """The check states that reported an expiry, by asset (the timeline's)."""
+    query = select(CheckState).where(CheckState.details["expires_at"].as_string().is_not(None))
+    found: dict[str, list[CheckState]] = defaultdict(list)
+    for state in session.scalars(query.order_by(CheckState.asset, CheckState.check)):
+        found[state.asset].append(state)
+    return found
 
 
 def expiries(

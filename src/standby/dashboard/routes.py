@@ -36,11 +36,11 @@ def _page(
 
 
 @router.get("/")
-def overview_page(request: Request) -> Response:
+def overview_page(request: Request, page: int = 1) -> Response:
     ctx = context(request)
     plan, now = ctx.plan(), ctx.clock.now()
     with ctx.sessions() as session:
-        found = overview(session, plan=plan, now=now)
+        found = overview(session, plan=plan, now=now, page=page)
         return _page(request, session, "dashboard/overview.html", section="overview", found=found, plan=plan)
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from standby.core.status import Finding
@@ -57,40 +58,67 @@ def state_key(asset: str, check: str) -> str:
     return f"{asset}|{check}"
 
 
-def states_for(session: Session, findings: list[Finding], *, now: datetime) -> dict[str, CheckState]:
-    """The check states the findings are about, by key; a check seen for the first time gets a new
-    state (ok, added to the session)."""
-    keys = {state_key(f.asset, f.check) for f in findings}
-    found = {s.key: s for s in session.scalars(select(CheckState).where(CheckState.key.in_(keys)))}
-    for key in keys - found.keys():
-        found[key] = CheckState(key=key, status=OK, since=now, observed=OK, streak=0, alert_id=None)
-        session.add(found[key])
-    return found
+_STATE = (CheckState.id, CheckState.key, CheckState.status, CheckState.observed, CheckState.streak,
+          CheckState.streak_since, CheckState.since)  # fmt: skip
+_READ = select(*_STATE).where(CheckState.key.in_(bindparam("keys", expanding=True)))
+_WRITTEN = ("monitor", "asset", "kind", "check", "target", "owner", "summary", "details", "observed",
+            "observed_at", "status", "streak", "streak_since", "since")  # fmt: skip
+_WRITE = (
+    update(CheckState)
+    .where(CheckState.id == bindparam("b_id"))
+    .values({name: bindparam(f"b_{name}") for name in _WRITTEN})
+)
 
 
-def observe(
-    state: CheckState, finding: Finding, *, monitor: str, now: datetime, alert_after: int, recover_after: int
-) -> str | None:
-    """Apply one finding to its state. Returns the previous status when the confirmed status changed,
-    else None; `state.summary` and `details` are the latest finding's either way."""
-    previous = state.status
-    step = damp(
-        status=state.status,
-        last=state.observed,
-        streak=state.streak,
-        streak_since=state.streak_since,
-        new=finding.status.value,
-        at=now,
-        alert_after=alert_after,
-        recover_after=recover_after,
-    )
-    state.monitor, state.asset, state.kind, state.check = monitor, finding.asset, finding.kind, finding.check
-    state.target, state.owner = finding.target, finding.owner
-    state.summary, state.details = finding.summary, dict(finding.details)
-    state.observed, state.observed_at = finding.status.value, now
-    state.status, state.streak = step.status, step.streak
-    state.streak_since = None if step.changed else step.streak_since
-    if not step.changed:
-        return None
-    state.since = step.streak_since or now
-    return previous
+def observe_all(
+    session: Session,
+    seen: list[tuple[Finding, str, datetime]],
+    *,
+    now: datetime,
+    alert_after: int,
+    recover_after: int,
+) -> tuple[list[tuple[CheckState, str]], dict[str, dict[str, Any]]]:
+    """Apply each (finding, the monitor key that made it, when it was observed) to its check's state,
+    in order: one query to read the states, one statement per kind of write. A check seen for the
+    first time gets a new state (ok since `now`). Returns (state, previous status) for each confirmed
+    change, the states loaded into the session for the subscribers; and every check's state after
+    the batch as a row (its columns by name), by `state_key`."""
+    keys = {state_key(f.asset, f.check) for f, _, _ in seen}
+    found = session.connection().execute(_READ, {"keys": list(keys)})
+    rows: dict[str, dict[str, Any]] = {row.key: dict(row._mapping) for row in found}
+    previous: dict[str, str] = {}
+    for finding, monitor, at in seen:
+        key = state_key(finding.asset, finding.check)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = {"id": None, "key": key, "status": OK, "observed": OK, "streak": 0,
+                               "streak_since": None, "since": now, "alert_id": None}  # fmt: skip
+        step = damp(
+            status=row["status"], last=row["observed"], streak=row["streak"],
+            streak_since=row["streak_since"], new=finding.status.value, at=at,
+            alert_after=alert_after, recover_after=recover_after,
+        )  # fmt: skip
+        if step.changed:
+            previous.setdefault(key, row["status"])
+            row["since"] = step.streak_since or at
+        row.update(
+            monitor=monitor, asset=finding.asset, kind=finding.kind, check=finding.check,
+            target=finding.target, owner=finding.owner, summary=finding.summary,
+            details=dict(finding.details), observed=finding.status.value, observed_at=at,
+            status=step.status, streak=step.streak, streak_since=None if step.changed else step.streak_since,
+        )  # fmt: skip
+    known = [
+        {"b_id": row["id"], **{f"b_{name}": row[name] for name in _WRITTEN}}
+        for row in rows.values()
+        if row["id"] is not None
+    ]
+    new = [{k: v for k, v in row.items() if k != "id"} for row in rows.values() if row["id"] is None]
+    if known:
+        session.connection().execute(_WRITE, known)
+    if new:
+        session.connection().execute(insert(CheckState), new)
+    changed = {key: was for key, was in previous.items() if rows[key]["status"] != was}
+    if not changed:
+        return [], rows
+    states = {s.key: s for s in session.scalars(select(CheckState).where(CheckState.key.in_(changed)))}
+    return [(states[key], was) for key, was in changed.items()], rows

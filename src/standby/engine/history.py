@@ -28,7 +28,7 @@ def record(session: Session, seen: Iterable[tuple[Finding, datetime]]) -> int:
         for f, at in seen
     ]
     if rows:
-        session.execute(insert(FindingRecord), rows)
+        session.connection().execute(insert(FindingRecord), rows)
     return len(rows)
 
 

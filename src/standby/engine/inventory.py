@@ -5,10 +5,11 @@ list assets the same way because both read them from here."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from standby.engine.models import CheckState
@@ -30,12 +31,53 @@ class Asset:
     owner: str | None
 
 
-def states_by_asset(session: Session, *, only: str | None = None) -> dict[str, list[CheckState]]:
+def states_by_asset(
+    session: Session, *, only: str | None = None, among: Collection[str] | None = None
+) -> dict[str, list[CheckState]]:
+    """The check states of every asset (or `only` one, or those `among` a page of them)."""
     query = select(CheckState).order_by(CheckState.asset, CheckState.check)
+    if only is not None:
+        query = query.where(CheckState.asset == only)
+    if among is not None:
+        query = query.where(CheckState.asset.in_(bindparam("among", list(among), expanding=True)))
     found: dict[str, list[CheckState]] = defaultdict(list)
-    for state in session.scalars(query if only is None else query.where(CheckState.asset == only)):
+    for state in session.scalars(query):
         found[state.asset].append(state)
     return found
+
+
+@dataclass(frozen=True)
+class Glance:
+    """What ordering an asset needs, read without loading its checks: the worst of their latest
+    observations and of their damped statuses, and the soonest expiry any of them reported."""
+
+    asset: Asset
+    observed: str
+    status: str
+    expires: datetime | None
+
+
+def glances(session: Session, plan: Plan) -> dict[str, Glance]:
+    """Every known asset (the plan's, then those only the store holds) at a glance: one query of
+    plain columns, so a page of a 25,000-asset plan orders them all without building 25,000 rows."""
+    expiry = CheckState.details["expires_at"].as_string()
+    query = select(CheckState.asset, CheckState.kind, CheckState.target, CheckState.owner,
+                   CheckState.observed, CheckState.status, expiry)  # fmt: skip
+    seen: dict[str, Glance] = {}
+    for name, kind, target, owner, observed, status, raw in session.execute(query):
+        expires = datetime.fromisoformat(raw) if raw else None
+        was = seen.get(name)
+        if was is None:
+            seen[name] = Glance(Asset(kind, target, owner), observed, status, expires)
+            continue
+        soonest = min((e for e in (was.expires, expires) if e is not None), default=None)
+        seen[name] = Glance(
+            was.asset, max(was.observed, observed, key=rank), max(was.status, status, key=rank), soonest
+        )
+    out = {p.id: seen.pop(p.id, Glance(Asset(p.kind, p.target, p.owner), PENDING, PENDING, None))
+           for p in plan.assets()}  # fmt: skip
+    out.update(seen)
+    return out
 
 
 def known_assets(

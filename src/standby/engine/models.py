@@ -27,6 +27,7 @@ class Monitor(Base):
     interval_seconds: Mapped[int]
     active: Mapped[bool] = mapped_column(Boolean, default=True)  # false once removed from the plan
     next_run_at: Mapped[datetime]
+    phase_ms: Mapped[int | None]  # its place in the interval (engine/phase.py); None until synced
     last_run_at: Mapped[datetime | None]
     lease_owner: Mapped[str | None] = mapped_column(String(255))
     lease_until: Mapped[datetime | None]
@@ -69,6 +70,23 @@ class FindingRecord(Base):
     summary: Mapped[str] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     observed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class EngineWorker(Base):
+    """What each engine process last measured of itself (engine/load.py), for /metrics and the
+    dashboard: how many checks it starts, how late, at what cost, and how many it could. None: too
+    few runs lately to tell."""
+
+    __tablename__ = "engine_worker"
+
+    id: Mapped[intpk]
+    worker: Mapped[str] = mapped_column(String(255), unique=True)
+    seen_at: Mapped[datetime]
+    probe_processes: Mapped[int]  # 0: probes run in the engine's own process
+    checks_per_second: Mapped[float]  # runs started, over the last window
+    start_delay_p99: Mapped[float]  # seconds after their slot that runs started (99th percentile)
+    cpu_per_check_ms: Mapped[float | None]  # CPU of the engine and its probe processes, per run
+    capacity: Mapped[float | None]  # runs per second it could start on time (estimated from its CPU)
 
 
 class PlanLoad(Base):

@@ -4,10 +4,11 @@ the tick jobs (escalation steps, renewal reminders...), deliver the outbox — a
 about once a second until told to stop. Which subscribers and jobs, in which order, is the wiring's
 choice (standby/app/subscribers.py): the engine imports no feature.
 
-Probes run on the event loop through one long-lived ProbeContext (its memo outlives ticks). Database
-work runs in threads: it blocks, and the web app shares the loop. In `run_forever` probes and delivery
-run in the background and a tick records whatever has finished, so one slow endpoint never holds up
-the others; `tick()` alone waits for everything it started, which is what tests want.
+Probes run in probe processes (engine/pool.py) or on the engine's own event loop (engine/probing.py),
+each with one long-lived ProbeContext (its memo outlives ticks). Database work runs in threads: it
+blocks, and the web app shares the loop. In `run_forever` probes and delivery run in the background
+and a tick records whatever has finished, so one slow endpoint never holds up the others; `tick()`
+alone waits for everything it started, which is what tests want.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import os
 import random
 import socket
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -28,15 +29,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from standby.channels.sender import Sender
 from standby.core.clock import Clock, SystemClock
-from standby.core.status import Finding
-from standby.engine import restart, sight, upkeep
+from standby.engine import load, restart, sight, upkeep
 from standby.engine.planfile import PlanFile, Reload
-from standby.engine.recorder import Done, outcome, record_runs, timed
+from standby.engine.pool import ProbePool
+from standby.engine.probing import LocalProbes, Probes, next_context
+from standby.engine.recorder import Done, proves_checks, record_runs
 from standby.engine.reload import apply_reload
-from standby.engine.scheduler import RENEW_EVERY, Claim, claim_due, lease_for, release, renew, run_limit
+from standby.engine.runs import Ran
+from standby.engine.scheduler import RENEW_EVERY, Claim, claim_due, lease_for, release, renew, respread
 from standby.engine.subscribers import Reclaim, SightChange, StateChange, TickJob, in_order, sight_in_order
 from standby.plan.model import Plan
-from standby.probes.context import ProbeContext, make_context
+from standby.probes.context import ProbeContext
 from standby.probes.run import Job, jobs_for
 from standby.probes.sight import Sight, look
 
@@ -62,9 +65,7 @@ class TickReport:
 class _Run:
     claim: Claim
     job: Job
-    started: datetime
-    ctx: ProbeContext
-    task: asyncio.Task[list[Finding]]
+    future: asyncio.Future[Ran]
 
 
 def default_worker() -> str:
@@ -84,9 +85,13 @@ class Engine:
         clock: Clock | None = None,
         worker: str | None = None,
         capacity: int | None = None,
+        probes: int = 0,
+        ahead: timedelta = timedelta(0),
         monitors: Callable[[Plan], list[Job]] = jobs_for,
         rng: random.Random | None = None,
     ) -> None:
+        """`probes`: probe processes (0: probe on this event loop); `ahead`: how far ahead of their
+        slots monitors are claimed, so that each run starts at its slot (real clock only)."""
         self.plan_file = PlanFile(plan)
         self.sessions = sessions
         self.clock = clock or SystemClock()
@@ -95,14 +100,21 @@ class Engine:
         self._tick_jobs = tuple(jobs)
         self._reclaims = tuple(reclaims)
         self._on_sight = sight_in_order(sight)
+        self._ctx: ProbeContext | None = None  # the self-check's, in this process (probes/sight.py)
         self._look: tuple[datetime, asyncio.Task[Sight]] | None = None  # the self-check in flight
         self._seen: tuple[datetime, Sight] | None = None  # the latest finished one, and when it began
         self._capacity = capacity
         self._monitors = monitors  # the wiring passes every feature's probe jobs (app/monitors.py)
+        self._ahead = ahead
+        self._probes: Probes = (
+            ProbePool(probes, self.clock, monitors) if probes else LocalProbes(self.clock, monitors)
+        )
+        self._meter = load.Meter(probes)
+        self._beat = -float("inf")  # loop time of the last heartbeat
+        self._claimed_at = -float("inf")  # loop time of the last claim
         self._started = False
         self._jobs: dict[str, Job] = {}
-        self._ctx: ProbeContext | None = None
-        self._retired: list[ProbeContext] = []
+        self._recheck: set[str] = set()  # monitors whose next run shows the checks a new plan makes
         self._senders: dict[str, Sender] = {}
         self._rng = rng  # the outbox's retry jitter; a test injects its own to fix the retry schedule
         self._runs: list[_Run] = []
@@ -128,8 +140,14 @@ class Engine:
         self._started = True
         now = self.clock.now()
         await self._reload(found, now)
+        # Runs missed while no engine ran take their places (only free monitors move); then the runs a
+        # dead predecessor had under way, still leased, are taken back and run at once.
+        moved = await asyncio.to_thread(self._in_transaction, lambda s: respread(s, now=now))
+        if moved:
+            log.info("%d monitors missed their runs while no engine ran; they run at their places", moved)
         reclaim = lambda s: restart.reclaim(s, worker=self.worker, now=now, also=self._reclaims)  # noqa: E731
-        await asyncio.to_thread(self._in_transaction, reclaim)  # a dead predecessor's claims, at once
+        await asyncio.to_thread(self._in_transaction, reclaim)
+        self._meter.sample(self._probes.cpu_seconds())
 
     async def tick(self, *, wait: bool = True) -> TickReport:
         """One whole pass. With `wait`, it waits for the runs it starts and records them too."""
@@ -151,9 +169,14 @@ class Engine:
         self._start_look(now)
         await self._record(report)
         await self._renew(now)
-        await self._claim(report, now)
+        # Claims made ahead need not be made every pump: a quarter of the way ahead keeps every run
+        # claimed before its slot, at a fraction of the transactions (they were most of an idle cost).
+        loop = asyncio.get_running_loop()
+        if found is not None or loop.time() - self._claimed_at >= self._ahead.total_seconds() / 4:
+            self._claimed_at = loop.time()
+            await self._claim(report, now)
         if wait:
-            await asyncio.gather(*(r.task for r in self._runs), return_exceptions=True)
+            await asyncio.gather(*(r.future for r in self._runs), return_exceptions=True)
             await self._record(report)
             await self._looked(wait=True)
         return report
@@ -164,6 +187,7 @@ class Engine:
         for job in self._tick_jobs:
             report.jobs[job.name] = await self._due(job, plan, now)
         report.messages = await self._deliver(wait)
+        await self._heartbeat(now)
         if self._pruned_at is None or now - self._pruned_at >= upkeep.PRUNE_EVERY:
             self._pruned_at = now
             retention = plan.settings.retention
@@ -197,8 +221,9 @@ class Engine:
     async def close(self) -> None:
         """Stop: cancel probes in flight and give their leases back; let a delivery in progress end."""
         for run in self._runs:
-            run.task.cancel()
-        await asyncio.gather(*(r.task for r in self._runs), return_exceptions=True)
+            run.future.cancel()
+        await self._probes.aclose()
+        await asyncio.gather(*(r.future for r in self._runs), return_exceptions=True)
         if self._look is not None:
             self._look[1].cancel()
             await asyncio.gather(self._look[1], return_exceptions=True)
@@ -209,9 +234,11 @@ class Engine:
             await asyncio.to_thread(self._in_transaction, lambda s: release(s, claims, worker=self.worker))
         if self._delivery is not None:
             await asyncio.gather(self._delivery, return_exceptions=True)
-        for ctx in [*self._retired, *([self._ctx] if self._ctx else [])]:
-            await ctx.net.aclose()
-        self._retired, self._ctx = [], None
+        if self._ctx is not None:
+            await self._ctx.net.aclose()
+            self._ctx = None
+        if self._started:
+            await asyncio.to_thread(self._in_transaction, lambda s: load.forget(s, self.worker))
 
     # -- the steps of a tick -------------------------------------------------------------------
 
@@ -227,20 +254,22 @@ class Engine:
         if found.plan is None:
             return
         self._jobs = {job.key: job for job in jobs}
-        self._senders = upkeep.senders_for(found.plan.settings, first=self._ctx is None)
-        fresh = make_context(found.plan, self.clock)
-        old = self._ctx
-        if old is not None:
-            self._retired.append(old)
-            if old.settings == fresh.settings:
-                fresh = replace(old, net=fresh.net)  # keeps the memo: the registry answers stay good
-        self._ctx = fresh
+        self._recheck = set(self._jobs)
+        self._senders = upkeep.senders_for(found.plan.settings, first=not self._senders)
+        await self._probes.load(found.plan)
+        old, self._ctx = self._ctx, next_context(self._ctx, found.plan, self.clock)
+        if old is not None:  # a self-check in flight on it needs no HTTP session: Network.aclose
+            await old.net.aclose()
 
     async def _claim(self, report: TickReport, now: datetime) -> None:
-        lease, limit = lease_for(self.plan.settings), self.capacity - len(self._runs)
+        """Claim what is due (or due within `ahead`) and hand each run to the probes with its slot. Runs
+        waiting for their slot do not count against the capacity; runs under way do."""
+        under_way = sum(1 for r in self._runs if r.claim.due <= now)
+        lease, limit = lease_for(self.plan.settings), self.capacity - under_way
+        ahead = self._ahead
         claims = await asyncio.to_thread(
             self._in_transaction,
-            lambda s: claim_due(s, worker=self.worker, now=now, limit=limit, lease=lease),
+            lambda s: claim_due(s, worker=self.worker, now=now, limit=limit, lease=lease, ahead=ahead),
         )
         unknown = [c for c in claims if c.key not in self._jobs]
         if unknown:  # another worker runs a different plan version; leave these to it
@@ -249,16 +278,13 @@ class Engine:
                 log.warning("monitors not in this worker's plan, left to others: %s", ", ".join(sorted(new)))
                 self._foreign |= new
             await asyncio.to_thread(self._in_transaction, lambda s: release(s, unknown, worker=self.worker))
-        assert self._ctx is not None
-        cutoff = run_limit(self.plan.settings)
         for claim in claims:
             job = self._jobs.get(claim.key)
             if job is not None:
-                task = asyncio.create_task(timed(job, self._ctx, cutoff))
-                self._runs.append(_Run(claim, job, now, self._ctx, task))
+                self._runs.append(_Run(claim, job, self._probes.submit(job, claim.due)))
                 report.claimed += 1
         if claims:
-            report.lag = now - min(c.due for c in claims)
+            report.lag = max(timedelta(0), now - min(c.due for c in claims))
 
     async def _renew(self, now: datetime) -> None:
         """Keep the leases of runs in flight alive (they are short: a dead worker's lapse in seconds)."""
@@ -271,28 +297,46 @@ class Engine:
         )
 
     async def _record(self, report: TickReport) -> None:
-        finished = [r for r in self._runs if r.task.done()]
+        finished = [r for r in self._runs if r.future.done() and not r.future.cancelled()]
         if not finished:
             return
-        self._runs = [r for r in self._runs if not r.task.done()]
-        limit = run_limit(self.plan.settings)
-        done = [Done(r.claim, r.job, r.started, outcome(r.job, r.task, limit)) for r in finished]
+        self._runs = [r for r in self._runs if not r.future.done()]
+        done = [Done(r.claim, r.job, *r.future.result()) for r in finished]
+        for d in done:
+            self._meter.started(d.claim.due, d.started)
         local = [d.started for d in done if any(f.details.get("local") for f in d.findings)]
         seeing = await self._seeing(min(local)) if local else True
-        hook, plan, now = self._on_state_change, self.plan, self.clock.now()
+        hook, plan, now, recheck = self._on_state_change, self.plan, self.clock.now(), self._recheck
         ran, findings, changes = await asyncio.to_thread(
             self._in_transaction,
             lambda s: record_runs(
-                s, done, worker=self.worker, plan=plan, on_state_change=hook, now=now, seeing=seeing
+                s,
+                done,
+                worker=self.worker,
+                plan=plan,
+                on_state_change=hook,
+                now=now,
+                recheck=recheck,
+                seeing=seeing,
             ),
         )
+        self._recheck -= {d.job.key for d in done if proves_checks(d)}
         report.ran += ran
         report.findings += findings
         report.changes += changes
-        for ctx in list(self._retired):
-            if not any(r.ctx is ctx for r in self._runs):
-                self._retired.remove(ctx)
-                await ctx.net.aclose()
+
+    async def _heartbeat(self, now: datetime) -> None:
+        """Every HEARTBEAT, write what this worker measured of itself (engine/load.py)."""
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._beat < load.HEARTBEAT.total_seconds():
+            return
+        self._beat = loop.time()
+        self._meter.sample(self._probes.cpu_seconds())
+        row = self._meter.row(self.worker, now)
+        try:
+            await asyncio.to_thread(self._in_transaction, lambda s: load.report(s, row))
+        except Exception:  # the figures are for people; the checks go on without them
+            log.exception("recording this worker's load failed; trying again in %s", load.HEARTBEAT)
 
     def _start_look(self, now: datetime) -> None:
         """Standby's self-check, once per tick, in the background like a probe (probes/sight.py)."""

@@ -2,31 +2,47 @@
 
 A claim is a committed lease (`lease_owner`, `lease_until`): PostgreSQL workers claim with
 `SELECT … FOR UPDATE SKIP LOCKED`, so two never wait on or take the same rows; SQLite (one process)
-takes the write lock. Leases are short (`LEASE`) and the engine renews those of its runs in flight
-every `RENEW_EVERY`, so a worker that dies stops renewing and its monitors, still due, are claimed by
-the next worker that looks within seconds. A restarted engine takes back at once what its dead
-predecessor held (`reclaim`, engine/restart.py). A run is also cut off at `run_limit`, however long
-its lease is renewed.
+takes the write lock. Leases are short (`LEASE`) and the engine renews those of its runs in flight —
+probing, or waiting in a probe process for their slot — every `RENEW_EVERY`, so a worker that dies
+stops renewing and its monitors, still due, are claimed by the next worker that looks within seconds.
+A restarted engine takes back at once what its dead predecessor held (`reclaim`, engine/restart.py).
+A run is also cut off at `run_limit`, however long its lease is renewed.
+
+Every statement on the hot path is one per batch, not one per monitor: at thousands of runs a second,
+the per-row round trips were most of the cost of recording.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from standby.engine.models import Monitor
+from standby.engine.phase import first_look, first_run, next_run, phase_of
 from standby.plan.model import Settings
 from standby.store.db import lock_for_write
 
 LEASE = timedelta(seconds=20)
 RENEW_EVERY = timedelta(seconds=5)
-# A run that starts within this of its due time keeps its phase (next = due + interval), so the tick's
-# granularity does not stretch intervals. A later one (a backlog, the engine was down) counts from its
-# start: that spreads a burst of monitors due together (a new plan) instead of keeping them in a herd.
+# A monitor found more than this overdue when an engine starts missed its run while none was running:
+# it takes its next place (engine/phase.py `first_run`) instead of all of them running in one burst.
 ON_TIME = timedelta(seconds=2)
+# Core statements, compiled once and cached: at a thousand runs a second the ORM's per-statement work
+# (coercing every value of an IN list, bulk-update bookkeeping) cost more than SQLite itself.
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_LEASE = update(Monitor).where(Monitor.id.in_(_IDS))
+_FINISH = (
+    update(Monitor)
+    .where(Monitor.id == bindparam("b_id"))
+    .values(
+        last_run_at=bindparam("b_last"), next_run_at=bindparam("b_next"), lease_owner=None, lease_until=None
+    )
+)
+_MOVE = update(Monitor).where(Monitor.id == bindparam("b_id")).values(next_run_at=bindparam("b_next"))
 
 
 def run_limit(settings: Settings) -> timedelta:
@@ -48,55 +64,99 @@ class Claim:
     id: int
     key: str
     due: datetime
+    phase_ms: int | None = None
+    interval_seconds: int = 60
+
+    def next_due(self, started: datetime) -> datetime:
+        interval = timedelta(seconds=self.interval_seconds)
+        phase = self.phase_ms if self.phase_ms is not None else phase_of(self.due, interval)
+        return next_run(phase, interval, started)
 
 
-def claim_due(session: Session, *, worker: str, now: datetime, limit: int, lease: timedelta) -> list[Claim]:
-    """Lease up to `limit` due monitors (oldest due first) to `worker`. The caller commits."""
+def _free(now: datetime) -> ColumnElement[bool]:
+    return or_(Monitor.lease_until.is_(None), Monitor.lease_until <= now)
+
+
+def claim_due(
+    session: Session,
+    *,
+    worker: str,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    ahead: timedelta = timedelta(0),
+) -> list[Claim]:
+    """Lease up to `limit` monitors due by `now + ahead` (oldest due first) to `worker`. The caller
+    commits. Claiming ahead lets a run start at its very slot, whatever the process is busy with."""
     if limit <= 0:
         return []
     lock_for_write(session)
-    free = or_(Monitor.lease_until.is_(None), Monitor.lease_until <= now)
     query = (
-        select(Monitor)
-        .where(Monitor.active.is_(True), Monitor.next_run_at <= now, free)
+        select(Monitor.id, Monitor.key, Monitor.next_run_at, Monitor.phase_ms, Monitor.interval_seconds)
+        .where(Monitor.active.is_(True), Monitor.next_run_at <= now + ahead, _free(now))
         .order_by(Monitor.next_run_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    claims = []
-    for monitor in session.scalars(query):
-        monitor.lease_owner, monitor.lease_until = worker, now + lease
-        claims.append(Claim(monitor.id, monitor.key, monitor.next_run_at))
-    session.flush()
+    claims = [Claim(*row) for row in session.execute(query)]
+    if claims:
+        leased = _LEASE.values(lease_owner=worker, lease_until=now + lease)
+        session.connection().execute(leased, {"ids": [c.id for c in claims]})
     return claims
 
 
-def still_leased(session: Session, claims: list[Claim], *, worker: str) -> dict[int, Monitor]:
-    """The claimed monitors whose lease `worker` still holds, by id. A lost lease (it ran out and
+def still_leased(session: Session, claims: list[Claim], *, worker: str) -> set[int]:
+    """The ids of the claimed monitors whose lease `worker` still holds. A lost lease (it ran out and
     another worker claimed the monitor) means that run must not be recorded: the other one will be."""
-    ids = [c.id for c in claims]
-    query = select(Monitor).where(Monitor.id.in_(ids), Monitor.lease_owner == worker).with_for_update()
-    return {m.id: m for m in session.scalars(query)}
+    query = select(Monitor.id).where(Monitor.id.in_(_IDS), Monitor.lease_owner == bindparam("w"))
+    found = session.connection().execute(
+        query.with_for_update(), {"ids": [c.id for c in claims], "w": worker}
+    )
+    return set(found.scalars())
 
 
-def finish(monitor: Monitor, claim: Claim, *, started: datetime) -> None:
-    """Schedule the next run one interval on, and release the lease."""
-    monitor.last_run_at = started
-    base = claim.due if started - claim.due <= ON_TIME else started
-    monitor.next_run_at = base + timedelta(seconds=monitor.interval_seconds)
-    monitor.lease_owner = monitor.lease_until = None
+def finish(session: Session, runs: list[tuple[Claim, datetime]]) -> None:
+    """Schedule each run's next slot (engine/phase.py `next_run`) and release its lease."""
+    if runs:
+        rows = [{"b_id": c.id, "b_last": started, "b_next": c.next_due(started)} for c, started in runs]
+        session.connection().execute(_FINISH, rows)
 
 
 def release(session: Session, claims: list[Claim], *, worker: str) -> None:
     """Give leases back without running (stopping, or a job this worker's plan does not have)."""
-    for monitor in still_leased(session, claims, worker=worker).values():
-        monitor.lease_owner = monitor.lease_until = None
+    if claims:
+        given_back = _LEASE.where(Monitor.lease_owner == worker).values(lease_owner=None, lease_until=None)
+        session.connection().execute(given_back, {"ids": [c.id for c in claims]})
+
+
+def respread(session: Session, *, now: datetime) -> int:
+    """At start: the free monitors more than ON_TIME overdue missed their runs while no engine ran;
+    each takes its first look again (within its interval or FIRST_LOOK, at its phase's place) rather
+    than all running at once. Returns how many moved."""
+    lock_for_write(session)
+    query = (
+        select(Monitor.id, Monitor.phase_ms, Monitor.interval_seconds, Monitor.next_run_at)
+        .where(Monitor.active.is_(True), Monitor.next_run_at < now - ON_TIME, _free(now))
+        .with_for_update(skip_locked=True)
+    )
+    missed = list(session.execute(query))
+    classes = Counter(seconds for _, _, seconds, _ in missed)  # many missed: their first looks take longer
+    rows = []
+    for id_, phase, seconds, due in missed:
+        interval = timedelta(seconds=seconds)
+        place = phase if phase is not None else phase_of(due, interval)
+        window = first_look(interval, classes[seconds])
+        rows.append({"b_id": id_, "b_next": first_run(place, interval, now, window)})
+    if rows:
+        session.connection().execute(_MOVE, rows)
+    return len(rows)
 
 
 def renew(session: Session, claims: list[Claim], *, worker: str, until: datetime) -> None:
-    """Extend `worker`'s leases on the monitors it is still probing."""
-    for monitor in still_leased(session, claims, worker=worker).values():
-        monitor.lease_until = until
+    """Extend `worker`'s leases on the monitors it is still probing (or holding for their slots)."""
+    if claims:
+        extended = _LEASE.where(Monitor.lease_owner == worker).values(lease_until=until)
+        session.connection().execute(extended, {"ids": [c.id for c in claims]})
 
 
 def reclaim(session: Session, *, owner: str | None) -> int:

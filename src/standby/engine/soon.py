@@ -10,14 +10,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from standby.engine.evaluate import is_bad
-from standby.engine.models import CheckState, Monitor
+from standby.engine.models import Monitor
 from standby.plan.hosts import foundations
 from standby.plan.model import Plan
 
@@ -25,19 +26,20 @@ CONFIRM_WITHIN = timedelta(minutes=1)
 
 
 def run_sooner(
-    session: Session, observed: Iterable[tuple[CheckState, datetime]], *, plan: Plan, now: datetime
+    session: Session, observed: Iterable[tuple[Mapping[str, Any], datetime]], *, plan: Plan, now: datetime
 ) -> int:
     """Bring forward the next run of the monitors the rules above name; returns how many moved.
-    `observed`: each state just observed, with when its run began."""
+    `observed`: each check's state just observed (its `check_state` columns by name, as
+    engine/evaluate.py `observe_all` leaves them), with when its run began."""
     by_key: dict[str, datetime] = {}
     causes: set[str] = set()
-    on = foundations(plan)
     for state, started in observed:
-        if state.streak > 0:
+        monitor, streak = state["monitor"], state["streak"]
+        if streak > 0:
             again = started + CONFIRM_WITHIN
-            by_key[state.monitor] = min(by_key.get(state.monitor, again), again)
-        if state.streak == 1 and is_bad(state.observed):
-            causes.update(on.get(state.asset, []))
+            by_key[monitor] = min(by_key.get(monitor, again), again)
+        if streak == 1 and is_bad(state["observed"]):
+            causes.update(foundations(plan).get(state["asset"], []))
     if not by_key and not causes:
         return 0
     query = select(Monitor).where(Monitor.active, or_(Monitor.key.in_(by_key), Monitor.asset.in_(causes)))

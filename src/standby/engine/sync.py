@@ -1,11 +1,14 @@
 """Make the monitor table match the plan: one Monitor per probe job (probes/run.py `Job.key`).
 
-New jobs are due at once; a job gone from the plan leaves its monitor inactive (kept, so its history
-and a later return keep their key); a changed interval counts from the monitor's last run.
+A new job gets a phase among the monitors of its probe and interval (engine/phase.py) and runs at
+its first look; so does one that returns to the plan or changes interval. A job gone from the plan
+leaves its monitor inactive (kept, so its history and a later return keep their key). Monitors that
+keep their probe and interval keep their phase and their next run.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -13,6 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from standby.engine.models import Monitor
+from standby.engine.phase import first_look, first_run, next_run, phase_of, spread
 from standby.plan.model import Plan
 from standby.probes.run import Job
 from standby.store.db import lock_for_write
@@ -56,28 +60,60 @@ def sync_monitors(session: Session, plan: Plan, jobs: list[Job], *, now: datetim
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SYNC_LOCK})
     report = SyncReport()
     own = intervals(plan)
-    existing = {m.key: m for m in session.scalars(select(Monitor))}
+    rows = list(session.scalars(select(Monitor)))
+    existing = {m.key: m for m in rows}
+    placed: list[Monitor] = []  # those that need a phase: new, back in the plan, at another interval
     for job in jobs:
-        seconds = int(interval_for(job, own).total_seconds())
+        seconds = max(1, int(interval_for(job, own).total_seconds()))
         monitor = existing.pop(job.key, None)
         if monitor is None:
-            session.add(_new(job, seconds, now))
+            monitor = _new(job, seconds, now)
+            session.add(monitor)
             report.added.append(job.key)
-            continue
-        if not monitor.active:
-            monitor.active, monitor.next_run_at = True, now
+        elif not monitor.active:
             report.added.append(job.key)
         elif (monitor.interval_seconds, monitor.target, monitor.owner) != (seconds, job.target, job.owner):
             report.changed.append(job.key)
-        if monitor.interval_seconds != seconds and monitor.last_run_at is not None:
-            monitor.next_run_at = monitor.last_run_at + timedelta(seconds=seconds)
-        monitor.interval_seconds, monitor.target, monitor.owner = seconds, job.target, job.owner
+        if not monitor.active or monitor.interval_seconds != seconds or monitor.phase_ms is None:
+            placed.append(monitor)
+        monitor.active, monitor.interval_seconds = True, seconds
+        monitor.target, monitor.owner = job.target, job.owner
     for monitor in existing.values():
         if monitor.active:
             monitor.active = False
             report.removed.append(monitor.key)
+    moving = {m.key for m in placed}
+    _place(placed, [m for m in rows if m.active and m.key not in moving], now=now)
     session.flush()
     return report
+
+
+def _place(placed: list[Monitor], staying: list[Monitor], *, now: datetime) -> None:
+    """Give `placed` phases among the `staying` ones of their class (the same probe at the same
+    interval), and their first run."""
+    taken: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for monitor in staying:
+        if monitor.phase_ms is not None:
+            taken[_class_of(monitor)].append(monitor.phase_ms)
+    waiting: dict[tuple[str, int], list[Monitor]] = defaultdict(list)
+    for monitor in placed:
+        waiting[_class_of(monitor)].append(monitor)
+    for cls, monitors in waiting.items():
+        interval = timedelta(seconds=cls[1])
+        anchor = phase_of(monitors[0].last_run_at or now, interval)  # a changed interval counts from it
+        phases = spread(taken[cls], len(monitors), interval, anchor=anchor)
+        window = first_look(interval, len(monitors))
+        for monitor, phase in zip(monitors, phases, strict=True):
+            monitor.phase_ms = phase
+            last = monitor.last_run_at
+            after_last = next_run(phase, interval, last) if last is not None else None
+            if after_last is None or after_last < now:
+                after_last = first_run(phase, interval, now, window)
+            monitor.next_run_at = after_last
+
+
+def _class_of(monitor: Monitor) -> tuple[str, int]:
+    return monitor.key.rpartition("/")[2], monitor.interval_seconds  # the probe: "http", "domain"...
 
 
 def _new(job: Job, seconds: int, now: datetime) -> Monitor:

@@ -11,21 +11,19 @@ read at most the first MiB of the body. The endpoint's pinned `address` reaches 
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
+from standby.core.http import MAX_REDIRECTS
 from standby.core.local import LocalError, local_cause, mark
-from standby.core.net import describe, unresolved
+from standby.core.net import MAX_BODY, describe, unresolved
 from standby.core.status import Finding, Status
 from standby.plan.model import Endpoint, Expect, VendorEndpoint
 from standby.probes.context import ProbeContext
 from standby.probes.parking import parking_page
-
-MAX_BODY = 1 << 20  # bytes of body read; enough for any landing page, bounded for a runaway one
-MAX_REDIRECTS = 10
 
 
 @dataclass(frozen=True)
@@ -41,22 +39,9 @@ async def fetch(
     ctx: ProbeContext, url: str, *, method: str = "GET", follow_redirects: bool = True, limit: int = MAX_BODY
 ) -> Response:
     """One request through `ctx.net`, reading at most `limit` bytes. Raises httpx.HTTPError."""
-    host = httpx.URL(url).host
-    async with ctx.net.slot(host), ctx.net.http(follow_redirects=follow_redirects) as client:
-        client.max_redirects = MAX_REDIRECTS
-        started = time.perf_counter()
-        async with client.stream(method, url) as response:
-            body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) >= limit:
-                    break
-            latency = time.perf_counter() - started
-    try:
-        text = bytes(body[:limit]).decode(response.charset_encoding or "utf-8", errors="replace")
-    except LookupError:  # a charset Python does not know
-        text = bytes(body[:limit]).decode("utf-8", errors="replace")
-    return Response(response.status_code, text, str(response.url), len(response.history), latency)
+    async with ctx.net.slot(urlsplit(url).hostname or ""):
+        answer = await ctx.net.fetch(url, method=method, follow_redirects=follow_redirects, limit=limit)
+    return Response(answer.status_code, answer.text, answer.url, answer.redirects, answer.latency)
 
 
 def _seconds(value: float) -> str:

@@ -149,18 +149,22 @@ class HttpRegistrar:
         self, method: str, url: str, host: str, params: dict[str, Any] | None, body: Any
     ) -> Reply:
         headers = {"Accept": "application/json", **self.headers()}
-        async with self.ctx.net.slot(host), self.ctx.net.http() as client:
-            request = client.build_request(method, url, params=params, json=body, headers=headers)
-            response = await client.send(request, stream=True)
-            try:
-                data = bytearray()
-                async for chunk in response.aiter_bytes():
-                    data += chunk
-                    if len(data) > MAX_BODY:
-                        raise RegistrarError(f"{self.name} answered with more than {MAX_BODY >> 20} MiB")
-            finally:
-                await response.aclose()
-        return Reply(response.status_code, response.headers, bytes(data))
+        content = None if body is None else json.dumps(body).encode()
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+        target = str(httpx.URL(url, params=params))
+        async with self.ctx.net.slot(host):
+            answer = await self.ctx.net.fetch(
+                target,
+                method=method,
+                headers=headers,
+                body=content,
+                follow_redirects=False,
+                limit=MAX_BODY + 1,
+            )
+        if len(answer.body) > MAX_BODY:
+            raise RegistrarError(f"{self.name} answered with more than {MAX_BODY >> 20} MiB")
+        return Reply(answer.status_code, httpx.Headers(dict(answer.headers)), answer.body)
 
     def unexpected(self, reply: Reply, what: str) -> RegistrarError:
         return RegistrarError(f"{self.name} answered {reply.status} to {what}: {self.explain(reply)}")

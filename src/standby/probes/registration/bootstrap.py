@@ -114,8 +114,8 @@ async def _fetch_cached(url: str, ctx: ProbeContext) -> Any:
         return data
     conditional = (("If-None-Match", meta.get("etag")), ("If-Modified-Since", meta.get("last_modified")))
     try:
-        async with ctx.net.slot(urlsplit(url).netloc), ctx.net.http(follow_redirects=True) as client:
-            response = await client.get(url, headers={k: v for k, v in conditional if v and data})
+        async with ctx.net.slot(urlsplit(url).netloc):
+            response = await ctx.net.fetch(url, headers={k: v for k, v in conditional if v and data})
     except httpx.HTTPError:
         if data is None:
             raise

@@ -79,8 +79,8 @@ async def get_json(url: str, ctx: ProbeContext) -> tuple[int, Any]:
     host = urlsplit(url).netloc
     for _ in range(MAX_RETRIES + 1):
         try:
-            async with ctx.net.slot(host), ctx.net.http(follow_redirects=True) as client:
-                response = await client.get(url, headers={"Accept": ACCEPT})
+            async with ctx.net.slot(host):
+                response = await ctx.net.fetch(url, headers={"Accept": ACCEPT})
         except httpx.HTTPError as exc:
             raise ProbeError(f"RDAP server {host} did not answer: {describe(exc)}") from None
         if response.status_code != 429:
