@@ -32,7 +32,7 @@ def validate(path: Path) -> subprocess.CompletedProcess[str]:
 
 def test_an_alias_bomb_is_refused_at_the_alias_that_crosses_the_limit() -> None:
     messages = refused(HEAD + alias_bomb(9, 9))
-    assert messages == [f"plan.yaml:8:15 {limits.EXPANDED}"]  # the third alias of b4 (9^5 values each) in b5
+    assert messages == [f"plan.yaml:8:45 {limits.EXPANDED}"]  # the ninth alias of b4 (9^5 values each) in b5
 
 
 def test_aliases_that_stay_within_the_limits_are_read_as_the_values_they_name() -> None:
@@ -201,7 +201,7 @@ def test_validate_refuses_alias_bombs_of_any_depth_at_once(tmp_path: Path, depth
     plan.write_text(HEAD + alias_bomb(depth, 9))
     done = validate(plan)
     assert done.returncode == 1, done.stderr
-    assert done.stderr.splitlines()[0] == f"{plan}:8:15 {limits.EXPANDED}"
+    assert done.stderr.splitlines()[0] == f"{plan}:8:45 {limits.EXPANDED}"
     assert "Traceback" not in done.stderr
 
 
