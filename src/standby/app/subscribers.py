@@ -2,7 +2,8 @@
 itself here with one line; the features themselves never call a feature above them.
 
 - STATE_CHANGES: called in the engine's transaction when a check's damped status changes. Alerts
-  first (they open, update or resolve the check's alert), then incidents (which follow that alert).
+  first (they open, update or resolve the check's alert), then incidents (which follow that alert),
+  then the DNS recovery tracker (a recovered delegation starts tracking, linked to that incident).
 - TICK_JOBS: run once per engine tick, after the monitors, each in its own transactions.
 - ACKNOWLEDGED: told of an acknowledgement wherever it is made (link, dashboard, API, `standby ack`),
   in its transaction.
@@ -16,17 +17,20 @@ from standby.alerts.service import Acknowledged
 from standby.engine.subscribers import StateChange, TickJob
 from standby.incidents import deadlines
 from standby.incidents import lifecycle as incidents
+from standby.recovery.dns import tracking as dns_recovery
 from standby.statuspage import pipeline as status_page
 
 STATE_CHANGES: tuple[StateChange, ...] = (
     alerts.on_state_change,
     incidents.on_state_change,
+    dns_recovery.on_state_change,
 )
 
 TICK_JOBS: tuple[TickJob, ...] = (
     TickJob("escalation", escalation.run_due),  # due steps of the chains of responsibility
     TickJob("renewal", renewals.run_due),  # reminders, confirmation deadlines, renewals seen
     TickJob("incident", deadlines.run_due),  # promised updates, external_after
+    TickJob("dns recovery", dns_recovery.run_due),  # resolvers asked in the background, flips recorded
     TickJob("status page", status_page.publish_due),  # rebuilt from the states and incidents above
 )
 

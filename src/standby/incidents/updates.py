@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from standby.alerts.models import Alert
+from standby.channels import drill
 from standby.channels.people import reach
 from standby.channels.tell import Text, tell
 from standby.core.errors import StandbyError
@@ -206,6 +207,7 @@ def send(
 ) -> None:
     renders = dict(update.renders or {})
     topic = f"incident:{incident.id}"
+    run = drill.get(session, incident.drill_run_id)
     for target, delivery in deliveries(
         session, incident, update, plan=plan, internal=internal, external=external
     ):
@@ -223,7 +225,7 @@ def send(
         told = []
         for recipient in target.recipients:
             key = f"u{update.id}/{target.audience}"
-            missing = tell(session, recipient, topic=topic, key=key, text=text, now=now)
+            missing = tell(session, recipient, topic=topic, key=key, text=text, now=now, drill=run)
             if missing is not None:
                 event(session, incident, "no_channel", missing, now=now, person=recipient["id"])
             else:

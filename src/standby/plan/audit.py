@@ -72,6 +72,7 @@ def audit_plan(plan: Plan) -> list[Problem]:
     if not monitored.domains:
         return []
     out = list(_status_page(plan, monitored))
+    out += _runbook(plan, monitored)
     out += _email(plan, monitored)
     out += _notify(plan, monitored)
     out += _owners(plan, monitored)
@@ -110,6 +111,29 @@ def _status_page(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
                     f"{domain} fails, the page cannot be updated; publish to storage that does not depend "
                     f"on {domain}",
                 )
+
+
+def _runbook(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
+    section = plan.runbook
+    if section is None:
+        return
+    found: list[tuple[Path, str | None]] = []
+    if section.url is not None:
+        found.append((("runbook", "url"), _host(str(section.url))))
+    for i, target in enumerate(section.publish):
+        if protocol_of(target.url) not in OBJECT_STORES:
+            found.append((("runbook", "publish", i, "url"), _host(target.url)))
+        endpoint = target.options.get("endpoint_url")
+        if isinstance(endpoint, str):
+            found.append((("runbook", "publish", i, "options", "endpoint_url"), _host(endpoint)))
+    for path, host in found:
+        if domain := monitored.under(host):
+            yield _warn(
+                path,
+                f"the crisis runbook would be published at {host}, under {domain}, which this plan "
+                f"monitors: when {domain} fails, the plan for that moment fails with it; publish it to "
+                f"storage that does not depend on {domain}",
+            )
 
 
 def _email(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:

@@ -15,6 +15,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from standby.plan.assets import Asset
+from standby.plan.drills import Drill
+from standby.plan.impact import Impact
+from standby.plan.resolvers import PublicResolver
+from standby.plan.runbook import Runbook
 from standby.plan.status_page import StatusPage
 from standby.plan.templates import AudienceTemplate
 from standby.plan.types import Duration, HostName, HostPort
@@ -75,6 +79,10 @@ class Settings(Model):
         2, ge=1, le=100, description="ok observations in a row before it recovers (the alert resolves)"
     )
     retention: Duration = Field(timedelta(days=90), description="how long `standby serve` keeps findings")
+    public_resolvers: list[PublicResolver] | None = Field(
+        None,
+        description="resolvers the DNS recovery tracker asks; default: a built-in list (docs/recovery.md)",
+    )
 
 
 class Person(Model):
@@ -232,6 +240,7 @@ class Playbook(Model):
     templates: dict[str, AudienceTemplate] = Field(
         default_factory=dict, description="incident messages per audience id (docs/incidents.md)"
     )
+    impact: Impact | None = Field(None, description="what an hour of the outage costs (incident reports)")
 
 
 class Plan(Model):
@@ -248,6 +257,8 @@ class Plan(Model):
     vendors: list[Vendor] = Field(default_factory=list)
     playbooks: list[Playbook] = Field(default_factory=list)
     status_page: StatusPage | None = Field(None, description="the public status page (docs/status-page.md)")
+    drills: list[Drill] = Field(default_factory=list, description="rehearsed failures (docs/drills.md)")
+    runbook: Runbook | None = Field(None, description="where the crisis runbook goes (docs/recovery.md)")
 
     @field_validator("timezone")
     @classmethod
@@ -272,6 +283,9 @@ class Plan(Model):
             yield Asset(e.asset_id, "endpoint", str(e.url), e.owner, e.playbook, e.id)
         for v in self.vendors:
             yield Asset(v.asset_id, "vendor", v.id, v.owner, v.playbook, v.name or v.id)
+
+    def drill(self, ident: str) -> Drill | None:
+        return next((d for d in self.drills if d.id == ident), None)
 
     def playbook(self, ident: str | None) -> Playbook | None:
         """The playbook with this id, if any."""

@@ -13,12 +13,13 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from standby.core.timetext import format_duration
-from standby.plan import model, status_page, templates
+from standby.plan import drills, impact, model, resolvers, runbook, status_page, templates
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("plan (top level)", model.Plan),
     ("settings", model.Settings),
     ("settings.email", model.Email),
+    ("settings.public_resolvers[]", resolvers.PublicResolver),
     ("people[]", model.Person),
     ("audiences[]", model.Audience),
     ("domains[]", model.Domain),
@@ -31,15 +32,22 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("playbooks[]", model.Playbook),
     ("playbooks[].escalation[]", model.Step),
     ("playbooks[].templates.AUDIENCE", templates.AudienceTemplate),
+    ("playbooks[].impact", impact.Impact),
     ("status_page", status_page.StatusPage),
     ("status_page.publish[]", status_page.PublishTarget),
     ("status_page.components[]", status_page.StatusComponent),
+    ("drills[]", drills.Drill),
+    ("drills[].scenario", drills.Scenario),
+    ("drills[].schedule", drills.Schedule),
+    ("runbook", runbook.Runbook),
+    ("runbook.publish[]", status_page.PublishTarget),
 ]
 
 
 def _type(annotation: object) -> str:
     text = str(annotation).replace("typing.", "").replace("standby.plan.model.", "")
-    text = text.replace("standby.plan.status_page.", "").replace("standby.plan.templates.", "")
+    for module in ("model", "status_page", "templates", "drills", "impact", "resolvers", "runbook"):
+        text = text.replace(f"standby.plan.{module}.", "")
     text = text.replace("datetime.timedelta", "duration").replace("pathlib.Path", "path")
     text = text.replace("pydantic.networks.AnyHttpUrl", "URL").replace("<class '", "").replace("'>", "")
     text = text.replace("Annotated[", "").split(", BeforeValidator")[0].split(", PlainSerializer")[0]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from standby.plan.drills import FAILURE_KINDS
 from standby.plan.issues import Path, dotted, suggest
 from standby.plan.model import Plan
 from standby.plan.status_page import ASSET_KINDS
@@ -74,6 +75,7 @@ def check_references(plan: Plan) -> list[Problem]:
     out += _asset_problems(plan, people, playbooks)
     out += _playbook_problems(plan, people, audiences)
     out += _status_page_problems(plan)
+    out += _drill_problems(plan, people, audiences)
     return out
 
 
@@ -209,4 +211,38 @@ def _status_page_problems(plan: Plan) -> list[Problem]:
     out = _duplicates(zip(paths, (c.asset for c in components), strict=True), "status page component")
     for path, component in zip(paths, components, strict=True):
         out += _ref(path, component.asset, known, "asset", "list a vendor, endpoint or domain of this plan")
+    return out
+
+
+def _drill_problems(plan: Plan, people: set[str], audiences: set[str]) -> list[Problem]:
+    out = _duplicates(((("drills", i, "id"), d.id) for i, d in enumerate(plan.drills)), "drill id")
+    assets = {a.id: a for a in plan.assets()}
+    for i, drill in enumerate(plan.drills):
+        scenario = drill.scenario
+        asset = assets.get(scenario.asset)
+        where = ("drills", i, "scenario", "asset")
+        if asset is None:
+            out += _ref(where, scenario.asset, set(assets), "asset", "name an asset of this plan by its id")
+        elif asset.kind not in FAILURE_KINDS[scenario.failure]:
+            kinds = " or ".join(FAILURE_KINDS[scenario.failure])
+            out.append(Problem(where, f"{scenario.failure} happens to a {kinds}, not to {scenario.asset}"))
+        elif asset.playbook is None:
+            message = (
+                f"{scenario.asset} has no playbook: the drill rehearses only its chain of responsibility "
+                "(no incident, no updates, no promises); give the asset a playbook to rehearse those too"
+            )
+            out.append(Problem(where, message, "warning"))
+        for j, who in enumerate(drill.participants):
+            out += _ref(
+                ("drills", i, "participants", j), who, people | audiences, "person or audience",
+                "participants are person or audience ids",
+            )  # fmt: skip
+        for j, address in enumerate(drill.sink):
+            if "://" not in address and not address.startswith("mailto:"):
+                if "@" not in address:
+                    message = f"{address!r} is neither an email address nor an Apprise URL"
+                    out.append(Problem(("drills", i, "sink", j), message))
+                elif plan.settings.email is None:
+                    message = "an email sink needs settings.email (the relay to send through)"
+                    out.append(Problem(("drills", i, "sink", j), message))
     return out
