@@ -23,6 +23,7 @@ from standby.engine.cli import register as register_engine
 from standby.incidents.cli import register as register_incidents
 from standby.plan.cli import register as register_plan
 from standby.recovery.dns.cli import register as register_recovery
+from standby.recovery.runbook.cli import register as register_runbook
 from standby.statuspage.cli import register as register_status_page
 from standby.store.cli import register as register_store
 from standby.web.auth.cli import register as register_auth
@@ -52,6 +53,7 @@ register_alerts(app, followers=_acknowledged)
 register_incidents(app)
 register_status_page(app)
 register_recovery(app)
+register_runbook(app)
 register_process(app)
 register_engine(app)
 register_auth(app)

@@ -18,6 +18,7 @@ from standby.engine.subscribers import StateChange, TickJob
 from standby.incidents import deadlines
 from standby.incidents import lifecycle as incidents
 from standby.recovery.dns import tracking as dns_recovery
+from standby.recovery.runbook import publish as runbook
 from standby.statuspage import pipeline as status_page
 
 STATE_CHANGES: tuple[StateChange, ...] = (
@@ -32,6 +33,7 @@ TICK_JOBS: tuple[TickJob, ...] = (
     TickJob("incident", deadlines.run_due),  # promised updates, external_after
     TickJob("dns recovery", dns_recovery.run_due),  # resolvers asked in the background, flips recorded
     TickJob("status page", status_page.publish_due),  # rebuilt from the states and incidents above
+    TickJob("runbook", runbook.publish_due),  # re-published wherever it is out of date
 )
 
 ACKNOWLEDGED: tuple[Acknowledged, ...] = (incidents.on_alert_acknowledged,)
