@@ -16,8 +16,12 @@ from tests.peers.resolver_cache import CachingResolver
 
 DOMAIN = "acme.example"
 # name, region, minutes after T0 when its cached copy of the parked delegation runs out
-FLIPS = [("Google Public DNS", "global anycast", 50), ("Quad9", "global anycast", 70),
-         ("Cloudflare", "global anycast", 120), ("Yandex DNS", "Russia", 180)]  # fmt: skip
+FLIPS = [
+    ("Google Public DNS", "global anycast", 50),
+    ("Quad9", "global anycast", 70),
+    ("Cloudflare", "global anycast", 120),
+    ("Yandex DNS", "Russia", 180),
+]
 
 
 @dataclass

@@ -68,9 +68,16 @@ def test_the_example_plans_runbook_is_one_file_that_fetches_nothing() -> None:
     assert found.fetches == []
     assert "url(" not in found.style and "@import" not in found.style
     assert found.links and all(link.startswith("#") for link in found.links)  # in-page only
-    for text in ("Dana Reyes — dana@example.net", "Lee Park — lee@example.net", "https://status.example.org",
-                 "example.com lapses like marketo.com", "quarterly, next on 2027-01-15", "never run",
-                 "1,800 USD an hour (12 leads an hour at 150 USD)", "First update within"):  # fmt: skip
+    for text in (
+        "Dana Reyes — dana@example.net",
+        "Lee Park — lee@example.net",
+        "https://status.example.org",
+        "example.com lapses like marketo.com",
+        "quarterly, next on 2027-01-15",
+        "never run",
+        "1,800 USD an hour (12 leads an hour at 150 USD)",
+        "First update within",
+    ):
         assert text in html, text
     assert "@media print" in found.style
 
