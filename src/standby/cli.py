@@ -23,6 +23,7 @@ from standby.engine.cli import register as register_engine
 from standby.incidents.cli import register as register_incidents
 from standby.plan.cli import register as register_plan
 from standby.recovery.dns.cli import register as register_recovery
+from standby.recovery.drills.cli import register as register_drills
 from standby.recovery.notify_cli import register as register_notify
 from standby.recovery.runbook.cli import register as register_runbook
 from standby.statuspage.cli import register as register_status_page
@@ -56,6 +57,7 @@ register_status_page(app)
 register_recovery(app)
 register_runbook(app)
 register_notify(app)
+register_drills(app)
 register_process(app)
 register_engine(app)
 register_auth(app)

@@ -4,7 +4,8 @@ itself here with one line; the features themselves never call a feature above th
 - STATE_CHANGES: called in the engine's transaction when a check's damped status changes. Alerts
   first (they open, update or resolve the check's alert), then incidents (which follow that alert),
   then the DNS recovery tracker (a recovered delegation starts tracking, linked to that incident).
-- TICK_JOBS: run once per engine tick, after the monitors, each in its own transactions.
+- TICK_JOBS: run once per engine tick, after the monitors, each in its own transactions. Drills
+  first: a drill starts by telling the state-change subscribers above that its asset failed.
 - ACKNOWLEDGED: told of an acknowledgement wherever it is made (link, dashboard, API, `standby ack`),
   in its transaction.
 """
@@ -14,10 +15,11 @@ from __future__ import annotations
 from standby.alerts import escalation, renewals
 from standby.alerts import service as alerts
 from standby.alerts.service import Acknowledged
-from standby.engine.subscribers import StateChange, TickJob
+from standby.engine.subscribers import StateChange, TickJob, in_order
 from standby.incidents import deadlines
 from standby.incidents import lifecycle as incidents
 from standby.recovery.dns import tracking as dns_recovery
+from standby.recovery.drills.service import Runner as Drills
 from standby.recovery.runbook import publish as runbook
 from standby.statuspage import pipeline as status_page
 
@@ -28,6 +30,7 @@ STATE_CHANGES: tuple[StateChange, ...] = (
 )
 
 TICK_JOBS: tuple[TickJob, ...] = (
+    TickJob("drill", Drills(in_order(STATE_CHANGES))),  # start and end drills: a failure only they see
     TickJob("escalation", escalation.run_due),  # due steps of the chains of responsibility
     TickJob("renewal", renewals.run_due),  # reminders, confirmation deadlines, renewals seen
     TickJob("incident", deadlines.run_due),  # promised updates, external_after

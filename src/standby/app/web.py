@@ -27,6 +27,7 @@ FEATURES = (
     "standby.statuspage.routes",  # a module: the page's own templates stay out of the web loader
     "standby.dashboard",
     "standby.incidents",
+    "standby.recovery",  # drills and their reports, incident reports, DNS recovery, the runbook
 )
 
 

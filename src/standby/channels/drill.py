@@ -42,7 +42,6 @@ class DrillRun(Base):
     ends_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[str | None] = mapped_column(Text)
-    public_page: Mapped[str | None] = mapped_column(String(64))  # digest of the public page at the start
 
 
 def run_of(details: Mapping[str, Any]) -> int | None:

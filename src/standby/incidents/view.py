@@ -40,6 +40,7 @@ class IncidentView:
     outside: str  # who outside the company has heard
     updates: int
     timeline: list[Entry]
+    drill_run: int | None = None  # a drill's incident (channels/drill.py): shown marked DRILL
 
 
 def view(session: Session, incident: Incident, *, plan: Plan, now: datetime) -> IncidentView:
@@ -74,6 +75,7 @@ def view(session: Session, incident: Incident, *, plan: Plan, now: datetime) -> 
         outside=_outside(plan, incident),
         updates=count,
         timeline=[Entry(at(e.at, tz), e.kind, e.text) for e in events(session, incident.id)],
+        drill_run=incident.drill_run_id,
     )
 
 

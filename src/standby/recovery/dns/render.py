@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from rich.table import Table
@@ -18,9 +19,7 @@ def _left(row: Row) -> str:
 
 
 def words_ttl(seconds: int) -> str:
-    """A TTL for people: `48 h` rather than 172800."""
-    from datetime import timedelta
-
+    """A TTL for people: `2 days` rather than 172800."""
     return words(timedelta(seconds=seconds), seconds=True)
 
 

@@ -1,0 +1,229 @@
+"""What a drill measured, per person and for the team, from what really happened: deliveries the
+outbox confirmed (recovery/delivered.py), acknowledgements, and the incident's updates and promises.
+
+- Paged: when the first page about the drill's alert reached them. Answered: when they acknowledged
+  it — first (which stopped the chain), or after someone else had (the link still counts their answer).
+- Slow: answered later than the chain gave them before it moved on (or never, though paged); or made
+  a promise of an update and missed it.
+- Could not be reached: Standby tried and nothing arrived (every delivery failed, or no channel).
+- First word: when the incident's first update reached them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import cast
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from standby.alerts.chain import Chain
+from standby.alerts.models import Alert, AlertEvent, Escalation
+from standby.channels.drill import DrillRun
+from standby.core.timetext import at, words
+from standby.incidents.audiences import name
+from standby.incidents.models import Incident, IncidentEvent, IncidentUpdate
+from standby.plan.model import Plan
+from standby.recovery.delivered import Delivery, deliveries
+from standby.recovery.reports.promises import Promise, promises
+from standby.recovery.reports.timeline import Entry, entries
+
+
+@dataclass(frozen=True)
+class PersonFigures:
+    id: str
+    name: str
+    paged: datetime | None
+    answered: datetime | None
+    first: bool  # their acknowledgement stopped the chain
+    word: datetime | None
+    delivered: int
+    failures: list[str]
+    unreachable: str | None
+    slow: str | None
+    told: bool  # anything was addressed to them at all
+
+
+@dataclass(frozen=True)
+class DrillFigures:
+    run: DrillRun
+    alert: Alert | None
+    incident: Incident | None
+    started: datetime
+    until: datetime  # the end, or now while it runs
+    people: list[PersonFigures]
+    promises: list[Promise]
+    first_word: datetime | None  # the first incident message to reach anyone inside
+    first_public: datetime | None  # the incident's first public entry (the drill's page, outsiders)
+    timeline: list[Entry]
+    sent: list[Delivery]
+    plan_b: str
+
+
+def _windows(chain: Chain | None) -> dict[str, timedelta]:
+    """How long the chain gave each person before it moved on: to the next step, or the round's end."""
+    if chain is None:
+        return {}
+    steps, out = chain["steps"], dict[str, timedelta]()
+    for i, step in enumerate(steps):
+        later = steps[i + 1]["after"] if i + 1 < len(steps) else chain["round_seconds"]
+        for r in step["recipients"]:
+            out.setdefault(r["id"], timedelta(seconds=later - step["after"]))
+    return out
+
+
+def _first(found: list[Delivery]) -> datetime | None:
+    times = [d.delivered_at for d in found if d.delivered_at is not None]
+    return min(times) if times else None
+
+
+def plan_b(plan: Plan, incident: Incident | None) -> str:
+    """Whether Plan B was switched. Standby switches nothing yet; the playbook says if there is one."""
+    playbook = plan.playbook(incident.playbook) if incident is not None else None
+    forms = getattr(playbook, "plan_b", None) if playbook is not None else None
+    if not forms:
+        return "the playbook names no Plan B: nothing to switch"
+    return f"Plan B ({', '.join(forms)}) is not switched by Standby: check it was switched by hand"
+
+
+def measure(session: Session, run: DrillRun, *, plan: Plan, now: datetime) -> DrillFigures:
+    alert = session.scalars(select(Alert).where(Alert.drill_run_id == run.id).order_by(Alert.id)).first()
+    incident = session.scalars(
+        select(Incident).where(Incident.drill_run_id == run.id).order_by(Incident.id)
+    ).first()
+    started = run.started_at or run.requested_at
+    until = run.ended_at or now
+    topics = ([f"alert:{alert.id}"] if alert else []) + ([f"incident:{incident.id}"] if incident else [])
+    sent = deliveries(session, topics)
+    chain = None
+    if alert is not None:
+        row = session.scalars(select(Escalation.chain).where(Escalation.alert_id == alert.id)).first()
+        chain = cast(Chain, row) if row is not None else None
+    windows = _windows(chain)
+    answers: dict[str, datetime] = {}
+    missing: dict[str, str] = {}
+    if alert is not None:
+        if alert.acknowledged_by and alert.acknowledged_at:
+            answers[alert.acknowledged_by] = alert.acknowledged_at
+        for e in session.scalars(
+            select(AlertEvent).where(AlertEvent.alert_id == alert.id).order_by(AlertEvent.at)
+        ):
+            if e.kind == "also_acknowledged" and e.person:
+                answers.setdefault(e.person, e.at)
+            elif e.kind == "no_channel" and e.person:
+                missing.setdefault(e.person, e.text)
+    updates: list[IncidentUpdate] = []
+    if incident is not None:
+        query = select(IncidentEvent).where(
+            IncidentEvent.incident_id == incident.id, IncidentEvent.kind == "no_channel"
+        )
+        for event in session.scalars(query):
+            if event.person:
+                missing.setdefault(event.person, event.text)
+        updates = list(
+            session.scalars(select(IncidentUpdate).where(IncidentUpdate.incident_id == incident.id))
+        )
+    judged = promises(updates, until=until)
+    people = [
+        _person(
+            ident,
+            plan=plan,
+            sent=sent,
+            answers=answers,
+            missing=missing,
+            windows=windows,
+            alert=alert,
+            until=until,
+            promises=judged,
+            incident=incident,
+        )
+        for ident in run.participants
+    ]
+    internal = [d for d in sent if d.topic.startswith("incident:") and d.audience and not _external(plan, d)]
+    public = [
+        d.delivered_at
+        for d in sent
+        if d.topic.startswith("incident:") and _external(plan, d) and d.delivered_at
+    ]
+    shown = [u.created_at for u in updates if u.automatic or u.published_at is not None]
+    names = {p.id: p.name or p.id for p in plan.people}
+    timeline = entries(
+        session,
+        alerts=[alert.id] if alert else [],
+        incidents=[incident.id] if incident else [],
+        sent=sent,
+        name=lambda ident: names.get(ident or "", ident or "someone"),
+    )
+    return DrillFigures(
+        run,
+        alert,
+        incident,
+        started,
+        until,
+        people,
+        judged,
+        _first(internal),
+        min(public + shown) if public or shown else None,
+        timeline,
+        sent,
+        plan_b(plan, incident),
+    )
+
+
+def _external(plan: Plan, d: Delivery) -> bool:
+    audience = next((a for a in plan.audiences if a.id == d.audience), None)
+    return audience is not None and audience.external
+
+
+def _person(
+    ident: str,
+    *,
+    plan: Plan,
+    sent: list[Delivery],
+    answers: dict[str, datetime],
+    missing: dict[str, str],
+    windows: dict[str, timedelta],
+    alert: Alert | None,
+    until: datetime,
+    promises: list[Promise],
+    incident: Incident | None,
+) -> PersonFigures:
+    mine = [d for d in sent if d.recipient == ident]
+    pages = [d for d in mine if d.topic.startswith("alert:")]
+    words_ = [d for d in mine if d.topic.startswith("incident:") and d.audience]
+    paged, answered = _first(pages), answers.get(ident)
+    delivered = sum(d.delivered_at is not None for d in mine)
+    failures = [f"{d.channel} {d.address}: {d.error}" for d in mine if d.outcome == "failed"]
+    unreachable = None
+    if delivered == 0 and (failures or ident in missing):
+        unreachable = "; ".join(failures) or missing[ident]
+    slow = None
+    window = windows.get(ident)
+    if paged is not None and window is not None:
+        if answered is None:
+            slow = f"did not answer the page of {at(paged, plan.timezone)}"
+        elif answered - paged > window:
+            took = words(answered - paged, seconds=True)
+            slow = f"answered {took} after the page; the chain gave {words(window)}"
+    missed = [p for p in promises if p.state == "missed" and incident is not None and incident.lead == ident]
+    if missed:
+        dues = ", ".join(at(p.due, plan.timezone) for p in missed)
+        slow = f"{slow + '; ' if slow else ''}missed the update promised for {dues}"
+    first = alert is not None and alert.acknowledged_by == ident
+    display = (
+        name(plan, ident) if not ident.startswith("audience:") else f"the {ident.partition(':')[2]} audience"
+    )
+    return PersonFigures(
+        ident,
+        display,
+        paged,
+        answered,
+        first,
+        _first(words_),
+        delivered,
+        failures,
+        unreachable,
+        slow,
+        bool(mine) or ident in missing,
+    )
