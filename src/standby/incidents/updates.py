@@ -88,7 +88,10 @@ def post(
     if public:
         update.published_at, update.published_by = now, publish_by or AUTHOR
     who = "Standby" if automatic else name(plan, author)
-    due = f" (next update by {context.short_time(next_by, plan.timezone, reference=now)})" if next_by else ""
+    promised = next_by if state != "resolved" else None  # a resolved incident promises nothing more
+    due = (
+        f" (next update by {context.short_time(promised, plan.timezone, reference=now)})" if promised else ""
+    )
     event(session, incident, "update", f"{who} posted update ({state}): {know}{due}", now=now, person=author)
     send(session, incident, update, plan=plan, internal=not public_only, external=public, now=now)
     return update

@@ -102,8 +102,8 @@ def end(session: Session, run_id: int, *, by: str, now: datetime) -> DrillRun:
         raise StandbyError(f"there is no drill run #{run_id}; `standby drill list` shows them")
     if run.state == "requested":
         run.state, run.ended_at, run.end_reason = "cancelled", now, f"cancelled by {by} before it started"
-    elif run.state == "running":
-        run.ends_at, run.end_reason = now, f"ended by {by}"
+    elif run.state == "running":  # the engine's clock decides when: it ends the drill at its next tick
+        run.end_reason = f"ended by {by}"
     else:
         raise StandbyError(f"drill run #{run_id} is {run.state} already")
     return run
@@ -182,8 +182,10 @@ class Runner:
 
 def _over(session: Session, run: DrillRun, *, plan: Plan, now: datetime) -> str | None:
     """Why a running drill ends now, if it does."""
+    if run.end_reason is not None:  # someone ended it
+        return run.end_reason
     if run.ends_at is not None and now >= run.ends_at:
-        return run.end_reason or f"its {words(timedelta(seconds=run.scenario['duration']))} were up"
+        return f"its {words(timedelta(seconds=run.scenario['duration']))} were up"
     query = select(Incident).where(Incident.drill_run_id == run.id, Incident.state == "resolved")
     resolved = session.scalars(query).first()
     if resolved is not None and resolved.resolved_at is not None:
