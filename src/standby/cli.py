@@ -20,11 +20,13 @@ from standby.app.cli import register as register_process
 from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
 from standby.engine.cli import register as register_engine
+from standby.incidents.cli import incident_app
 from standby.incidents.cli import register as register_incidents
 from standby.plan.cli import register as register_plan
 from standby.recovery.dns.cli import register as register_recovery
 from standby.recovery.drills.cli import register as register_drills
 from standby.recovery.notify_cli import register as register_notify
+from standby.recovery.reports.cli import register as register_incident_report
 from standby.recovery.runbook.cli import register as register_runbook
 from standby.statuspage.cli import register as register_status_page
 from standby.store.cli import register as register_store
@@ -53,6 +55,7 @@ register_check(app)
 register_store(app)
 register_alerts(app, followers=_acknowledged)
 register_incidents(app)
+register_incident_report(incident_app)
 register_status_page(app)
 register_recovery(app)
 register_runbook(app)

@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from standby.core.timetext import at
+from standby.incidents.models import Incident
 from standby.recovery.dns import tracking
 from standby.recovery.dns.models import RecoveryResolver, RecoverySample, RecoveryWatch
+from standby.recovery.reports.incident import build, markdown
 from tests.incidents.conftest import T0, World
 from tests.peers.internet import HEALTHY_NS, PARKING_NS
 from tests.recovery.resolvers import DOMAIN, Resolvers, resolvers
@@ -99,6 +101,21 @@ def test_each_resolvers_flip_is_on_the_timeline_and_tracking_stops_when_all_agre
             minutes=60
         )
     assert sum(u.automatic and "address books" in u.what_we_know for u in world.updates()) == 1
+
+    # The incident's report draws the curve and lists each step of it.
+    with world.sessions() as session:
+        incident = session.get(Incident, world.incident().id)
+        assert incident is not None
+        report = build(session, incident, plan=world.plan, now=world.now)
+    [recovery] = report.recovery
+    assert recovery.steps == [
+        ("10:00:00 EDT", "1 of 4"),
+        ("10:10:00 EDT", "2 of 4"),
+        ("11:00:00 EDT", "3 of 4"),
+        ("12:00:00 EDT", "4 of 4"),
+    ]
+    assert "Resolvers with the fix: 4 of 4 at the last pass" in str(recovery.curve)
+    assert f"## DNS recovery of {DOMAIN}" in markdown(report)
 
 
 def test_a_check_that_was_never_about_dns_starts_no_tracking(world: World, dns: Resolvers) -> None:

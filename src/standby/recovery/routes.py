@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from standby.recovery.pages import dns, drills, runbook
+from standby.recovery.pages import dns, drills, reports, runbook
 
 router = APIRouter(include_in_schema=False)
 router.include_router(drills.router)
+router.include_router(reports.router)
 router.include_router(dns.router)
 router.include_router(runbook.router)
