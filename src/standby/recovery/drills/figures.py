@@ -227,3 +227,17 @@ def _person(
         slow,
         bool(mine) or ident in missing,
     )
+
+
+def summary(f: DrillFigures) -> str:
+    """The run in one line, for the runbook: who answered first, who was slow or lost, the promises."""
+    first = next((p for p in f.people if p.first), None)
+    parts = [f"{first.name} answered first" if first else "nobody acknowledged"]
+    slow = [p.name for p in f.people if p.slow and not p.unreachable]
+    lost = [p.name for p in f.people if p.unreachable]
+    parts.append(f"slow: {', '.join(slow)}" if slow else "nobody slow")
+    parts.append(f"could not be reached: {', '.join(lost)}" if lost else "everyone reached")
+    if f.promises:
+        kept = sum(p.state == "kept" for p in f.promises)
+        parts.append(f"{kept} of {len(f.promises)} promised updates kept")
+    return "; ".join(parts)

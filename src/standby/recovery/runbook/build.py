@@ -23,6 +23,7 @@ from standby.core.timetext import at, words
 from standby.engine.models import CheckState
 from standby.plan.model import Person, Plan, Playbook
 from standby.plan.templates import AudienceTemplate
+from standby.recovery.drills.figures import measure, summary
 
 
 @dataclass(frozen=True)
@@ -158,9 +159,8 @@ def _drill_cards(plan: Plan, session: Session | None, today: date) -> list[Drill
             run = session.scalars(query.order_by(DrillRun.id.desc()).limit(1)).first()
             if run is not None and run.started_at is not None:
                 kind = "dry run" if run.dry_run else "live"
-                last = (
-                    f"#{run.id}, {kind}, on {at(run.started_at, plan.timezone)}: {run.end_reason or 'ended'}"
-                )
+                found = summary(measure(session, run, plan=plan, now=run.ended_at or run.started_at))
+                last = f"#{run.id}, {kind}, on {at(run.started_at, plan.timezone)}: {found}"
         scenario = f"{drill.scenario.failure.replace('_', ' ')} of {drill.scenario.asset}"
         cards.append(
             DrillCard(
