@@ -30,6 +30,8 @@ from tests.peers.smtp import SmtpPeer
 from tests.web.server import serving
 from tests.web.signin import PASSWORD, csrf
 
+__all__ = ["PASSWORD"]
+
 T0 = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)  # 09:00 in New York
 SINK = "drills@acme-alerts.example"
 # The families a drill could move if it counted: it must not.
@@ -182,3 +184,17 @@ def stage(tmp_path: Path) -> Iterator[Stage]:
             yield holder[0]
     finally:
         database.dispose()
+
+
+async def rehearse(stage: Stage) -> None:
+    """A live drill from start to end, as test_drill_live.py walks it (without its checks)."""
+    await stage.at(0)
+    assert stage.standby("drill", "run", "marketo-down", "--wait", "0") == 0
+    await stage.at(1)
+    await stage.at(11)
+    stage.ack(stage.mails("lee@acme.example", "[critical]")[0], 12)
+    stage.ack(stage.mails("dana@acme.example", "[critical]")[0], 14)
+    await stage.at(17)
+    stage.post_update(1, 20, know="Marketo says its forms are down; we are on it", next="30m")
+    await stage.at(31)
+    await stage.at(41)

@@ -97,9 +97,8 @@ def test_each_resolvers_flip_is_on_the_timeline_and_tracking_stops_when_all_agre
             (timedelta(minutes=m), n) for m, n in ((60, 1), (61, 1), (70, 2), (120, 3), (180, 4))
         ]
         fixed = {r.name: r.fixed_at for r in session.scalars(select(RecoveryResolver))}
-        assert fixed["Quad9"] == T0 + timedelta(minutes=70) and fixed["Google Public DNS"] == T0 + timedelta(
-            minutes=60
-        )
+        assert fixed["Quad9"] == T0 + timedelta(minutes=70)
+        assert fixed["Google Public DNS"] is None  # it had the fix when tracking began
     assert sum(u.automatic and "address books" in u.what_we_know for u in world.updates()) == 1
 
     # The incident's report draws the curve and lists each step of it.

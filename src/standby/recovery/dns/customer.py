@@ -25,9 +25,9 @@ def know(name: str, latest: datetime | None, tz: str) -> str:
 
 
 def dont_know(latest: datetime | None, tz: str) -> str:
-    until = f" until {at(latest, tz)}" if latest is not None else ""
+    by = f" by {at(latest, tz)} at the latest" if latest is not None else ""
     return (
-        "Which networks are still waiting: if the page still looks wrong for you, it should correct "
-        f"itself{until} without anything to do on your side; reloading, or trying another network such "
-        "as a phone's, may show it sooner."
+        "Which networks still hold the old copy: if the page still looks wrong for you, it will correct "
+        f"itself{by}, with nothing to do on your side; reloading, or trying another network such as a "
+        "phone's, may show it sooner."
     )

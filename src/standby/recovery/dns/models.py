@@ -57,7 +57,7 @@ class RecoveryResolver(Base):
     ttl_left: Mapped[int | None]
     at_latest: Mapped[datetime | None]
     checked_at: Mapped[datetime]
-    fixed_at: Mapped[datetime | None]  # the first pass that found it right
+    fixed_at: Mapped[datetime | None]  # the pass that found it had flipped (None: had it from the start)
 
 
 class RecoverySample(Base):

@@ -184,9 +184,9 @@ def record(session: Session, watch: RecoveryWatch, found: Recovery, *, plan: Pla
         reading.flush = str(row.resolver.flush) if row.resolver.flush else None
         reading.verdict, reading.answer, reading.ttl_left = row.verdict, row.shown(), row.remaining
         reading.at_latest, reading.checked_at = row.at_latest, now
-        if flipped:
+        if flipped and not first:  # one that had it when tracking began has no time of its own
             reading.fixed_at = now
-            if not first and incident is not None:
+            if incident is not None:
                 text = (
                     f"{row.resolver.name} ({row.resolver.region or row.resolver.address}) now answers "
                     f"{row.shown()}: {found.right} of {asked} resolvers have the fix"

@@ -19,6 +19,7 @@ ROW = 26
 _STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 240, 360, 720, 1440, 2880]  # minutes between ticks
 CSS = Markup("""
 svg.chart { width: 100%; max-width: 760px; height: auto; font: 11px system-ui, sans-serif; }
+svg.chart.key { width: 14px; height: 14px; vertical-align: middle; }
 svg.chart .axis { stroke: #999; } svg.chart .grid { stroke: #e4e4e4; } svg.chart text { fill: #333; }
 svg.chart .wait { stroke: #f0b429; stroke-width: 4; opacity: .6; }
 svg.chart .page { fill: #1f6feb; } svg.chart .ack { fill: #1a7f37; } svg.chart .word { fill: #8250df; }
@@ -186,7 +187,7 @@ def _svg(height: int | float, title: str, body: list[Markup]) -> Markup:
 
 def legend() -> Markup:
     items = [
-        Markup('<svg class="chart" viewBox="0 0 14 14" width="14" height="14">{}</svg> {}').format(
+        Markup('<svg class="chart key" viewBox="0 0 14 14" width="14" height="14">{}</svg> {}').format(
             _shape(k, 7, 7, v), v
         )
         for k, v in SHAPES.items()
