@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from standby.channels.models import Message
+from standby.plan.model import Plan
 
 
 @dataclass(frozen=True)
@@ -72,3 +73,8 @@ def deliveries(session: Session, topics: Sequence[str]) -> list[Delivery]:
 def first_delivered(found: Sequence[Delivery]) -> datetime | None:
     times = [d.delivered_at for d in found if d.delivered_at is not None]
     return min(times) if times else None
+
+
+def outside(plan: Plan, delivery: Delivery) -> bool:
+    """An incident update that went to an external audience (outside the company)."""
+    return any(a.id == delivery.audience and a.external for a in plan.audiences)

@@ -25,7 +25,7 @@ from standby.core.timetext import at, words
 from standby.incidents.audiences import name
 from standby.incidents.models import Incident, IncidentEvent, IncidentUpdate
 from standby.plan.model import Plan
-from standby.recovery.delivered import Delivery, deliveries
+from standby.recovery.delivered import Delivery, deliveries, first_delivered, outside
 from standby.recovery.reports.promises import Promise, promises
 from standby.recovery.reports.timeline import Entry, entries
 
@@ -71,11 +71,6 @@ def _windows(chain: Chain | None) -> dict[str, timedelta]:
         for r in step["recipients"]:
             out.setdefault(r["id"], timedelta(seconds=later - step["after"]))
     return out
-
-
-def _first(found: list[Delivery]) -> datetime | None:
-    times = [d.delivered_at for d in found if d.delivered_at is not None]
-    return min(times) if times else None
 
 
 def plan_b(plan: Plan, incident: Incident | None) -> str:
@@ -140,11 +135,11 @@ def measure(session: Session, run: DrillRun, *, plan: Plan, now: datetime) -> Dr
         )
         for ident in run.participants
     ]
-    internal = [d for d in sent if d.topic.startswith("incident:") and d.audience and not _external(plan, d)]
+    internal = [d for d in sent if d.topic.startswith("incident:") and d.audience and not outside(plan, d)]
     public = [
         d.delivered_at
         for d in sent
-        if d.topic.startswith("incident:") and _external(plan, d) and d.delivered_at
+        if d.topic.startswith("incident:") and outside(plan, d) and d.delivered_at
     ]
     shown = [u.created_at for u in updates if u.automatic or u.published_at is not None]
     names = {p.id: p.name or p.id for p in plan.people}
@@ -163,17 +158,12 @@ def measure(session: Session, run: DrillRun, *, plan: Plan, now: datetime) -> Dr
         until,
         people,
         judged,
-        _first(internal),
+        first_delivered(internal),
         min(public + shown) if public or shown else None,
         timeline,
         sent,
         plan_b(plan, incident),
     )
-
-
-def _external(plan: Plan, d: Delivery) -> bool:
-    audience = next((a for a in plan.audiences if a.id == d.audience), None)
-    return audience is not None and audience.external
 
 
 def _person(
@@ -192,7 +182,7 @@ def _person(
     mine = [d for d in sent if d.recipient == ident]
     pages = [d for d in mine if d.topic.startswith("alert:")]
     words_ = [d for d in mine if d.topic.startswith("incident:") and d.audience]
-    paged, answered = _first(pages), answers.get(ident)
+    paged, answered = first_delivered(pages), answers.get(ident)
     delivered = sum(d.delivered_at is not None for d in mine)
     failures = [f"{d.channel} {d.address}: {d.error}" for d in mine if d.outcome == "failed"]
     unreachable = None
@@ -220,7 +210,7 @@ def _person(
         paged,
         answered,
         first,
-        _first(words_),
+        first_delivered(words_),
         delivered,
         failures,
         unreachable,

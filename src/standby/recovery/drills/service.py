@@ -9,6 +9,7 @@ and the real checks of the same asset go on as before (a real alert never joins 
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -29,6 +30,7 @@ from standby.plan.model import Plan
 from standby.recovery.drills.scenarios import failure
 from standby.store.db import lock_for_write
 
+log = logging.getLogger("standby.recovery")
 ACTIVE = ("requested", "running")
 
 
@@ -160,13 +162,14 @@ class Runner:
     def _start(self, session: Session, run: DrillRun, *, plan: Plan, now: datetime) -> None:
         run.state, run.started_at = "running", now
         run.ends_at = now + timedelta(seconds=run.scenario["duration"])
-        self.notify(
-            session,
-            state=_state(run, status=run.scenario["status"], now=now),
-            previous="ok",
-            plan=plan,
-            now=now,
-        )
+        state = _state(run, status=run.scenario["status"], now=now)
+        try:
+            with session.begin_nested():  # a failure here must not retry the drill every tick
+                self.notify(session, state=state, previous="ok", plan=plan, now=now)
+        except Exception:
+            log.exception("drill run #%s could not start", run.id)
+            run.state, run.ended_at = "ended", now
+            run.end_reason = "it could not start: Standby hit an internal error (see its log)"
 
     def _end(self, session: Session, run: DrillRun, why: str, *, plan: Plan, now: datetime) -> None:
         alert = session.scalars(select(Alert).where(Alert.drill_run_id == run.id).order_by(Alert.id)).first()

@@ -23,7 +23,7 @@ from standby.incidents.audiences import name
 from standby.incidents.models import Incident, IncidentAlert, IncidentUpdate
 from standby.incidents.rules import internal_names
 from standby.plan.model import Plan
-from standby.recovery.delivered import Delivery, deliveries, first_delivered
+from standby.recovery.delivered import Delivery, deliveries, first_delivered, outside
 from standby.recovery.dns.models import RecoverySample, RecoveryWatch
 from standby.recovery.reports import chart
 from standby.recovery.reports.promises import Promise, promises
@@ -64,10 +64,6 @@ class IncidentReport:
     timeline: list[tuple[str, str]]
     chart: Markup
     legend: Markup
-
-
-def _external(plan: Plan, audience: str | None) -> bool:
-    return any(a.id == audience and a.external for a in plan.audiences)
 
 
 def _outage_end(incident: Incident, alerts: list[Alert], now: datetime) -> datetime:
@@ -167,11 +163,9 @@ def build(session: Session, incident: Incident, *, plan: Plan, now: datetime) ->
     detected, until = incident.detected_at, incident.resolved_at or now
     acks = [a.acknowledged_at for a in alerts if a.acknowledged_at is not None]
     news = [d for d in sent if d.topic.startswith("incident:") and d.audience]
-    inside = first_delivered([d for d in news if not _external(plan, d.audience)])
+    inside = first_delivered([d for d in news if not outside(plan, d)])
     public = [
-        t
-        for t in (first_delivered([d for d in news if _external(plan, d.audience)]), incident.page_shown_at)
-        if t
+        t for t in (first_delivered([d for d in news if outside(plan, d)]), incident.page_shown_at) if t
     ]
     ended = _outage_end(incident, alerts, now)
     open_for = f"not resolved (open for {words(now - detected)})"
