@@ -140,3 +140,10 @@ def test_standby_recovery_prints_json_and_exits_2_while_some_wait(
 def test_standby_recovery_refuses_a_bad_expectation(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["recovery", DOMAIN, "--expect", "NS"]) == 1
     assert "TYPE=VALUE" in capsys.readouterr().err
+
+
+def test_standby_recovery_refuses_what_is_not_a_domain(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recovery", "acme..example"]) == 1
+    assert "'acme..example' is not a domain name" in capsys.readouterr().err
+    assert main(["recovery", "com"]) == 1
+    assert "'com' is not a registered domain" in capsys.readouterr().err

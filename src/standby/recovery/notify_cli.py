@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from standby.core.errors import StandbyError
 from standby.store.cli import DbOption
 
 notify_app = typer.Typer(help="Check that people can be reached.", no_args_is_help=True)
@@ -31,8 +32,11 @@ def test(
     if plan is not None:
         loaded = plan_for(None, plan)
     else:
-        with sessions_for(db) as sessions, sessions() as session:
-            loaded = plan_for(session, None)
+        try:
+            with sessions_for(db) as sessions, sessions() as session:
+                loaded = plan_for(session, None)
+        except StandbyError as exc:
+            raise StandbyError(f"{exc}; or give the plan with --plan PLAN") from None
     tried = send_tests(loaded, recipients(loaded, who), via=senders(loaded), now=SystemClock().now())
     for item in tried:
         outcome = "delivered" if item.error is None else f"NOT delivered: {item.error}"

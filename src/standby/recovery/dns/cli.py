@@ -70,6 +70,7 @@ def recovery(
         raise StandbyError(f"--every: {exc}") from None
     if pause < timedelta(seconds=5):
         raise StandbyError("--every: ask at most every 5 seconds; resolvers rate-limit")
+    domain = _domain(domain)
     loaded = load_plan(plan)[0] if plan is not None else Plan(version=1, organization="Standby")
     expected = Expectation.parse(expect) if expect else None
     job = Watch(domain, loaded, expected, watch, pause, format == "json")
@@ -115,6 +116,21 @@ def _show(console: Console, found: Recovery, tz: str, *, first: bool, flipped: l
         return
     now = f" Now right: {', '.join(flipped)}." if flipped else ""
     console.print(f"{found.checked_at:%H:%M:%S} {found.headline(tz)}{now}")
+
+
+def _domain(text: str) -> str:
+    """The domain as the tracker asks about it, or a message saying why it is not one."""
+    import dns.exception
+    import dns.name
+
+    name = text.strip().rstrip(".").lower()
+    try:
+        labels = dns.name.from_text(name).labels if name else ()
+    except dns.exception.DNSException as exc:
+        raise StandbyError(f"{text!r} is not a domain name ({exc}); write it like acme.example") from None
+    if len(labels) < 3:  # the name, its TLD and the root
+        raise StandbyError(f"{text!r} is not a registered domain; write it like acme.example")
+    return name
 
 
 def _overdue(found: Recovery, now: datetime, pause: timedelta) -> bool:
