@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-RATES: dict[tuple[str, str], tuple[int, int]] = {}
+RATES: dict[tuple[str, str, str], tuple[int, int]] = {}
 
 
-def record_rate(source: str, field: str, passed: int, total: int) -> None:
-    """Remember that `passed` of `total` samples of `source` gave the expected `field`."""
-    RATES[(source, field)] = (passed, total)
+def record_rate(source: str, part: str, field: str, passed: int, total: int) -> None:
+    """Remember that `passed` of `total` samples of `source` (slice `part`) gave the expected `field`."""
+    RATES[(source, part, field)] = (passed, total)
 
 
 def lines() -> list[str]:
-    out = []
-    for (source, field), (passed, total) in sorted(RATES.items()):
-        rate = 100.0 * passed / total if total else 100.0
-        out.append(f"{source:42s} {field:18s} {passed:4d}/{total:<4d} {rate:6.1f} %")
+    out = [f"{'source':36s} {'slice':8s} {'field':22s} {'passed':>9s}"]
+    for (source, part, field), (passed, total) in sorted(RATES.items()):
+        rate = f"{100.0 * passed / total:6.1f} %" if total else "     - "
+        out.append(f"{source:36s} {part:8s} {field:32s} {passed:4d}/{total:<4d} {rate}")
     return out

@@ -33,7 +33,14 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
     ("web", ("standby.web",), "the app factory, page helpers, sign-in, health: no feature's pages"),
     (
         "features",
-        ("standby.check", "standby.alerts", "standby.incidents", "standby.statuspage"),
+        (
+            "standby.check",
+            "standby.alerts",
+            "standby.incidents",
+            "standby.statuspage",
+            "standby.registrars",
+            "standby.discovery",
+        ),
         "each with its models, service, cli, routes, templates (and API part)",
     ),
     (

@@ -17,8 +17,10 @@ import typer
 from standby import __version__
 from standby.alerts.cli import register as register_alerts
 from standby.app.cli import register as register_process
+from standby.check.cli import JobsFor
 from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
+from standby.discovery.cli import register as register_discovery
 from standby.engine.cli import register as register_engine
 from standby.incidents.cli import incident_app
 from standby.incidents.cli import register as register_incidents
@@ -42,6 +44,12 @@ def _acknowledged() -> Sequence[Acknowledged]:
     return ACKNOWLEDGED
 
 
+def _check_jobs() -> JobsFor:
+    from standby.app.monitors import check_jobs  # probes, registrars: loaded only when `check` runs
+
+    return check_jobs
+
+
 app = typer.Typer(
     name="standby",
     help="See the lapse coming, know who owns it, tell everyone fast, keep working on Plan B.",
@@ -51,7 +59,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 register_plan(app)
-register_check(app)
+register_check(app, jobs=_check_jobs)
+register_discovery(app)
 register_store(app)
 register_alerts(app, followers=_acknowledged)
 register_incidents(app)

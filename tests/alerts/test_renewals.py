@@ -8,6 +8,7 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import select
 
+from standby.alerts import renewals
 from standby.alerts.models import Renewal
 from standby.app.web import create_app
 from standby.core.expiry import iso
@@ -141,3 +142,55 @@ def test_the_registrys_post_expiry_auto_renewal_is_not_taken_for_a_renewal(world
     world.at(1 * DAY)
     assert not [s for s in world.mail("dana@acme.example") if s.startswith("[renewed]")]
     assert world.alert(confirmation).state == "open"
+
+
+def vouch(world: World, status: str, *, verified: bool) -> None:
+    """The engine's latest registrar finding for acme.example."""
+    details = {"verified": verified, "registrar": "GoDaddy", "account": "gd", "auto_renew": verified}
+    world.check(
+        status, asset=DOMAIN, check="registrar", summary="acme.example at GoDaddy (gd)", details=details
+    )
+
+
+def cycle_of(world: World) -> Renewal:
+    with world.sessions() as session:
+        found = session.scalars(select(Renewal).where(Renewal.asset == DOMAIN)).one()
+        session.expunge(found)
+        return found
+
+
+def test_the_registrar_confirms_an_open_confirmation_alert_away_and_nobody_is_reminded(world: World) -> None:
+    expiry(world, 100)
+    for day in (10, 70):
+        world.at(day * DAY)
+    alert = world.alert()
+    assert alert.reason == "confirmation" and alert.state == "open"
+    sent = len(reminders(world))
+    vouch(world, "ok", verified=True)
+    world.at(70 * DAY + 10)
+    cycle = cycle_of(world)
+    assert (cycle.confirmation, cycle.confirmed_by) == ("registrar", "GoDaddy (gd)")
+    resolved = world.alert(alert.id)
+    assert resolved.state == "resolved"
+    assert "auto-renew verified at the registrar on" in world.body("dana@acme.example")
+    world.at(93 * DAY)  # the 7-day threshold passes: nobody is asked, the registrar vouched
+    assert len(reminders(world)) == sent
+
+
+def test_a_registrar_that_stops_vouching_withdraws_its_confirmation_but_never_a_persons(world: World) -> None:
+    expiry(world, 100)
+    vouch(world, "ok", verified=True)
+    world.at(0)
+    assert cycle_of(world).confirmation == "registrar"
+    vouch(world, "warning", verified=False)  # auto-renew switched off, confirmed by the engine
+    world.at(10)
+    assert cycle_of(world).confirmed_at is None  # reminders and confirm_by apply again
+    world.at(70 * DAY)
+    assert world.alert().reason == "confirmation"
+    with world.sessions.begin() as session:
+        live = renewals.current(session, DOMAIN)
+        assert live is not None
+        renewals.confirm(session, live, person="dana", how="renewed", now=world.now, via="test")
+    vouch(world, "critical", verified=False)
+    world.at(70 * DAY + 60)
+    assert cycle_of(world).confirmation == "renewed"  # a person's word stands

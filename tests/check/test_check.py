@@ -137,3 +137,24 @@ def test_the_table_shows_every_finding_with_a_summary_line(
     out = capsys.readouterr().out
     assert "domain:acme.example" in out and "registration" in out
     assert out.strip().splitlines()[-1].startswith("CRITICAL:")
+
+
+def test_a_deleted_domain_is_critical_and_the_table_says_free_and_what_the_registry_said(
+    internet: FakeInternet, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "300")
+    del internet.rdap.domains["acme.example"]  # the registry answers 404: nobody holds the name
+    assert main(["check", str(internet.write_plan())]) == 2
+    out = " ".join(capsys.readouterr().out.split())
+    assert "acme.example is not registered: deleted and available for registration by anyone" in out
+    assert "free — 127.0.0.1:" in out and "said: 'HTTP 404 Not Found for" in out
+
+
+def test_the_json_says_registered_and_the_line_it_read(
+    internet: FakeInternet, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, doc = run_json(internet.write_plan(), capsys)
+    details = by_check(doc)[("domain:acme.example", "registration")]["details"]
+    assert details["availability"] == "registered"
+    assert details["evidence"].lower().startswith("rdap domain object 'acme.example', expiration ")
+    assert details["registry_answer"].startswith("registered — 127.0.0.1:")

@@ -45,6 +45,7 @@ def test_the_overview_lists_every_asset_most_urgent_first_with_days_left_owner_a
     assert re.search(r"#\d+ open #\d+ open", shop)  # its registration alert and its unconfirmed renewal
     assert "Lee Park" in rows[2]
     assert "✖ critical 2 ! warning 2 ✓ ok 4" in text(page.text)
+    assert "acme-shop.example domain renewal unverified" in shop  # the plan has no registrar account
 
 
 def test_the_overview_draws_the_expiry_timeline_with_confirm_by_marks(dashboard: Dashboard) -> None:
@@ -69,6 +70,10 @@ def test_an_asset_page_shows_its_checks_alerts_chain_and_who_was_told(dashboard:
     words = text(page.text)
     assert "acme-shop.example ! warning" in words
     assert "registration ! warning acme-shop.example expires in 20 day(s)" in words
+    assert (
+        "Registry answer: registered — " in words
+        and "said: 'rdap domain object 'acme-shop.example'" in words.lower()
+    )
     assert "delegation ✓ ok" in words
     assert "Its alerts" in words and "renewal not confirmed" in words
     assert "at once : Dana Reyes (dana@acme.example)" in words

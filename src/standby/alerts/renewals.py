@@ -5,6 +5,12 @@ A cycle is one expiry date of one asset. Each `remind_at` threshold reminds the 
 that escalates like any other. When the expiry moves forward while the check is ok (so not the
 registry's post-expiry auto-renewal, which the check reports as a warning or worse), the cycle ends:
 its alert is resolved, the owner gets the after-renewal checklist, and a new cycle starts.
+
+Where a registrar account holds the domain, the registrar confirms instead of a person: once the
+registrar check verifies auto-renew (on, not lapsing, not behind the registry), the cycle is confirmed
+"auto-renew verified at the registrar on …" and no one is asked. Should the registrar stop vouching
+(auto-renew switched off, the check confirmed bad), that confirmation is withdrawn and the reminders
+and the deadline apply again; a person's confirmation stands either way.
 """
 
 from __future__ import annotations
@@ -31,7 +37,12 @@ from standby.store.db import lock_for_write
 
 log = logging.getLogger(__name__)
 _LOCK = 0x5354_4E44_524E  # one PostgreSQL advisory lock: renewals run in one worker at a time
-HOW = {"renewed": "is renewed", "auto-renew": "renews automatically (auto-renew is on, the card is valid)"}
+HOW = {
+    "renewed": "is renewed",
+    "auto-renew": "renews automatically (auto-renew is on, the card is valid)",
+    "registrar": "renews automatically (auto-renew verified at the registrar)",
+}
+BY_REGISTRAR = "registrar"
 
 
 @dataclass(frozen=True)
@@ -65,8 +76,13 @@ def run_due(sessions: sessionmaker[Session], *, plan: Plan, now: datetime, worke
         if not _exclusive(session):
             log.debug("renewals: another worker is on them; %s skips this round", worker)
             return 0
-        states = session.scalars(select(CheckState).where(CheckState.key.in_(items)))
-        return sum(_one(session, items[state.key], state, plan=plan, now=now) for state in states)
+        states = list(session.scalars(select(CheckState).where(CheckState.key.in_(items))))
+        wanted = [f"{w.asset}|registrar" for w in items.values() if w.kind == "domain"]
+        vouching = {s.asset: s for s in session.scalars(select(CheckState).where(CheckState.key.in_(wanted)))}
+        return sum(
+            _one(session, items[state.key], state, vouching.get(state.asset), plan=plan, now=now)
+            for state in states
+        )
 
 
 def _exclusive(session: Session) -> bool:
@@ -81,7 +97,15 @@ def current(session: Session, asset: str) -> Renewal | None:
     return session.scalars(query.order_by(Renewal.expires_at.desc()).with_for_update()).first()
 
 
-def _one(session: Session, item: Watched, state: CheckState, *, plan: Plan, now: datetime) -> int:
+def _one(
+    session: Session,
+    item: Watched,
+    state: CheckState,
+    registrar: CheckState | None,
+    *,
+    plan: Plan,
+    now: datetime,
+) -> int:
     raw = state.details.get("expires_at")
     if not raw:
         return 0  # expiry unknown: the check's own alert says so
@@ -93,8 +117,29 @@ def _one(session: Session, item: Watched, state: CheckState, *, plan: Plan, now:
         cycle, done = _renewed(session, item, cycle, expires, plan=plan, now=now), 1
     elif expires < cycle.expires_at:
         cycle.expires_at = expires  # the registry corrected the date: same cycle, reminders kept
+    _vouched(session, cycle, registrar, plan=plan, now=now)
     done += _deadline(session, item, cycle, plan=plan, now=now)
     return done + _remind(session, item, cycle, state, plan=plan, now=now)
+
+
+def _vouched(
+    session: Session, cycle: Renewal, state: CheckState | None, *, plan: Plan, now: datetime
+) -> None:
+    """Confirm the cycle from the registrar's verified state, or withdraw a confirmation it gave."""
+    if state is None:
+        return
+    verified = state.status == "ok" and state.details.get("verified") is True
+    if cycle.confirmation == BY_REGISTRAR and state.status != "ok":
+        cycle.confirmed_at = cycle.confirmed_by = cycle.confirmation = None  # reminders apply again
+        return
+    if not verified or cycle.confirmed_at is not None:
+        return
+    registrar = f"{state.details.get('registrar')} ({state.details.get('account')})"
+    cycle.confirmed_at, cycle.confirmed_by, cycle.confirmation = now, registrar, BY_REGISTRAR
+    if cycle.alert_id is not None and (alert := session.get(Alert, cycle.alert_id)) is not None:
+        name, when = label(cycle.asset), at(now, plan.timezone)
+        why = f"auto-renew verified at the registrar on {when}: {registrar} will renew {name}"
+        service.resolve(session, alert, why=why, now=now)
 
 
 def _new_cycle(session: Session, item: Watched, expires: datetime, *, now: datetime) -> Renewal:

@@ -19,7 +19,10 @@ AssetName = Annotated[str, Path(min_length=1, max_length=512, pattern=_PRINTABLE
 
 
 class CheckOut(BaseModel):
-    check: str = Field(description="registration, delegation, certificate, dns, dnssec, http, statuspage")
+    check: str = Field(
+        description="registration, registrar, delegation, certificate, dns, dnssec, http, statuspage, "
+        "discovery"
+    )
     status: StatusName = Field(description="the damped status: what alerts follow")
     observed: StatusName = Field(description="the latest raw observation")
     summary: str

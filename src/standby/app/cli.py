@@ -31,6 +31,7 @@ def _run(
     import asyncio
 
     from standby.app.engine import Engine
+    from standby.app.monitors import serve_jobs
     from standby.app.serve import bind, configure_logging, run
     from standby.store.open import sessions_for
 
@@ -38,7 +39,7 @@ def _run(
         sock = bind(*listen) if listen is not None else None
         try:
             configure_logging()
-            engine = Engine(plan, sessions, worker=worker_id)
+            engine = Engine(plan, sessions, worker=worker_id, monitors=serve_jobs)
             asyncio.run(run(engine, sessions, listen=sock, web_only=web_only))
         finally:
             if sock is not None:

@@ -3,6 +3,7 @@ tick jobs (subscribers.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,11 +12,14 @@ from standby.app.subscribers import STATE_CHANGES, TICK_JOBS
 from standby.core.clock import Clock
 from standby.engine import runner
 from standby.engine.subscribers import StateChange
+from standby.plan.model import Plan
+from standby.probes.run import Job, jobs_for
 
 
 class Engine(runner.Engine):
     """Every feature subscribed. `on_state_change` replaces the state-change subscribers, for tests of
-    the engine's own behaviour (damping, scheduling) that record the changes instead."""
+    the engine's own behaviour (damping, scheduling) that record the changes instead. `monitors` lists a
+    plan's probe jobs: the probes' own by default, every feature's (app/monitors.py) in the commands."""
 
     def __init__(
         self,
@@ -26,6 +30,7 @@ class Engine(runner.Engine):
         worker: str | None = None,
         capacity: int | None = None,
         on_state_change: StateChange | None = None,
+        monitors: Callable[[Plan], list[Job]] = jobs_for,
     ) -> None:
         subscribers = STATE_CHANGES if on_state_change is None else (on_state_change,)
         super().__init__(
@@ -36,4 +41,5 @@ class Engine(runner.Engine):
             clock=clock,
             worker=worker,
             capacity=capacity,
+            monitors=monitors,
         )

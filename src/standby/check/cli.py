@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -20,6 +21,10 @@ from standby.core.errors import StandbyError
 from standby.core.status import KINDS, Finding, worst
 from standby.plan.issues import PlanError
 from standby.plan.load import load_plan
+from standby.plan.model import Plan
+
+if TYPE_CHECKING:
+    from standby.probes.run import Job
 
 
 class Format(StrEnum):
@@ -27,12 +32,21 @@ class Format(StrEnum):
     json = "json"
 
 
+JobsFor = Callable[[Plan, set[str] | None], list["Job"]]
+
+
+def _probes_only() -> JobsFor:
+    from standby.probes.run import jobs_for
+
+    return jobs_for
+
+
 async def _run(
-    plan_path: Path, only: set[str] | None, progress: Progress | None
+    plan_path: Path, only: set[str] | None, progress: Progress | None, jobs_for: JobsFor
 ) -> tuple[list[Finding], datetime]:
     # Imported here so `standby validate` and `--help` don't pay for loading every probe.
     from standby.probes.context import make_context
-    from standby.probes.run import Job, jobs_for, run_all
+    from standby.probes.run import run_all
 
     plan, _ = load_plan(plan_path)
     clock = SystemClock()
@@ -52,19 +66,7 @@ async def _run(
     return findings, started
 
 
-def check(
-    plan: Annotated[Path, typer.Argument(help="The plan file.")],
-    format: Annotated[
-        Format, typer.Option("--format", "-f", help="table (for people) or json.")
-    ] = Format.table,
-    only: Annotated[
-        list[str] | None, typer.Option("--only", help=f"Only these kinds: {', '.join(KINDS)} (repeatable).")
-    ] = None,
-) -> int:
-    """Run every probe once, concurrently, and report by urgency.
-
-    Exit status: 0 all ok, 1 a warning, 2 a critical finding, 3 something could not be checked.
-    """
+def run_check(plan: Path, format: Format, only: list[str] | None, jobs_for: JobsFor) -> int:
     kinds = {k.strip() for item in only or () for k in item.split(",") if k.strip()}
     unknown = kinds - set(KINDS)
     if unknown:
@@ -79,9 +81,9 @@ def check(
                 TimeElapsedColumn(),
             )
             with Progress(*columns, console=console, transient=True) as progress:
-                findings, started = asyncio.run(_run(plan, kinds or None, progress))
+                findings, started = asyncio.run(_run(plan, kinds or None, progress, jobs_for))
         else:
-            findings, started = asyncio.run(_run(plan, kinds or None, None))
+            findings, started = asyncio.run(_run(plan, kinds or None, None, jobs_for))
     except PlanError as exc:
         for issue in exc.issues:
             print(issue, file=sys.stderr)
@@ -94,5 +96,24 @@ def check(
     return worst(f.status for f in findings).exit_code
 
 
-def register(app: typer.Typer) -> None:
+def register(app: typer.Typer, *, jobs: Callable[[], JobsFor] = _probes_only) -> None:
+    """Add `standby check`; `jobs` gives the function listing a plan's probe jobs (the wiring's, with
+    every feature's; asked for only when the command runs, so `--help` loads no probe)."""
+
+    def check(
+        plan: Annotated[Path, typer.Argument(help="The plan file.")],
+        format: Annotated[
+            Format, typer.Option("--format", "-f", help="table (for people) or json.")
+        ] = Format.table,
+        only: Annotated[
+            list[str] | None,
+            typer.Option("--only", help=f"Only these kinds: {', '.join(KINDS)} (repeatable)."),
+        ] = None,
+    ) -> int:
+        """Run every probe once, concurrently, and report by urgency.
+
+        Exit status: 0 all ok, 1 a warning, 2 a critical finding, 3 something could not be checked.
+        """
+        return run_check(plan, format, only, jobs())
+
     app.command()(check)

@@ -38,13 +38,16 @@ def as_table(findings: list[Finding]) -> Table:
         table.add_column(column, overflow="fold", no_wrap=column in {"status", "days"})
     for f in by_urgency(findings):
         days = f.details.get("days_left")
+        summary = Text(f.summary)
+        if answer := f.details.get("registry_answer"):  # free / registered / throttled / unknown, and why
+            summary.append(f"\n{answer}", style="dim")
         table.add_row(
             Text(f.status.value, style=STYLES[f.status]),
             f.asset,
             f.check,
             "" if days is None else str(days),
             f.owner or "-",
-            f.summary,
+            summary,
         )
     return table
 

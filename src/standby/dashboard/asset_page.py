@@ -40,6 +40,7 @@ class CheckView:
     settled: str  # what alerts follow (flap damping), when the latest checks have not confirmed `status`
     observed_at: str
     details: list[tuple[str, str]]
+    answer: str = ""  # a domain's registration: free / registered / throttled / unknown and the line read
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def _check(state: CheckState, tz: str, now: datetime) -> CheckView:
         settled=state.status if state.observed != state.status else "",
         observed_at=at(state.observed_at, tz),
         details=[(key, _value(value)) for key, value in state.details.items()],
+        answer=str(state.details.get("registry_answer") or ""),
     )
 
 

@@ -24,6 +24,7 @@ __all__ = ["PENDING", "AssetRow", "asset_href", "make_row", "overview", "status_
 from standby.engine.models import CheckState
 from standby.plan.assets import label
 from standby.plan.model import Plan
+from standby.plan.registrars import renewal_unverified
 
 
 def asset_href(asset: str) -> str:
@@ -48,6 +49,7 @@ class AssetRow:
     expires: str  # "2027-03-08" in the plan's time zone, or ""
     owner: str  # a name, or "nobody"
     alerts: list[Alert]  # open ones first, then acknowledged ones
+    renewal: str = ""  # domains: "renewal unverified", or "auto-renew verified at the registrar"
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,21 @@ def make_row(
         expires=f"{soonest.astimezone(tz):%Y-%m-%d}" if soonest else "",
         owner=person_names(plan).get(owner, owner) if owner else "nobody",
         alerts=alerts,
+        renewal=renewal_note(name, asset, states, plan),
     )
+
+
+def renewal_note(name: str, asset: Asset, states: list[CheckState], plan: Plan) -> str:
+    """Whether a registrar vouches for a domain's renewal, or nothing does but its owner's word."""
+    if asset.kind != "domain":
+        return ""
+    registrar = next((s for s in states if s.check == "registrar"), None)
+    if registrar is not None and registrar.details.get("verified") is True:
+        return "auto-renew verified at the registrar"
+    unmatched = registrar is not None and registrar.details.get("unverified") is True
+    if unmatched or asset.target in renewal_unverified(plan):
+        return "renewal unverified"
+    return ""
 
 
 def overview(session: Session, *, plan: Plan, now: datetime) -> Overview:

@@ -80,6 +80,7 @@ class Engine:
         clock: Clock | None = None,
         worker: str | None = None,
         capacity: int | None = None,
+        monitors: Callable[[Plan], list[Job]] = jobs_for,
     ) -> None:
         self.plan_file = PlanFile(plan)
         self.sessions = sessions
@@ -88,6 +89,7 @@ class Engine:
         self._on_state_change = in_order(subscribers)
         self._tick_jobs = tuple(jobs)
         self._capacity = capacity
+        self._monitors = monitors  # the wiring passes every feature's probe jobs (app/monitors.py)
         self._started = False
         self._jobs: dict[str, Job] = {}
         self._ctx: ProbeContext | None = None
@@ -192,7 +194,7 @@ class Engine:
     # -- the steps of a tick -------------------------------------------------------------------
 
     async def _reload(self, found: Reload, now: datetime) -> None:
-        jobs = jobs_for(found.plan) if found.plan is not None else []
+        jobs = self._monitors(found.plan) if found.plan is not None else []
         hook = self._on_state_change
         await asyncio.to_thread(
             self._in_transaction,

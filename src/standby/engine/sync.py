@@ -31,6 +31,8 @@ def intervals(plan: Plan) -> dict[str, timedelta]:
 
 
 def interval_for(job: Job, own: dict[str, timedelta]) -> timedelta:
+    if job.interval is not None:
+        return job.interval
     if job.probe == "domain":
         return DOMAIN
     if job.probe == "certificate":  # a certificate of its own or an https endpoint's

@@ -12,6 +12,7 @@ import typer
 from standby.core.errors import StandbyError
 from standby.plan.issues import PlanError
 from standby.plan.load import load_plan
+from standby.plan.registrars import renewal_unverified
 from standby.plan.sample import STARTER_PLAN
 from standby.plan.schema import plan_schema
 
@@ -31,6 +32,12 @@ def validate(plan: Annotated[Path, typer.Argument(help="The plan file.")]) -> in
     sections = ("people", "domains", "certificates", "dns", "endpoints", "vendors")
     counts = ", ".join(f"{len(getattr(loaded, name))} {name}" for name in sections)
     print(f"{plan}: valid ({counts}; {len(warnings)} warning(s))")
+    unverified = renewal_unverified(loaded)
+    if unverified:
+        print(
+            f"renewal unverified (no registrar account; the owner's confirmation is all Standby has): "
+            f"{', '.join(unverified)} — see docs/registrars.md"
+        )
     return 0
 
 

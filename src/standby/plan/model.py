@@ -17,6 +17,7 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 from standby.plan.assets import Asset
 from standby.plan.drills import Drill
 from standby.plan.impact import Impact
+from standby.plan.registrars import RegistrarAccount
 from standby.plan.resolvers import PublicResolver
 from standby.plan.runbook import Runbook
 from standby.plan.status_page import StatusPage
@@ -119,6 +120,11 @@ class Domain(Model):
     )
     confirm_by: Duration | None = Field(
         None, description="the owner must confirm the renewal this long before"
+    )
+    registrar: str | None = Field(
+        None,
+        description="id of the registrar account holding it (registrars[]); none: its registrar has no "
+        "API (renewals are confirmed by hand); omitted: the account that lists it",
     )
     playbook: str | None = Field(None, description="playbook id for alerts about it")
 
@@ -256,6 +262,10 @@ class Plan(Model):
     endpoints: list[Endpoint] = Field(default_factory=list)
     vendors: list[Vendor] = Field(default_factory=list)
     playbooks: list[Playbook] = Field(default_factory=list)
+    registrars: list[RegistrarAccount] = Field(
+        default_factory=list,
+        description="registrar accounts Standby reads renewal state from (docs/registrars.md)",
+    )
     status_page: StatusPage | None = Field(None, description="the public status page (docs/status-page.md)")
     drills: list[Drill] = Field(default_factory=list, description="rehearsed failures (docs/drills.md)")
     runbook: Runbook | None = Field(None, description="where the crisis runbook goes (docs/recovery.md)")

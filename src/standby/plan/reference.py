@@ -13,7 +13,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from standby.core.timetext import format_duration
-from standby.plan import drills, impact, model, resolvers, runbook, status_page, templates
+from standby.plan import drills, impact, model, registrars, resolvers, runbook, status_page, templates
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("plan (top level)", model.Plan),
@@ -33,6 +33,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("playbooks[].escalation[]", model.Step),
     ("playbooks[].templates.AUDIENCE", templates.AudienceTemplate),
     ("playbooks[].impact", impact.Impact),
+    ("registrars[]", registrars.RegistrarAccount),
     ("status_page", status_page.StatusPage),
     ("status_page.publish[]", status_page.PublishTarget),
     ("status_page.components[]", status_page.StatusComponent),
@@ -46,7 +47,16 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
 
 def _type(annotation: object) -> str:
     text = str(annotation).replace("typing.", "").replace("standby.plan.model.", "")
-    for module in ("model", "status_page", "templates", "drills", "impact", "resolvers", "runbook"):
+    for module in (
+        "model",
+        "status_page",
+        "templates",
+        "drills",
+        "impact",
+        "resolvers",
+        "runbook",
+        "registrars",
+    ):
         text = text.replace(f"standby.plan.{module}.", "")
     text = text.replace("datetime.timedelta", "duration").replace("pathlib.Path", "path")
     text = text.replace("pydantic.networks.AnyHttpUrl", "URL").replace("<class '", "").replace("'>", "")

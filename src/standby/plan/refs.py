@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from standby.plan.drills import FAILURE_KINDS
 from standby.plan.issues import Path, dotted, suggest
 from standby.plan.model import Plan
+from standby.plan.registrars import NO_ACCOUNT
 from standby.plan.status_page import ASSET_KINDS
 
 _CHAIN = re.compile(r"^owner(\.reports_to)*$")
@@ -71,6 +72,14 @@ def check_references(plan: Plan) -> list[Problem]:
             )
         for j, member in enumerate(audience.members):
             out += _ref(("audiences", i, "members", j), member, people, "person", "list people by their id")
+    out += _duplicates(
+        ((("registrars", i, "id"), r.id) for i, r in enumerate(plan.registrars)), "registrar account id"
+    )
+    accounts = {r.id for r in plan.registrars}
+    for i, domain in enumerate(plan.domains):
+        if domain.registrar is not None and domain.registrar != NO_ACCOUNT:
+            hint = "name an id under registrars, or none when its registrar has no API"
+            out += _ref(("domains", i, "registrar"), domain.registrar, accounts, "registrar account", hint)
     out += _chain_problems(plan, people)
     out += _asset_problems(plan, people, playbooks)
     out += _playbook_problems(plan, people, audiences)

@@ -35,6 +35,15 @@ domains:
     warn_within: 30d
     critical_within: 7d
     # expected_nameservers: [a.iana-servers.net, b.iana-servers.net]
+    # registrar: godaddy-main        # the account below; omit to match it to the account that lists it
+
+# Registrar accounts Standby asks whether auto-renew is on and whether the renewal happened
+# (route53, cloudflare, godaddy, gandi, porkbun; docs/registrars.md). Secrets come from the environment.
+# registrars:
+#   - id: godaddy-main
+#     kind: godaddy
+#     api_key: ${GODADDY_KEY}
+#     api_secret: ${GODADDY_SECRET}
 
 # TLS certificates on hosts that are not already covered by an https endpoint below.
 certificates:

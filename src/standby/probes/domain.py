@@ -58,6 +58,12 @@ async def _registration(domain: Domain, ctx: ProbeContext, *, refresh: bool = Fa
     return record, None, fresh
 
 
+async def registry_record(domain: Domain, ctx: ProbeContext) -> RegistrationRecord | None:
+    """The registry's answer the domain check holds (or a fresh one), for checks that compare with it."""
+    record, _, _ = await _registration(domain, ctx)
+    return record
+
+
 def _moved(record: RegistrationRecord | None, delegation: Delegation) -> bool:
     """The parent zone no longer delegates to what the (possibly old) registry answer said."""
     if record is None or delegation.error is not None:

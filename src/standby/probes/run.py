@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
 from standby.core.status import Finding, Status
@@ -29,6 +30,7 @@ class Job:
     target: str
     owner: str | None
     run: Callable[[ProbeContext], Awaitable[list[Finding]]]
+    interval: timedelta | None = None  # how often `standby serve` runs it; None: the kind's default
 
     @property
     def key(self) -> str:

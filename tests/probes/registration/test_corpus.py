@@ -8,31 +8,37 @@ theirs is wrong, CORRECTIONS holds the right value and the reason, and the sampl
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
+from collections import Counter
 from typing import Any
 
 import pytest
 
 from standby.core.errors import ProbeError
-from standby.probes.registration.rdap_parse import parse_rdap
 from standby.probes.registration.record import RegistrationRecord
-from standby.probes.registration.status_names import normalize_statuses
-from standby.probes.registration.whois_parse import parse_whois
 from tests.corpus_report import record_rate
-
-CORPUS = Path(__file__).parents[2] / "data" / "corpus"
-
-EXCLUDED = {
-    ("whois/likexian-whois-parser", name): "IANA WHOIS record for a TLD, not a domain registration"
-    for name in ("cn_cn", "com_com", "google_google", "swiss_swiss")
-}
+from tests.probes.registration.corpus import (
+    FIELDS,
+    Sample,
+    availability,
+    compared,
+    exact_expected,
+    expected_availability,
+    judge,
+    load_samples,
+    parse,
+    swapped,
+)
 
 _JPRS = "the raw `[State] Connected (YYYY/MM/DD)` line is the JPRS expiry; the peer reads none"
 _TW = "`(UTC+8)` moves the instant 8 hours back; the peer moved it forward"
+_TK = "Freenom writes month-first: the same answer has `Domain registered: 12/18/2001` (or 11/29/2016)"
+_HANDLE = "the name without the registry's handle or link in parentheses (the other peer's convention too)"
+_HK = "HKIRC's `Please maintain at least 10-second time before starting another enquiry.` is a rate limit"
+_BO = "`whois.nic.bo solo acepta consultas con dominios .bo`: the server refused the query"
+_BR = "`Query rate limit exceeded. Reduced information.`: the registry withholds the record; a retry gets it"
+_RSV = "reserved by the registry: the peer's `registered?` means 'not available', not 'registered'"
+_SX = "`PREMIUM NAME (No match for domain ...)`: no registration holds the name; 'premium' only prices it"
+_NAME = "`Not available for (second level) registration`: a shared or reserved name, not a free one"
 CORRECTIONS: dict[tuple[str, str, str], tuple[object, str]] = {
     ("whois/python-whois", "titech.ac.jp", "expiration_date"): ("2026-03-31T00:00:00Z", _JPRS),
     ("whois/python-whois", "yahoo.co.jp", "expiration_date"): ("2025-09-30T00:00:00Z", _JPRS),
@@ -79,92 +85,141 @@ CORRECTIONS: dict[tuple[str, str, str], tuple[object, str]] = {
         "1997-10-05T04:00:00Z",
         "raw `Created On:05-Oct-1997 04:00:00 UTC`: the peer missed the field (no space after the colon)",
     ),
+    ("whois/likexian-whois-parser", "tk_google.tk", "expiration_date"): ("2020-03-02T00:00:00Z", _TK),
+    ("whois/likexian-whois-parser", "tk_zcore.tk", "expiration_date"): ("2022-01-03T00:00:00Z", _TK),
+    ("whois/likexian-whois-parser-notfound", "name_login.name", "availability"): ("reserved", _NAME),
+    ("whois/likexian-whois-parser-notfound", "name_science.name", "availability"): ("reserved", _NAME),
+    ("whois/python-whois", "google.at", "registrar"): ("MarkMonitor Inc.", _HANDLE),
+    ("whois/python-whois", "slashdot.org", "registrar"): ("Tucows Inc.", _HANDLE),
+    ("whois/likexian-whois-parser", "kr_git.kr", "registrar"): ("Megazone", _HANDLE),
+    ("whois/likexian-whois-parser", "kr_google.kr", "registrar"): ("Whois Corp.", _HANDLE),
+    # Staged sources (STANDBY_CORPUS_EXTRA), tuning slice only.
+    ("whois/php-whois", "hk_free", "availability"): ("throttled", _HK),
+    ("whois/php-whois", "lu_free", "availability"): (
+        "throttled",
+        "`%% Maximum query rate reached`: a rate limit",
+    ),
+    ("whois/php-whois", "tr_free", "availability"): ("invalid", "`Invalid input`: the query was refused"),
+    ("whois/php-whois", "vu_free", "availability"): ("invalid", "`The domain free.vu is not valid!`"),
+    ("whois/weppos-whois-parser", "whois.nic.bo__bo__status_available", "availability"): ("invalid", _BO),
+    ("whois/weppos-whois-parser", "whois.registro.br__br__status_available_limited", "availability"): (
+        "throttled",
+        _BR,
+    ),
+    ("whois/weppos-whois-parser", "whois.registro.br__br__status_registered_limited", "availability"): (
+        "throttled",
+        _BR,
+    ),
+    ("whois/weppos-whois-parser", "whois.co.ca__co.ca__status_reserved", "availability"): ("reserved", _RSV),
+    ("whois/weppos-whois-parser", "whois.nic.xxx__xxx__status_reserved", "availability"): ("reserved", _RSV),
+    ("whois/weppos-whois-parser", "whois.fi__fi__status_reserved", "availability"): ("reserved", _RSV),
+    ("whois/weppos-whois-parser", "whois.nic.es__es__status_registered", "expiration_date"): (
+        "2014-09-16T00:00:00",
+        "Red.es writes dd/mm/yy (`Creation Date: 16/09/03`, `LAST UPDATE: 10/10/2013`); the peer read yy/mm/dd",
+    ),
+    ("whois/pythonwhois", "google.co.jp", "expiration_date"): ("2015-03-31T00:00:00Z", _JPRS),
+    ("whois/whoisdomain", "meta.co.jp", "expiration_date"): ("2024-04-30T00:00:00Z", _JPRS),
+    ("whois/weppos-whois-parser", "whois.nic.it__it__property_status_reserved", "availability"): (
+        "reserved",
+        _RSV,
+    ),
+    ("whois/pythonwhois", "x.it", "availability"): (
+        "reserved",
+        "`Status: UNASSIGNABLE`: the name cannot be registered",
+    ),
+    ("whois/weppos-whois-parser", "whois.sx__sx__status_unavailable", "availability"): ("free", _SX),
+    ("whois/weppos-whois-parser", "whois.sx__sx__property_status_premium_name", "availability"): (
+        "free",
+        _SX,
+    ),
+    ("whois/php-whois", "no_google.no", "name_servers"): (
+        None,
+        "`Name Server Handle: NSGO26H-NORID` are Norid handles, not host names; the answer names no host",
+    ),
+    ("whois/pythonwhois", "davicom.com.tw", "name_servers"): (
+        None,
+        "the domain itself is never taken for its own name server (`example.pt NS ns1.example.com.`)",
+    ),
+    ("whois/whoisdomain", "amnic.net", "name_servers"): (
+        ["ns-cdn.amnic.net", "ns-pch.amnic.net", "ns-pri.amnic.net"],
+        "the peer's list holds `dnssec:` and `name`, words of the lines after the name servers",
+    ),
     ("rdap/whodap", "bad_response_01", "name_servers"): (
         ["a.share-dns.com", "b.share-dns.net"],
         "we accept the non-standard `nameServers` member on purpose; the expected file follows RFC 9083",
     ),
 }
 
-# The floors this parser reaches today (pass rate over compared samples, all sources together).
+# The floors this parser reaches today over the committed corpus (the sources it was written against).
 FLOORS = {
+    "free vs registered": 1.0,
+    "expiration exact": 1.0,
     "expiration_date": 1.0,
     "creation_date": 0.99,
     "registrar": 0.95,
     "name_servers": 1.0,
     "status": 0.96,
-    "not_found": 1.0,
 }
-
-
-@dataclass(frozen=True)
-class Sample:
-    source: str  # "whois/python-whois", "rdap/whodap", ...
-    name: str
-    raw: Path
-    expected: dict[str, Any]
-
-    @property
-    def id(self) -> str:
-        return f"{self.source}/{self.name}"
-
-
-def _samples() -> list[Sample]:
-    samples = []
-    for expected in sorted(CORPUS.glob("*/*/*.expected.json")):
-        name = expected.name.removesuffix(".expected.json")
-        kind = expected.parent.parent.name
-        raw = expected.with_name(name + (".txt" if kind == "whois" else ".json"))
-        source = f"{kind}/{expected.parent.name}"
-        if (source, name) not in EXCLUDED:
-            samples.append(Sample(source, name, raw, json.loads(expected.read_text(encoding="utf-8"))))
-    return samples
-
-
-SAMPLES = _samples()
-
-
-def _parse(sample: Sample) -> RegistrationRecord:
-    if sample.source.startswith("rdap/"):
-        return parse_rdap(json.loads(sample.raw.read_text(encoding="utf-8")), server="rdap.example")
-    text = sample.raw.read_bytes().decode("utf-8", errors="replace")
-    return parse_whois(text, domain=sample.expected["domain"], server="whois.example")
-
-
-def _instant(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
-
-
-def _same_instant(ours: datetime | None, expected: Any) -> bool:
-    if isinstance(expected, list):  # several peer values (contacts' dates mixed in): ours is one of them
-        return ours in {_instant(value) for value in expected}
-    return ours == _instant(expected)
-
-
-def _statuses(values: list[str] | None) -> set[str]:
-    # A peer may keep "REGISTERED, DELEGATED" as one string; we read it as the list it is.
-    return set(normalize_statuses([part for value in values or [] for part in value.split(",")]))
-
-
-Check = Callable[[RegistrationRecord, Any], bool]
-CHECKS: dict[str, Check] = {
-    "expiration_date": lambda record, expected: _same_instant(record.expires_at, expected),
-    "creation_date": lambda record, expected: _same_instant(record.created_at, expected),
-    "registrar": lambda record, expected: record.registrar == expected,
-    "name_servers": lambda record, expected: record.nameservers == (expected or []),
-    "status": lambda record, expected: set(record.statuses) == _statuses(expected),
-    "not_found": lambda record, expected: record.not_found == bool(expected),
+# Staged sources (STANDBY_CORPUS_EXTRA), when a run has them: what the parser reaches today on each slice.
+# The held-out floors guard against sliding back; they were set after the slice was measured, never
+# tuned to (docs/corpus.md). Two are the issue's hard guarantees: no name server is the domain itself,
+# no expiry is silently read with day and month swapped.
+STAGED_FLOORS = {
+    ("tuning", "free vs registered"): 0.99,
+    ("tuning", "expiration_date"): 0.99,
+    ("held-out", "free vs registered"): 0.96,
+    ("held-out", "expiration_date"): 0.97,
+    ("held-out", "NS omit the domain"): 1.0,
+    ("held-out", "expiry not d/m-swapped"): 1.0,
+    ("tuning", "NS omit the domain"): 1.0,
+    ("tuning", "expiry not d/m-swapped"): 1.0,
 }
+COMMITTED = (
+    "whois/python-whois",
+    "whois/likexian-whois-parser",
+    "whois/likexian-whois-parser-notfound",
+    "rdap/",
+)
+SAMPLES = load_samples()
 
 
-def _compared(sample: Sample, field: str) -> bool:
-    """python-whois does not test name servers: its files have none, so there is nothing to compare."""
-    notes = " ".join(sample.expected.get("_notes", []))
-    return not (field == "name_servers" and "no name_servers key" in notes)
-
-
-def _expected(sample: Sample, field: str) -> Any:
+def expected_value(sample: Sample, field: str) -> Any:
     correction = CORRECTIONS.get((sample.source, sample.name, field))
-    return correction[0] if correction else sample.expected.get(field)
+    if correction:
+        return correction[0]
+    if field == "availability":
+        return expected_availability(sample)
+    if field == "expiration exact":
+        return expected_value(sample, "expiration_date")
+    return sample.expected.get(field)
+
+
+def _records() -> dict[str, RegistrationRecord]:
+    return {s.id: parse(s) for s in SAMPLES if s.expected.get("error_code") is None}
+
+
+RECORDS = _records()
+
+
+def outcomes(sample: Sample) -> dict[str, bool]:
+    """Field → right or wrong, for the fields this sample's expected file asserts."""
+    record = RECORDS[sample.id]
+    results = {}
+    for field in FIELDS:
+        if not compared(sample, field):
+            continue
+        expected = expected_value(sample, field)
+        if field == "availability":
+            if expected not in ("free", "registered", "throttled"):
+                continue  # reserved, invalid...: reported apart (`other: not called free`)
+            right = judge(sample, record, field, expected)
+            results["free vs registered" if expected != "throttled" else "throttled"] = right
+            results[f"  {expected} read as {expected}"] = right
+            continue
+        if field == "expiration exact" and not exact_expected(sample, expected):
+            continue
+        results[field] = judge(sample, record, field, expected)
+    return results
 
 
 def test_rdap_error_objects_other_than_404_raise_a_probe_error() -> None:
@@ -172,31 +227,61 @@ def test_rdap_error_objects_other_than_404_raise_a_probe_error() -> None:
     assert errors
     for sample in errors:
         with pytest.raises(ProbeError, match=str(sample.expected["error_code"])):
-            _parse(sample)
+            parse(sample)
 
 
-def test_no_corpus_sample_reads_as_rate_limited() -> None:
-    assert [s.id for s in SAMPLES if "error_code" not in s.expected and _parse(s).rate_limited] == []
+def test_no_corpus_sample_reads_as_rate_limited_unless_it_is_a_throttle() -> None:
+    wrong = [s.id for s in SAMPLES if s.id in RECORDS and expected_value(s, "availability") != "throttled"
+             and RECORDS[s.id].rate_limited and not s.heldout]  # fmt: skip
+    assert wrong == []
 
 
-def test_every_correction_names_a_sample_whose_peer_value_differs() -> None:
+def test_every_correction_names_a_tuning_sample_whose_peer_value_differs() -> None:
     by_key = {(s.source, s.name): s for s in SAMPLES}
+    loaded = {s.source for s in SAMPLES}
     for (source, name, field), (value, reason) in CORRECTIONS.items():
+        if source not in loaded:
+            continue  # a staged source this run does not have
         assert (source, name) in by_key, f"{source}/{name}: no such sample"
-        assert by_key[(source, name)].expected[field] != value, f"{source}/{name} {field}: not a correction"
+        assert not by_key[(source, name)].heldout, f"{source}/{name}: a held-out answer is never corrected"
+        peer = by_key[(source, name)]
+        peer_value = expected_availability(peer) if field == "availability" else peer.expected[field]
+        assert peer_value != value, f"{source}/{name} {field}: not a correction"
         assert reason
 
 
 def test_the_parsers_reach_their_floors_over_the_corpus() -> None:
-    records = {s.id: _parse(s) for s in SAMPLES if "error_code" not in s.expected}
-    failures: list[str] = []
-    for field, check in CHECKS.items():
-        passed_all = total_all = 0
-        for source in sorted({s.source for s in SAMPLES}):
-            compared = [s for s in SAMPLES if s.source == source and s.id in records and _compared(s, field)]
-            passed = [s for s in compared if check(records[s.id], _expected(s, field))]
-            record_rate(source, field, len(passed), len(compared))
-            passed_all, total_all = passed_all + len(passed), total_all + len(compared)
-            failures += [f"{s.id} {field}" for s in compared if s not in passed]
-        record_rate("all sources", field, passed_all, total_all)
-        assert passed_all / total_all >= FLOORS[field], f"{field} below its floor; failing: {failures}"
+    """Rates per source and slice go to the end-of-run report; floors hold on the committed sources."""
+    tally: Counter[tuple[str, str, str, bool]] = Counter()
+    all_results: dict[str, dict[str, bool]] = {}
+    for sample in SAMPLES:
+        if sample.id not in RECORDS:
+            continue
+        record = RECORDS[sample.id]
+        results = all_results[sample.id] = dict(outcomes(sample))
+        if expected_value(sample, "availability") not in (None, "free", "registered", "throttled"):
+            results["other: not called free"] = availability(record) != "free"
+        if "expiration_date" in results:
+            wrong = swapped(record.expires_at, expected_value(sample, "expiration_date"))
+            results["expiry not d/m-swapped"] = record.expiry_ambiguous or not wrong  # reported, not silent
+            results["expiry not ambiguous"] = not record.expiry_ambiguous
+        results["NS omit the domain"] = sample.query.lower() not in record.nameservers
+        for field, right in results.items():
+            for source in (sample.source, "all sources"):
+                tally[(source, sample.slice, field, right)] += 1
+    for source, part, field in {(s, p, f) for s, p, f, _ in tally}:
+        passed, failed = tally[(source, part, field, True)], tally[(source, part, field, False)]
+        record_rate(source, part, field, passed, passed + failed)
+
+    staged = [s for s in SAMPLES if not s.source.startswith(COMMITTED) and s.id in RECORDS]
+    for (part, field), floor in STAGED_FLOORS.items():
+        results = [r[field] for s in staged if s.slice == part and field in (r := all_results[s.id])]
+        if results:  # only a run with the staged corpus has them
+            assert sum(results) / len(results) >= floor, f"staged {part} {field} below its floor"
+
+    committed = [s for s in SAMPLES if s.source.startswith(COMMITTED) and s.id in RECORDS]
+    for field, floor in FLOORS.items():
+        results = [outcomes(s)[field] for s in committed if field in outcomes(s)]
+        assert results, field
+        failing = [s.id for s in committed if outcomes(s).get(field) is False]
+        assert sum(results) / len(results) >= floor, f"{field} below its floor; failing: {failing}"

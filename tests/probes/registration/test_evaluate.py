@@ -8,7 +8,7 @@ from standby.core.status import Status
 from standby.plan.model import Domain
 from standby.probes.delegation_result import Delegation
 from standby.probes.registration.evaluate import evaluate_registration
-from standby.probes.registration.record import RegistrationRecord
+from standby.probes.registration.record import Availability, RegistrationRecord
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 DOMAIN = Domain(name="acme.example", owner="dana")
@@ -50,11 +50,29 @@ def test_an_expired_domain_is_critical() -> None:
     assert found.details["days_left"] == -2
 
 
-def test_a_released_domain_is_critical() -> None:
-    found = verdict(record(not_found=True))
+def test_a_released_domain_is_critical_and_says_what_the_registry_said() -> None:
+    said = 'No match for "ACME.EXAMPLE".'
+    found = verdict(record(availability=Availability.FREE, evidence=said))
     assert found.status is Status.CRITICAL
-    assert "not registered" in found.summary
+    assert "deleted and available for registration" in found.summary
+    assert said in found.summary
     assert found.details["days_left"] is None
+    assert (found.details["availability"], found.details["evidence"]) == ("free", said)
+
+
+def test_an_answer_that_is_neither_a_record_nor_a_not_found_is_unknown() -> None:
+    found = verdict(record(source="whois", availability=Availability.UNKNOWN, evidence="Invalid input"))
+    assert found.status is Status.UNKNOWN
+    assert "could not tell whether acme.example is registered" in found.summary
+    assert "'Invalid input'" in found.summary
+
+
+def test_an_ambiguous_expiry_counts_from_the_earlier_reading_and_names_both() -> None:
+    may, june = datetime(2027, 5, 6, tzinfo=UTC), datetime(2027, 6, 5, tzinfo=UTC)
+    found = verdict(record(expires_at=may, expiry_readings=(may, june), expiry_text="validity: 05-06-2027"))
+    assert found.details["expires_at"] == "2027-05-06T00:00:00Z"
+    assert found.details["expiry_readings"] == ["2027-05-06T00:00:00Z", "2027-06-05T00:00:00Z"]
+    assert "2027-05-06 or 2027-06-05" in found.summary and "'validity: 05-06-2027'" in found.summary
 
 
 def test_redemption_pending_delete_and_holds_are_critical_even_with_a_distant_expiry() -> None:
@@ -77,9 +95,14 @@ def test_a_registry_without_an_expiry_date_is_unknown_never_zero_days() -> None:
 
 
 def test_a_rate_limited_reply_is_unknown_not_available() -> None:
-    found = verdict(record(source="whois", server="whois.pir.org:43", rate_limited=True))
+    said = "WHOIS LIMIT EXCEEDED - SEE WWW.PIR.ORG/WHOIS FOR DETAILS"
+    found = verdict(
+        record(source="whois", server="whois.pir.org:43", availability=Availability.THROTTLED, evidence=said)
+    )
     assert found.status is Status.UNKNOWN
-    assert "rate-limiting" in found.summary
+    assert found.summary.startswith("rate limited, try later")
+    assert said in found.summary
+    assert found.details["expires_at"] is None and found.details["availability"] == "throttled"
 
 
 def test_a_failed_lookup_is_unknown_with_the_reason() -> None:

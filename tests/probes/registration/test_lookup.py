@@ -13,6 +13,7 @@ from standby.plan.model import Domain
 from standby.probes.registration.evaluate import evaluate_registration
 from standby.probes.registration.lookup import lookup_registration
 from standby.probes.registration.rdap import a_label, retry_after
+from standby.probes.registration.whois import THROTTLE_WAITS
 from tests.peers.http import Reply
 from tests.peers.rdap import RdapPeer, domain_object
 from tests.peers.whois import WhoisPeer
@@ -190,6 +191,37 @@ async def test_a_whois_rate_limit_reply_is_unknown_never_available(make_ctx: Mak
     assert record.rate_limited and not record.not_found
     found = evaluate_registration(Domain(name="acme.whoisonly"), record, error=None, delegation=None, now=NOW)
     assert found.status is Status.UNKNOWN
+
+
+async def test_a_throttled_whois_reply_is_asked_again_after_a_backoff(make_ctx: Make) -> None:
+    replies = iter(["WHOIS LIMIT EXCEEDED - SEE WWW.PIR.ORG/WHOIS FOR DETAILS\r\n"] * 2)
+    record_text = gtld_whois("acme.whoisonly", expires="2027-06-21T12:00:00Z")
+    clock = ManualClock(NOW)
+    with RdapPeer() as rdap, WhoisPeer({"acme.whoisonly": lambda _: next(replies, record_text)}) as whois:
+        async with make_ctx(
+            clock, rdap_bootstrap=rdap.bootstrap_url, whois_servers={"whoisonly": whois.server}
+        ) as ctx:
+            record = await lookup_registration("acme.whoisonly", ctx)
+    assert len(whois.queries) == 3
+    assert record.availability.value == "registered" and record.expires_at is not None
+    assert NOW <= clock.now() <= NOW + timedelta(seconds=sum(THROTTLE_WAITS))  # waited, within the bound
+
+
+async def test_a_server_that_keeps_throttling_gives_a_throttled_record_after_bounded_retries(
+    make_ctx: Make,
+) -> None:
+    with (
+        RdapPeer() as rdap,
+        WhoisPeer({"acme.whoisonly": "% Maximum queries per hour reached (100)\r\n"}) as whois,
+    ):
+        async with make_ctx(
+            rdap_bootstrap=rdap.bootstrap_url, whois_servers={"whoisonly": whois.server}
+        ) as ctx:
+            record = await lookup_registration("acme.whoisonly", ctx)
+    assert len(whois.queries) == 1 + len(THROTTLE_WAITS)
+    assert record.rate_limited and record.evidence == "Maximum queries per hour reached (100)"
+    found = evaluate_registration(Domain(name="acme.whoisonly"), record, error=None, delegation=None, now=NOW)
+    assert found.status is Status.UNKNOWN and found.summary.startswith("rate limited, try later")
 
 
 async def test_a_silent_whois_server_times_out_as_a_probe_error(make_ctx: Make) -> None:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from standby.probes.registration.whois_dates import parse_whois_date
+from standby.probes.registration.whois_dates import answer_order, parse_whois_date, read_date
 
 
 @pytest.mark.parametrize(
@@ -30,8 +30,18 @@ from standby.probes.registration.whois_dates import parse_whois_date
         ("4.7.2020 10:15:55", datetime(2020, 7, 4, 10, 15, 55)),
         ("2006/01/02", datetime(2006, 1, 2)),
         ("2006. 01. 02.", datetime(2006, 1, 2)),
-        ("05-06-2026", datetime(2026, 6, 5)),
-        ("02/11/2019 23:59:00", datetime(2019, 11, 2, 23, 59)),
+        ("18-06-2026", datetime(2026, 6, 18)),
+        ("02/13/2019 23:59:00", datetime(2019, 2, 13, 23, 59)),
+        ("16/09/14", datetime(2014, 9, 16)),
+        ("07 Oct 2018 10:02 WAT", datetime(2018, 10, 7, 9, 2)),
+        ("30/06/2014 00:00:00 EEST", datetime(2014, 6, 29, 21)),
+        ("2013-01-10 12:00:00 EAT", datetime(2013, 1, 10, 9)),
+        ("2012.06.01 10:00:00 MSK", datetime(2012, 6, 1, 6)),
+        ("2016.06.01 10:00:00 MSK", datetime(2016, 6, 1, 7)),
+        ("21-March-2015", datetime(2015, 3, 21)),
+        ("OK-UNTIL 20131218000000", datetime(2013, 12, 18)),
+        ("2014-09-04T00-00-00Z", datetime(2014, 9, 4)),
+        ("2013-12-02/14:12:36", datetime(2013, 12, 2, 14, 12, 36)),
         ("20200518", datetime(2020, 5, 18)),
         ("19961206 #24302", datetime(1996, 12, 6)),
         ("Sat Mar 28 23:59:00 2026", datetime(2026, 3, 28, 23, 59)),
@@ -45,6 +55,47 @@ def test_it_reads_the_date_layouts_registries_use(text: str, expected: datetime)
 
 def test_a_month_first_date_is_read_when_the_day_cannot_be_a_month() -> None:
     assert parse_whois_date("12/31/2026") == datetime(2026, 12, 31, tzinfo=UTC)
+
+
+def test_an_ambiguous_date_gives_both_readings_earlier_first_and_no_single_instant() -> None:
+    may, june = datetime(2026, 5, 6, tzinfo=UTC), datetime(2026, 6, 5, tzinfo=UTC)
+    assert read_date("05-06-2026") == (may, june)
+    assert read_date("05/06/2026") == (may, june)
+    assert parse_whois_date("05-06-2026") is None
+    assert read_date("05-06-2026", "dmy") == (june,)
+    assert read_date("05-06-2026", "mdy") == (may,)
+
+
+def test_a_dotted_date_is_day_first_and_an_equal_day_and_month_is_no_ambiguity() -> None:
+    assert read_date("05.06.2026") == (datetime(2026, 6, 5, tzinfo=UTC),)
+    assert read_date("07/07/2026") == (datetime(2026, 7, 7, tzinfo=UTC),)
+
+
+@pytest.mark.parametrize(
+    ("answer", "tld", "order"),
+    [
+        ("Domain registered: 12/18/2001\nRecord will expire on: 03/02/2020\n", None, "mdy"),
+        ("created: 18/12/2001\nexpires: 03/02/2020\n", None, "dmy"),
+        ("created: 18/12/2001\nchanged: 12/18/2001\nexpires: 03/02/2020\n", None, None),
+        ("expires: 03/02/2020\n", None, None),
+        ("expires: 03/02/2020\n", "es", "dmy"),
+        ("Registered: 2001.12.18\nServer 195.24.32.2 version 0.4.1.3\nexpires: 03/02/2020\n", None, None),
+    ],
+)
+def test_the_answer_settles_the_day_month_order_or_says_it_cannot(answer: str, tld: str | None, order: str | None
+                                                                  ) -> None:  # fmt: skip
+    assert answer_order(answer, tld) == order
+
+
+@pytest.mark.parametrize(("written", "year"), [("01-Jan-68", 2068), ("01-Jan-69", 1969), ("31/12/99", 1999),
+                                               ("31/12/00", 2000)])  # fmt: skip
+def test_two_digit_years_pivot_like_posix_strptime(written: str, year: int) -> None:
+    assert read_date(written)[0].year == year
+
+
+def test_an_ambiguous_or_unknown_zone_abbreviation_reads_the_time_as_utc() -> None:
+    assert parse_whois_date("2020-01-01 10:00:00 CST") == datetime(2020, 1, 1, 10, tzinfo=UTC)
+    assert parse_whois_date("2020-01-01 10:00:00 XYZT") == datetime(2020, 1, 1, 10, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

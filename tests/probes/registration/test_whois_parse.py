@@ -253,4 +253,27 @@ def test_a_reply_with_nothing_in_it_is_neither_found_nor_throttled() -> None:
     [("signedDelegation", True), ("yes", True), ("Unsigned delegation", False), ("no", False), ("", None)],
 )
 def test_it_reads_dnssec(value: str, signed: bool | None) -> None:
-    assert _parse(f"Domain Name: example.com\nDNSSEC: {value}\n", domain="example.com").dnssec is signed
+    text = f"Domain Name: example.com\nRegistrar: Example Registrar\nDNSSEC: {value}\n"
+    assert _parse(text, domain="example.com").dnssec is signed
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "renewal:      21-March-2027",
+        "Valid-date          2027-03-21",
+        "expires at: 21/03/2027 00:00:00 EET",
+        "Domain Currently Expires: 2027-03-21",
+        "Expiration:........ 2027-03-21",
+        "Expiry date (dd/mm/yyyy): 21/03/2027",
+        "status: OK-UNTIL 20270321000000",
+        "Domain Expiration On: 2027-03-21",
+        "paid-until: 2027.03.21",
+    ],
+)
+def test_it_reads_expiry_labels_of_every_kind(line: str) -> None:
+    record = _parse(f"domain: example.ie\nregistrar: Example\n{line}\n", domain="example.ie")
+    assert record.expires_at is not None and record.expires_at.date().isoformat() in (
+        "2027-03-21",
+        "2027-03-20",
+    )

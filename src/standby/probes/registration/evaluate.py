@@ -17,7 +17,7 @@ from standby.core.status import Finding, Status
 from standby.plan.model import Domain
 from standby.probes.delegation_result import Delegation
 from standby.probes.parking import parking_nameserver
-from standby.probes.registration.record import RegistrationRecord
+from standby.probes.registration.record import Availability, RegistrationRecord
 
 AUTO_RENEW_GRACE = timedelta(days=45)  # RAA 3.7.5.3: the registrar must delete within 45 days
 _LAPSING = ("redemption period", "pending delete", "pending restore")
@@ -53,10 +53,22 @@ def letting_go(record: RegistrationRecord, delegation: Delegation | None) -> lis
 def _verdict(domain: Domain, record: RegistrationRecord, delegation: Delegation | None, now: datetime
              ) -> tuple[Status, str]:  # fmt: skip
     name = domain.name
-    if record.rate_limited:
-        return Status.UNKNOWN, f"{record.server} is rate-limiting WHOIS queries; {name} will be checked again"
-    if record.not_found:
-        return Status.CRITICAL, f"{name} is not registered (released or deleted): re-register it now"
+    said = f"'{record.evidence}'" if record.evidence else "nothing more"
+    if record.availability is Availability.THROTTLED:
+        return Status.UNKNOWN, (
+            f"rate limited, try later: {record.server} is refusing queries for now (it said {said}); "
+            f"{name} will be checked again — this says nothing about whether it is still registered"
+        )
+    if record.availability is Availability.FREE:
+        return Status.CRITICAL, (
+            f"{name} is not registered: deleted and available for registration by anyone (the registry "
+            f"said {said}). Re-register it now"
+        )
+    if record.availability is Availability.UNKNOWN:
+        return Status.UNKNOWN, (
+            f"could not tell whether {name} is registered: {record.server} answered with no record and "
+            f"no 'not found' (it said {said})"
+        )
     lapsing = [s for s in record.statuses if s in _LAPSING]
     if lapsing:
         return (
@@ -82,13 +94,24 @@ def _verdict(domain: Domain, record: RegistrationRecord, delegation: Delegation 
             "as .de, never publish one); its delegation is still watched — check the date with the registrar"
         )
     left = days_left(expiry, now)
+    if record.expiry_ambiguous and expiry == record.expires_at:
+        first, second = record.expiry_readings[0], record.expiry_readings[-1]
+        ambiguity = (
+            f"; the registry wrote '{record.expiry_text}', which is {first:%Y-%m-%d} or {second:%Y-%m-%d} "
+            "(nothing in its answer tells the day from the month), so this counts from the earlier date"
+        )
+    else:
+        ambiguity = ""
     if expiry <= now:
         ago = days_left(now, expiry)
-        return Status.CRITICAL, f"{name} expired {ago} day(s) ago, on {expiry:%Y-%m-%d}: renew it now"
+        return (
+            Status.CRITICAL,
+            f"{name} expired {ago} day(s) ago, on {expiry:%Y-%m-%d}: renew it now{ambiguity}",
+        )
     status = expiry_status(
         expiry, now, warn_within=domain.warn_within, critical_within=domain.critical_within
     )
-    when = f"{name} expires in {left} day(s), on {expiry:%Y-%m-%d}"
+    when = f"{name} expires in {left} day(s), on {expiry:%Y-%m-%d}{ambiguity}"
     if renewal:
         return max(status, Status.WARNING, key=lambda s: s.urgency), (
             f"{when}, but only because the registry auto-renewed it after it lapsed ({renewal}); the "
@@ -113,9 +136,16 @@ def evaluate_registration(
         status, summary = Status.UNKNOWN, f"could not read the registration of {domain.name}: {error}"
     else:
         status, summary = _verdict(domain, record, delegation, now)
-        expiry = None if record.not_found or record.rate_limited else _effective_expiry(record)
+        registered = record.availability is Availability.REGISTERED
+        expiry = _effective_expiry(record) if registered else None
         details = {
             **expiry_details(expiry, now),
+            "availability": record.availability.value,
+            "evidence": record.evidence,
+            "registry_answer": registry_answer(record),
+            "expiry_readings": [iso(when) for when in record.expiry_readings]
+            if record.expiry_ambiguous
+            else None,
             "registry_expires_at": _iso(record.expires_at),
             "registrar_expires_at": _iso(record.registrar_expires_at),
             "last_changed_at": _iso(record.last_changed_at),
@@ -129,6 +159,14 @@ def evaluate_registration(
     return Finding(
         domain.asset_id, "domain", domain.name, "registration", status, summary, domain.owner, details
     )
+
+
+def registry_answer(record: RegistrationRecord) -> str:
+    """What Standby concluded and the line it read: `free — whois.verisign-grs.com said: 'No match…'`."""
+    server = record.server.removeprefix("https://").removeprefix("http://").rstrip("/")
+    if not record.evidence:
+        return f"{record.availability.value} — {server} gave no line that says either way"
+    return f"{record.availability.value} — {server} said: '{record.evidence}'"
 
 
 def _iso(when: datetime | None) -> str | None:

@@ -20,7 +20,7 @@ from standby.core.errors import ProbeError
 from standby.core.net import describe
 from standby.probes.context import ProbeContext
 from standby.probes.registration.rdap_parse import parse_rdap
-from standby.probes.registration.record import RegistrationRecord
+from standby.probes.registration.record import Availability, RegistrationRecord
 
 ACCEPT = "application/rdap+json, application/json;q=0.9"
 MAX_RETRIES = 3  # 429s in a row before giving up
@@ -53,7 +53,8 @@ async def rdap_lookup(name: str, bases: tuple[str, ...], ctx: ProbeContext) -> R
 async def _query(url: str, server: str, ctx: ProbeContext) -> RegistrationRecord:
     status, data = await get_json(url, ctx)
     if status == 404:
-        return RegistrationRecord(source="rdap", server=server, not_found=True)
+        return RegistrationRecord(source="rdap", server=server, availability=Availability.FREE,
+                                  evidence=f"HTTP 404 Not Found for {url}")  # fmt: skip
     if status != 200:
         raise ProbeError(f"RDAP server {server} answered HTTP {status} for {url}")
     return parse_rdap(data, server=server)

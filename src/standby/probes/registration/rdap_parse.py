@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from standby.core.errors import ProbeError
-from standby.probes.registration.record import RegistrationRecord
+from standby.probes.registration.record import Availability, NameServer, RegistrationRecord
 from standby.probes.registration.status_names import normalize_statuses
 
 _RFC3339ISH = re.compile(
@@ -37,10 +37,12 @@ def parse_rdap(data: object, *, server: str) -> RegistrationRecord:
     registrar = _registrar_entity(data.get("entities"))
     registrar_events = _events(registrar.get("events"), server) if registrar else {}
     raw_statuses = [s for s in _list(data.get("status")) if isinstance(s, str)]
+    nameservers = _nameservers(data.get("nameservers", data.get("nameServers")))
     return RegistrationRecord(
         source="rdap",
         server=server,
         domain=name.lower().rstrip("."),
+        evidence=_evidence(name, events),
         expires_at=events.get("expiration"),
         registrar_expires_at=events.get("registrar expiration")
         or registrar_events.get("registrar expiration"),
@@ -50,10 +52,16 @@ def parse_rdap(data: object, *, server: str) -> RegistrationRecord:
         registrar=_vcard_name(registrar.get("vcardArray")) if registrar else None,
         statuses=normalize_statuses(raw_statuses),
         raw_statuses=raw_statuses,
-        nameservers=_nameservers(data.get("nameservers", data.get("nameServers"))),
+        nameservers=sorted(ns.host for ns in nameservers),
+        nameserver_records=nameservers,
         dnssec=_delegation_signed(data.get("secureDNS", data.get("secureDns"))),
         referral=_registrar_link(data.get("links")),
     )
+
+
+def _evidence(name: str, events: dict[str, datetime]) -> str:
+    expiry = events.get("expiration")
+    return f"RDAP domain object {name!r}" + (f", expiration {expiry:%Y-%m-%d}" if expiry else "")
 
 
 def parse_rdap_time(value: object, *, server: str) -> datetime:
@@ -67,7 +75,9 @@ def parse_rdap_time(value: object, *, server: str) -> datetime:
 def _error_record(data: dict[str, Any], server: str) -> RegistrationRecord:
     code = data.get("errorCode")
     if str(code) == "404":
-        return RegistrationRecord(source="rdap", server=server, not_found=True)
+        title = data.get("title") or "error 404"
+        return RegistrationRecord(source="rdap", server=server, availability=Availability.FREE,
+                                  evidence=f"RDAP error object: {title}")  # fmt: skip
     title = data.get("title") or " ".join(str(d) for d in _list(data.get("description")))
     raise ProbeError(f"The RDAP server {server} answered with error {code}: {title or 'no description'}.")
 
@@ -109,13 +119,16 @@ def _vcard_name(vcard: object) -> str | None:
     return values.get("fn") or values.get("org")
 
 
-def _nameservers(value: object) -> list[str]:
-    names = {
-        ns["ldhName"].lower().rstrip(".")
-        for ns in _list(value)
-        if isinstance(ns, dict) and isinstance(ns.get("ldhName"), str) and ns["ldhName"].strip(".")
-    }
-    return sorted(names)
+def _nameservers(value: object) -> list[NameServer]:
+    """RFC 9083 §5.2 nameserver objects: `ldhName` and the glue in `ipAddresses` (v4, v6)."""
+    found: dict[str, list[str]] = {}
+    for ns in _list(value):
+        if isinstance(ns, dict) and isinstance(ns.get("ldhName"), str) and ns["ldhName"].strip("."):
+            glue = found.setdefault(ns["ldhName"].lower().rstrip("."), [])
+            addresses = ns["ipAddresses"] if isinstance(ns.get("ipAddresses"), dict) else {}
+            for family in ("v4", "v6"):
+                glue += [a for a in _list(addresses.get(family)) if isinstance(a, str) and a not in glue]
+    return [NameServer(host, tuple(glue)) for host, glue in found.items()]
 
 
 def _delegation_signed(value: object) -> bool | None:

@@ -4,12 +4,17 @@ The TLD's server comes from `settings.whois_servers`, else from IANA (`settings.
 answers a TLD with a `whois:` line). Thin registries (.com, .net) refer to the registrar's server,
 whose record holds the registrar's own expiry. A referral to a private or loopback address is refused
 unless the plan maps that host in `whois_servers` (a WHOIS reply must not steer us into the LAN).
+
+A throttled reply ("WHOIS LIMIT EXCEEDED") is asked again a few times with exponential backoff and
+full jitter (`THROTTLE_WAITS`); if the server still refuses, the record says "throttled" and carries no
+facts: the finding is unknown ("rate limited, try later"), never "free" and never a registration.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import random
 import re
 from datetime import timedelta
 
@@ -18,7 +23,7 @@ from standby.core.hostport import split_host_port
 from standby.core.net import ResolveError, describe
 from standby.probes.context import ProbeContext
 from standby.probes.registration.rdap import a_label
-from standby.probes.registration.record import RegistrationRecord
+from standby.probes.registration.record import Availability, RegistrationRecord
 from standby.probes.registration.whois_parse import parse_whois
 
 MAX_REPLY = 1 << 20  # bytes; a WHOIS record is a few KB
@@ -31,6 +36,10 @@ _QUERY = {
     "whois.verisign-grs.com": "={}",
 }
 _WHOIS_LINE = re.compile(r"^\s*whois:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+# Ceilings of the waits before asking a throttling server again (seconds; each wait is drawn between
+# 0 and its ceiling). Registries' limits are per second to per minute; longer means "not this run".
+THROTTLE_WAITS = (4.0, 16.0)
+_RNG = random.Random()  # noqa: S311 - jitter, not secrets
 
 
 async def whois_query(server: str, query: str, ctx: ProbeContext) -> str:
@@ -86,21 +95,27 @@ async def whois_lookup(name: str, ctx: ProbeContext) -> RegistrationRecord:
     if server is None:
         raise ProbeError(f".{tld} has neither RDAP nor a WHOIS server; add it under settings.whois_servers")
     record = await _ask(server, ascii_name, ctx)
-    if record.referral and not (record.not_found or record.rate_limited):
+    if record.referral and record.availability is Availability.REGISTERED:
         try:
             registrar = await _ask(await _referral_target(record.referral, ctx), ascii_name, ctx)
         except ProbeError:
             return record  # the registry's answer stands on its own
-        if not (registrar.not_found or registrar.rate_limited):
+        if registrar.availability is Availability.REGISTERED:
             record.registrar_expires_at = registrar.registrar_expires_at or registrar.expires_at
             record.registrar = record.registrar or registrar.registrar
     return record
 
 
 async def _ask(server: str, name: str, ctx: ProbeContext) -> RegistrationRecord:
-    host = split_host_port(server, 43)[0].lower()
-    text = await whois_query(server, _QUERY.get(host, "{}").format(name), ctx)
-    return parse_whois(text, domain=name, server=server)
+    """The server's answer about `name`; a throttled one is asked again after THROTTLE_WAITS."""
+    query = _QUERY.get(split_host_port(server, 43)[0].lower(), "{}").format(name)
+    record = parse_whois(await whois_query(server, query, ctx), domain=name, server=server)
+    for ceiling in THROTTLE_WAITS:
+        if not record.rate_limited:
+            break
+        await ctx.clock.sleep(ceiling * _RNG.random())
+        record = parse_whois(await whois_query(server, query, ctx), domain=name, server=server)
+    return record
 
 
 async def _referral_target(referral: str, ctx: ProbeContext) -> str:

@@ -1,36 +1,57 @@
-"""Dates as WHOIS servers write them: ISO 8601, `02-Jan-2006`, `2006.01.02`, `02.01.2006`,
-`2006/01/02`, `2006. 01. 02.`, `20060102`, `Sat Jan 02 15:04:05 2006`, `2nd January 2006`...
+"""Dates as WHOIS servers write them, read with the whole answer as context.
 
-An explicit offset (`-0700`, `+02`, `(UTC+8)`, `(GMT+0:00)`, a well-known zone abbreviation) is
-honoured; a time without a zone is UTC, as both reference parsers do. Day-first wins for
-all-numeric dates (`05-06-2026` is 5 June): only the US writes month first, and when the
-first number is over 12 the order is unambiguous anyway.
+Layouts: ISO 8601, `02-Jan-2006`, `2006.01.02`, `02.01.2006`, `2006/01/02`, `2006. 01. 02.`,
+`20060102`, `20060102150405` (in a status: `OK-UNTIL 20131218000000`), `Sat Jan 02 15:04:05 2006`,
+`2nd January 2006`, `21-March-2015`, `16/09/14`...
+
+Day or month first: a numeric date such as `05/06/2026` is ambiguous on its own. `answer_order` looks
+at every numeric date in the answer: one that can only be day-first (`18/12/2001`) or only month-first
+(`12/18/2001`) settles the order for all of them; if the answer has both, nothing is settled. Next comes
+the registry's known convention (`CONVENTIONS`), then the separator: dotted dates are day-first
+everywhere they are written. Otherwise the date is ambiguous and `read_date` returns both readings,
+earlier first; the caller reports both and never silently picks one.
+
+Two-digit years follow POSIX `strptime`'s pivot: 00-68 are 2000-2068, 69-99 are 1969-1999. A two-digit
+year is read only in the last position (`16/09/14`, `29-APR-09`).
+
+An explicit offset (`-0700`, `+02`, `(UTC+8)`, `(GMT+0:00)`) is honoured, and so is a zone abbreviation
+whose offset tzdb settles (whois_zones.py); a time without a zone, or with an ambiguous one, is UTC.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Literal
+
+from standby.probes.registration.whois_zones import zone_offset
+
+Order = Literal["dmy", "mdy"]
+PIVOT = 69  # two-digit years below are 20xx, from it on 19xx (POSIX strptime %y)
+
+# Registries whose numeric dates are known to be in one order even when an answer alone cannot tell.
+# Each is backed by one of the registry's own answers in the corpus where a day over 12 settles it.
+CONVENTIONS: dict[str, Order] = {
+    "tk": "mdy",  # Freenom: "Domain registered: 12/18/2001" (weppos whois.dot.tk status_registered)
+    "bg": "dmy",  # Register.bg: "expires at: 30/06/2014" (weppos whois.register.bg status_registered)
+    "es": "dmy",  # Red.es: "Creation Date: 16/09/03", "LAST UPDATE: 10/10/2013"
+    # ISOC-IL: "validity: 05-06-2026" for google.co.il, first "(Assigned)" on 19990605 (python-whois)
+    "il": "dmy",
+    "hk": "dmy",  # HKIRC: "Expiry Date: 31-03-2020" (likexian hk_google.hk)
+}
 
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
 
-# Only abbreviations that mean one offset everywhere; CST, IST, BST... are ambiguous and read as UTC.
-_ZONES = {
-    "Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "WET": 0, "CET": 60, "CEST": 120, "EET": 120, "EEST": 180,
-    "MSK": 180, "JST": 540, "KST": 540, "HKT": 480, "SGT": 480, "AEST": 600, "AEDT": 660,
-    "NZST": 720, "NZDT": 780, "EST": -300, "EDT": -240, "PST": -480, "PDT": -420, "MST": -420,
-    "MDT": -360, "CLT": -240, "CLST": -180, "BRT": -180,
-}  # fmt: skip
-
 _PAREN_OFFSET = re.compile(r"\((?:UTC|GMT)\s*([+-]\d{1,2})(?::?(\d{2}))?\)", re.I)
 _TIME = re.compile(
-    r"(?:\bat\s+|-?T|\s|^)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
-    r"\s*(Z\b|[+-]\d{2}(?::?\d{2})?\b|[A-Z]{2,4}\b(?![.-]))?"
+    r"(?:\bat\s+|-?T|\s|/|^)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
+    r"\s*(Z\b|[+-]\d{2}(?::?\d{2})?\b|[A-Z]{2,5}\b(?![.-]))?"
 )
-_YMD = re.compile(r"(\d{4})\s*([-./])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)")
-_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*([-./])\s*(\d{1,2})\s*\2\s*(\d{4})")
-_COMPACT = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)")
+_YMD = re.compile(r"(?<!\d)(\d{4})\s*([-./])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)")
+# Day and month in either order, then a four- or two-digit year (never the first: `16/09/14` is no yy/mm/dd).
+_NUMERIC = re.compile(r"(?<![\d.:])(\d{1,2})\s*([-./])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?!\d|\.\d)")
+_STAMP = re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?(?!\d)")
 _D_MON_Y = re.compile(
     r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?[-\s]+([a-z]{3,9})\.?[-\s,]+(\d{4}|\d{2})(?!\d)", re.I
 )
@@ -38,28 +59,56 @@ _Y_MON_D = re.compile(r"(\d{4})[-\s]([a-z]{3,9})[-\s](\d{1,2})(?!\d)", re.I)
 _MON_D_Y = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)", re.I)
 
 
-def parse_whois_date(text: str) -> datetime | None:
-    """The instant a WHOIS date value names (aware UTC), or None when it names none."""
+def answer_order(text: str, tld: str | None = None) -> Order | None:
+    """The day/month order the answer's own numeric dates settle, else the registry's convention."""
+    day_first = month_first = False
+    for found in _NUMERIC.finditer(text):
+        first, second = int(found.group(1)), int(found.group(3))
+        day_first |= first > 12 >= second
+        month_first |= second > 12 >= first
+    if day_first != month_first:
+        return "dmy" if day_first else "mdy"
+    return None if day_first else CONVENTIONS.get(tld or "")
+
+
+def read_date(text: str, order: Order | None = None) -> tuple[datetime, ...]:
+    """The instants a WHOIS date value can name (aware UTC): none, one, or two when the day and the
+    month could be either way round and `order` does not say (earlier first)."""
     if re.search(r"\bbefore\b", text, re.I):  # SWITCH, Nominet: "before Aug-1996" is a bound, not a date
-        return None
+        return ()
     rest, offset = _offset_in_parentheses(text.strip())
     rest = re.sub(r"\(([A-Z]{2,5})\)", r" \1", rest)  # "01:05:57 (JST)"
     rest = re.sub(r"\([^)]*\)|#.*$", " ", rest)
-    clock = (0, 0, 0, 0)
-    time = _TIME.search(rest)
-    if time:
+    rest = re.sub(r"T(\d{2})-(\d{2})-(\d{2})", r"T\1:\2:\3", rest)  # EuroDNS: 2014-09-04T00-00-00Z
+    if stamp := _STAMP.search(rest):
+        return _instants([_stamp_day(stamp)], _stamp_clock(stamp), 0)
+    clock, zone = (0, 0, 0, 0), None
+    if time := _TIME.search(rest):
         hour, minute, second, fraction, zone = time.groups()
         clock = (int(hour), int(minute), int(second or 0), int((fraction or "0")[:6].ljust(6, "0")))
-        offset = _zone_offset(zone) if zone else offset
         rest = rest[: time.start()] + " " + rest[time.end() :]
-    day = _calendar_day(rest)
-    if day is None:
-        return None
-    try:
-        local = datetime(*day, *clock, tzinfo=timezone(timedelta(minutes=offset)))
-    except ValueError:
-        return None
-    return local.astimezone(UTC)
+    days = _calendar_days(rest, order)
+    if zone and days:
+        offset = _zone_minutes(zone, days[0])
+    return _instants(days, clock, offset)
+
+
+def parse_whois_date(text: str, order: Order | None = None) -> datetime | None:
+    """The one instant a WHOIS date value names, or None (no date, or an ambiguous one)."""
+    readings = read_date(text, order)
+    return readings[0] if len(readings) == 1 else None
+
+
+def _instants(days: list[tuple[int, int, int]], clock: tuple[int, int, int, int], offset: int
+              ) -> tuple[datetime, ...]:  # fmt: skip
+    zone = timezone(timedelta(minutes=offset))
+    out = set()
+    for day in days:
+        try:
+            out.add(datetime(*day, *clock, tzinfo=zone).astimezone(UTC))
+        except ValueError:
+            continue
+    return tuple(sorted(out))
 
 
 def _offset_in_parentheses(text: str) -> tuple[str, int]:
@@ -71,32 +120,54 @@ def _offset_in_parentheses(text: str) -> tuple[str, int]:
     return text[: found.start()] + text[found.end() :], sign * (abs(hours) * 60 + minutes)
 
 
-def _zone_offset(zone: str) -> int:
+def _zone_minutes(zone: str, day: tuple[int, int, int]) -> int:
     if zone[0] in "+-":
         digits = zone[1:].replace(":", "")
         minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
         return -minutes if zone[0] == "-" else minutes
-    return _ZONES.get(zone.upper(), 0)
+    try:
+        on = date(*day)
+    except ValueError:
+        return 0
+    return zone_offset(zone, on) or 0
 
 
-def _calendar_day(text: str) -> tuple[int, int, int] | None:
+def _stamp_day(found: re.Match[str]) -> tuple[int, int, int]:
+    return int(found.group(1)), int(found.group(2)), int(found.group(3))
+
+
+def _stamp_clock(found: re.Match[str]) -> tuple[int, int, int, int]:
+    if found.group(4) is None:
+        return (0, 0, 0, 0)
+    return int(found.group(4)), int(found.group(5)), int(found.group(6)), 0
+
+
+def _calendar_days(text: str, order: Order | None) -> list[tuple[int, int, int]]:
     if found := _YMD.search(text):
-        year, month, day = int(found.group(1)), int(found.group(3)), int(found.group(4))
-    elif found := _DMY.search(text):
-        day, month, year = int(found.group(1)), int(found.group(3)), int(found.group(4))
-        if month > 12 >= day:
-            day, month = month, day
-    elif found := _COMPACT.search(text):
-        year, month, day = (int(g) for g in found.groups())
+        days = [(int(found.group(1)), int(found.group(3)), int(found.group(4)))]
+    elif found := _NUMERIC.search(text):
+        days = _numeric_days(found, order)
     elif found := _Y_MON_D.search(text):
-        year, month, day = int(found.group(1)), _month(found.group(2)), int(found.group(3))
+        days = [(int(found.group(1)), _month(found.group(2)), int(found.group(3)))]
     elif found := _D_MON_Y.search(text):
-        day, month, year = int(found.group(1)), _month(found.group(2)), _year(found.group(3))
+        days = [(_year(found.group(3)), _month(found.group(2)), int(found.group(1)))]
     elif found := _MON_D_Y.search(text):
-        month, day, year = _month(found.group(1)), int(found.group(2)), int(found.group(3))
+        days = [(int(found.group(3)), _month(found.group(1)), int(found.group(2)))]
     else:
-        return None
-    return (year, month, day) if 1900 <= year <= 2999 and month else None
+        return []
+    return [(y, m, d) for y, m, d in days if 1900 <= y <= 2999 and 1 <= m <= 12]
+
+
+def _numeric_days(found: re.Match[str], order: Order | None) -> list[tuple[int, int, int]]:
+    first, second, year = int(found.group(1)), int(found.group(3)), _year(found.group(4))
+    day_first, month_first = (year, second, first), (year, first, second)
+    if first > 12 or second > 12 or first == second:
+        return [day_first if first > 12 or first == second else month_first]
+    if order is None and found.group(2) == ".":
+        order = "dmy"  # dotted numeric dates are day-first wherever they are written
+    if order is not None:
+        return [day_first if order == "dmy" else month_first]
+    return [day_first, month_first]
 
 
 def _month(name: str) -> int:
@@ -105,4 +176,6 @@ def _month(name: str) -> int:
 
 def _year(digits: str) -> int:
     year = int(digits)
-    return year + (2000 if year < 70 else 1900) if year < 100 else year
+    if len(digits) > 2:
+        return year
+    return year + (2000 if year < PIVOT else 1900)

@@ -29,12 +29,27 @@ EXPIRES = (
     "domain expires on",
     "domain expiration date",
     "fecha de vencimiento",
+    "fecha de expiracion",
+    "fecha de expiración",
+    "data de expiracao",
+    "data de expiração",
+    "data scadenza",
+    "scadenza",
+    "ablaufdatum",
+    "vervaldatum",
     "date d'expiration",
     "domain datebilleduntil",
     "ok until",
     "exp date",
     "expiry",
     "relevant dates expiry date",  # Nominet
+    "expiration",  # `Expiration:........ 2020-01-01`
+    "expires at",  # Register.bg
+    "expired",  # .ly: the date it expires (or did)
+    "valid date",  # SK-NIC `Valid-date`
+    "domain currently expires",  # .ws
+    "renewal",  # IEDR `renewal:`
+    "date renewal",  # .co.ca
 )
 REGISTRAR_EXPIRES = ("registrar registration expiration date",)
 
@@ -56,9 +71,22 @@ CREATED = (
     "domain registration date",
     "first registration date",
     "fecha de creación",
+    "fecha de creacion",
+    "fecha de registro",
+    "data de criacao",
+    "data de criação",
+    "data registrazione",
     "domain name commencement date",
     "registration",
     "relevant dates registered on",  # Nominet, Island Networks
+    "date de creation",  # JWhoisServer (.dz)
+    "create date",
+    "domain create date",  # .me
+    "entry created",  # Jisc (.ac.uk, .gov.uk)
+    "activated on",  # Register.bg
+    "domain dateregistered",  # .nz
+    "date approved",  # .co.ca
+    "date registered",
 )
 
 CHANGED = (
@@ -83,16 +111,37 @@ CHANGED = (
 REGISTRAR = (
     "registrar",
     "registrar organization",  # .it: the handle is the "Name"
+    "registrar organization name",  # NIC.tr
     "registrar name",
     "sponsoring registrar",
     "registration service provider",
     "authorised registrar",
     "current registar",
     "authorized agency",
+    "sponsoring registrar organization",
+    "registered by",
+)
+
+# A name in the answer other than the registry's own: evidence that someone holds the name.
+REGISTRANT = (
+    "registrant",
+    "registrant name",
+    "registrant organization",
+    "registrant organisation",
+    "owner",
+    "holder",
+    "titular",
+    # RIPE-style handles of the domain object's contacts
+    "admin c",
+    "tech c",
+    "holder c",
+    "registrant c",
 )
 
 STATUS = ("domain status", "status", "eppstatus", "state", "registration status", "estatus del dominio")
 
+# Keys and headings under which name servers are listed; `whois_nameservers.is_nameserver_key` also
+# knows the numbered and qualified spellings (`NS 1`, `Primary Server Hostname`, `Name Server (DB)`).
 NAMESERVERS = (
     "name server",
     "name servers",
@@ -109,17 +158,24 @@ NAMESERVERS = (
     "nameservers hostname",
     "domain name servers",
     "name servers information",
+    "name server information",
+    "name servers in the listed order",
+    "nameservers in the listed order",
+    "dns servers",
+    "dns server",
+    "dns",
+    "ns",
+    "current nameservers",
+    "servidores de nombre",
+    "dns name",
 )
-
-# RNIDS lists its name servers as `DNS:`, but DK Hostmaster names the domain itself so.
-NAMESERVERS_FALLBACK = ("dns",)
 
 DNSSEC = ("dnssec", "domain signed", "signing key")
 
 # Where the fuller record lives: registry → registrar (`Registrar WHOIS Server`), IANA → registry.
 REFERRAL = ("registrar whois server", "whois server", "refer", "whois")
 
-DOMAIN = ("domain name", "domain")
+DOMAIN = ("domain name", "domain", "nom de domaine")
 
 # Keys some registries write without a colon, in a sentence before the date.
 PHRASES = (
@@ -138,6 +194,7 @@ KNOWN = frozenset(
     + CREATED
     + CHANGED
     + REGISTRAR
+    + REGISTRANT
     + STATUS
     + NAMESERVERS
     + DNSSEC

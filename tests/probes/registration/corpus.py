@@ -1,0 +1,190 @@
+"""The registry-data corpus as samples, and how a parsed record is judged against a sample's expected file.
+
+Roots: the committed corpus (tests/data/corpus) and, when `STANDBY_CORPUS_EXTRA` names them (os.pathsep
+between paths), staged corpora in the same layout. A root's `split.json` lists its held-out samples:
+answers drawn at random before the parser was changed, whose individual results are never shown
+(corpus_failures.py refuses them); only their aggregate counts. See docs/corpus.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from standby.probes.registration.rdap_parse import parse_rdap
+from standby.probes.registration.record import RegistrationRecord
+from standby.probes.registration.status_names import normalize_statuses
+from standby.probes.registration.whois_parse import parse_whois
+
+CORPUS = Path(__file__).parents[2] / "data" / "corpus"
+EXTRA_ENV = "STANDBY_CORPUS_EXTRA"
+FIELDS = ("availability", "expiration_date", "expiration exact", "creation_date", "registrar", "name_servers",
+          "status")  # fmt: skip
+# The widest UTC offset: a date is right when it names the same day to within this (a peer may give a
+# wall-clock time without its zone, or the registrar's time of day where we read the registry's). It
+# still tells a swapped day and month, a wrong year or a missing date apart. "expiration exact" holds
+# the peers that give an instant to the same second.
+SLACK = timedelta(hours=14)
+
+EXCLUDED = {
+    ("whois/likexian-whois-parser", name): "IANA WHOIS record for a TLD, not a domain registration"
+    for name in ("cn_cn", "com_com", "google_google", "swiss_swiss")
+}
+
+
+@dataclass(frozen=True)
+class Sample:
+    source: str  # "whois/python-whois", "rdap/whodap", ...
+    name: str
+    raw: Path
+    expected: dict[str, Any]
+    heldout: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}/{self.name}"
+
+    @property
+    def slice(self) -> str:
+        return "held-out" if self.heldout else "tuning"
+
+    @property
+    def query(self) -> str:
+        """The name that was asked about (a placeholder under its TLD when the peer does not say)."""
+        return self.expected["domain"] or f"unnamed-query.{self.expected.get('_query_tld', 'invalid')}"
+
+
+def roots() -> list[Path]:
+    extra = [Path(p) for p in os.environ.get(EXTRA_ENV, "").split(os.pathsep) if p]
+    return [CORPUS, *extra]
+
+
+def load_samples() -> list[Sample]:
+    samples: dict[str, Sample] = {}
+    for root in roots():
+        split = root / "split.json"
+        heldout = set(json.loads(split.read_text(encoding="utf-8"))["heldout"]) if split.exists() else set()
+        for expected in sorted(root.glob("*/*/*.expected.json")):
+            name = expected.name.removesuffix(".expected.json")
+            kind, folder = expected.parent.parent.name, expected.parent.name
+            source = f"{kind}/{folder}"
+            raw = expected.with_name(name + (".txt" if kind == "whois" else ".json"))
+            sample_id = f"{source}/{name}"
+            if (source, name) in EXCLUDED or sample_id in samples:
+                continue  # a committed copy of a staged answer wins
+            data = json.loads(expected.read_text(encoding="utf-8"))
+            samples[sample_id] = Sample(source, name, raw, data, sample_id in heldout)
+    return list(samples.values())
+
+
+def parse(sample: Sample) -> RegistrationRecord:
+    if sample.source.startswith("rdap/"):
+        return parse_rdap(json.loads(sample.raw.read_text(encoding="utf-8")), server="rdap.example")
+    data = sample.raw.read_bytes()
+    try:  # as the WHOIS client decodes a reply
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return parse_whois(text, domain=sample.query, server="whois.example")
+
+
+def expected_availability(sample: Sample) -> str | None:
+    if "availability" in sample.expected:
+        return str(sample.expected["availability"])
+    if "_unchecked" in sample.expected:
+        return None  # a staged sample whose peer does not say
+    if sample.expected.get("error_code") is not None:
+        return None
+    return "free" if sample.expected.get("not_found") else "registered"
+
+
+def availability(record: RegistrationRecord) -> str:
+    return record.availability.value
+
+
+def compared(sample: Sample, field: str) -> bool:
+    if field == "availability":
+        return expected_availability(sample) is not None
+    if field.replace("expiration exact", "expiration_date") in sample.expected.get("_unchecked", ()):
+        return False
+    if expected_availability(sample) in ("free", "throttled") and "availability" in sample.expected:
+        return False  # a free or throttled answer is judged on its availability alone
+    notes = " ".join(sample.expected.get("_notes", []))
+    # python-whois does not test name servers: its files have none, so there is nothing to compare.
+    return not (field == "name_servers" and "no name_servers key" in notes)
+
+
+def instant(value: str) -> tuple[datetime, bool]:
+    """The peer's date and whether it names an instant (`Z`) or only a wall-clock time."""
+    aware = value.endswith("Z")
+    return datetime.fromisoformat(value.replace("Z", "+00:00") if aware else value + "+00:00"), aware
+
+
+def same_date(ours: datetime | None, expected: Any, *, exact: bool = False) -> bool:
+    if isinstance(expected, list):  # several peer values (contacts' dates mixed in): ours is one of them
+        return any(same_date(ours, value, exact=exact) for value in expected)
+    if ours is None or expected is None:
+        return ours is None and expected is None
+    when, _ = instant(expected)
+    if exact:  # to the second: the peers write no fractions where the registry did
+        return abs(ours - when) < timedelta(seconds=1)
+    return abs(ours - when) <= SLACK or ours.date() == when.date()
+
+
+def exact_expected(sample: Sample, expected: Any) -> bool:
+    """Whether the peer's expiry names an instant (an aware `Z` date), so `expiration exact` applies."""
+    values = expected if isinstance(expected, list) else [expected]
+    return all(value is None or str(value).endswith("Z") for value in values)
+
+
+def expiry_matches(record: RegistrationRecord, expected: Any, *, exact: bool = False) -> bool:
+    """The registry's expiry as we read it, or the registrar's: an answer that holds both (a registrar's
+    record after the registry's) gives the peer a choice, and we keep both (Standby acts on the earlier)."""
+    if record.registrar_expires_at is not None and same_date(
+        record.registrar_expires_at, expected, exact=exact
+    ):
+        return True
+    return same_date(record.expires_at, expected, exact=exact)
+
+
+def swapped(ours: datetime | None, expected: Any) -> bool:
+    """Ours is the expected date with day and month exchanged (a silent misreading)."""
+    if ours is None or not isinstance(expected, str):
+        return False
+    when, _ = instant(expected)
+    if when.day > 12 or when.day == when.month:
+        return False
+    return abs(ours - when.replace(day=when.month, month=when.day)) <= SLACK
+
+
+def _status_key(value: str) -> str:
+    return re.sub(r"[^a-z]", "", value.lower())
+
+
+def _statuses(values: list[str] | None) -> set[str]:
+    # A peer may keep "REGISTERED, DELEGATED" as one string; we read it as the list it is.
+    phrases = normalize_statuses([part for value in values or [] for part in value.split(",")])
+    return {_status_key(p) for p in phrases}
+
+
+def judge(sample: Sample, record: RegistrationRecord, field: str, expected: Any) -> bool:
+    if field == "availability":
+        return availability(record) == expected
+    if field in ("expiration_date", "expiration exact"):  # an ambiguous expiry is reported, not right
+        return not record.expiry_ambiguous and expiry_matches(
+            record, expected, exact=field == "expiration exact"
+        )
+    if field == "creation_date":
+        return same_date(record.created_at, expected)
+    if field == "registrar":
+        return record.registrar == expected or record.registrar in sample.expected.get("_registrar_also", [])
+    if field == "name_servers":
+        return record.nameservers == (expected or [])
+    if field == "status":
+        return _statuses(record.statuses) == _statuses(expected)
+    raise ValueError(field)
