@@ -15,7 +15,7 @@ from standby.core.timetext import at
 from standby.incidents.models import Incident
 from standby.recovery.dns import tracking
 from standby.recovery.dns.models import RecoveryResolver, RecoverySample, RecoveryWatch
-from standby.recovery.reports.incident import build, markdown
+from standby.recovery.reports.incident import build
 from tests.incidents.conftest import T0, World
 from tests.peers.internet import HEALTHY_NS, PARKING_NS
 from tests.recovery.resolvers import DOMAIN, Resolvers, resolvers
@@ -114,7 +114,7 @@ def test_each_resolvers_flip_is_on_the_timeline_and_tracking_stops_when_all_agre
         ("12:00:00 EDT", "4 of 4"),
     ]
     assert "Resolvers with the fix: 4 of 4 at the last pass" in str(recovery.curve)
-    assert f"## DNS recovery of {DOMAIN}" in markdown(report)
+    assert f"## DNS recovery of {DOMAIN}" in report.markdown()
 
 
 def test_a_check_that_was_never_about_dns_starts_no_tracking(world: World, dns: Resolvers) -> None:

@@ -4,21 +4,11 @@ report counts them as Dana's and Lee's answers."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from standby.channels.drill import DrillRun
 from standby.recovery.drills import report as reports
-from tests.recovery.drill_stage import SINK, Stage, stage
-
-
-@pytest.fixture
-async def drill(tmp_path: Path) -> AsyncIterator[Stage]:
-    with stage(tmp_path) as built:
-        yield built
-        await built.engine.close()
+from tests.recovery.drill_stage import SINK, Stage
 
 
 async def test_a_dry_run_delivers_only_to_the_sink_and_measures_the_answers_given_there(

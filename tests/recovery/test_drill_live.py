@@ -6,9 +6,6 @@ the public status page and /metrics never moved."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import httpx
 import pytest
 from sqlalchemy import select
@@ -16,14 +13,7 @@ from sqlalchemy import select
 from standby.channels.drill import DrillRun
 from standby.incidents.models import Incident
 from standby.recovery.drills import report as reports
-from tests.recovery.drill_stage import Stage, stage
-
-
-@pytest.fixture
-async def drill(tmp_path: Path) -> AsyncIterator[Stage]:
-    with stage(tmp_path) as built:
-        yield built
-        await built.engine.close()
+from tests.recovery.drill_stage import Stage
 
 
 async def test_a_live_drill_measures_each_person_and_touches_nothing_public(

@@ -4,24 +4,15 @@ own content policy, and hostile names in the plan shown as text."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
-import pytest
 import yaml
 
 from standby.web.auth import users
-from tests.recovery.drill_stage import PASSWORD, T0, Stage, stage
+from tests.recovery.drill_stage import PASSWORD, T0, Stage
 from tests.web.signin import csrf
-
-
-@pytest.fixture
-async def drill(tmp_path: Path) -> AsyncIterator[Stage]:
-    with stage(tmp_path) as built:
-        yield built
-        await built.engine.close()
 
 
 @contextmanager

@@ -142,13 +142,7 @@ def report(
         if found is None:
             raise StandbyError(f"there is no drill run #{run_id}; `standby drill list` shows them")
         built = reports.build(session, found, plan=plan_for(session, plan), now=SystemClock().now())
-    write(
-        format=format,
-        out=out,
-        markdown=lambda chart: reports.markdown(built, chart_file=chart),
-        html=lambda: reports.html_document(built),
-        svg=lambda: reports.svg_file(built),
-    )
+    write(built, format=format, out=out)
 
 
 def register(app: typer.Typer) -> None:

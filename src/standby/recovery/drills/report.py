@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from standby.incidents.audiences import name
 from standby.plan.model import Plan
 from standby.recovery.drills.figures import DrillFigures, PersonFigures, measure
 from standby.recovery.reports import chart
-from standby.recovery.reports.render import after, cell, clock, html_env, markdown_env
+from standby.recovery.reports.render import Document, after, clock
 from standby.statuspage.incidents import page_id
 from standby.statuspage.models import StatusPageFile
 
@@ -33,7 +34,8 @@ class Row:
 
 
 @dataclass(frozen=True)
-class DrillReport:
+class DrillReport(Document):
+    KIND: ClassVar[str] = "drill"
     figures: DrillFigures
     title: str
     heading: str  # "Drill run #3: example.com lapses (dry run)"
@@ -160,17 +162,3 @@ def _lanes(f: DrillFigures) -> list[chart.Lane]:
         marks += [chart.Mark(e.at, "update", e.text) for e in f.timeline if e.kind == "update"]
         lanes.append(chart.Lane(f"incident #{f.incident.id}", marks))
     return lanes
-
-
-def markdown(report: DrillReport, *, chart_file: str | None = None) -> str:
-    template = markdown_env().get_template("recovery/drill_report.md")
-    return template.render(r=report, cell=cell, chart_file=chart_file)
-
-
-def html_document(report: DrillReport) -> str:
-    return html_env().get_template("recovery/drill_document.html").render(r=report, css=chart.CSS)
-
-
-def svg_file(report: DrillReport) -> str:
-    """The chart as a file of its own (beside a Markdown report), its styles inside it."""
-    return chart.standalone(report.chart)

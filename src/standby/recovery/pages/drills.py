@@ -15,14 +15,13 @@ from standby.core.timetext import at
 from standby.recovery.drills import report as reports
 from standby.recovery.drills import service
 from standby.recovery.drills.status_page import drill_page
+from standby.recovery.pages import files
 from standby.store.db import lock_for_write
 from standby.web.app import context, page
 from standby.web.auth.deps import actor, current_user, require_admin
 
 router = APIRouter()
 ADMIN = [Depends(require_admin)]
-MARKDOWN = "text/markdown; charset=utf-8"
-SVG = "image/svg+xml"
 # The status page's own inline stylesheet, and nothing else (as /status/ serves it).
 PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
 
@@ -139,7 +138,7 @@ def report_markdown(request: Request, run_id: int) -> Response:
     built = _report(request, run_id)
     if built is None:
         return _missing(request, run_id)
-    return Response(reports.markdown(built, chart_file="timeline.svg"), media_type=MARKDOWN)
+    return files.markdown(built)
 
 
 @router.get("/drills/runs/{run_id}/timeline.svg")
@@ -147,7 +146,7 @@ def report_chart(request: Request, run_id: int) -> Response:
     built = _report(request, run_id)
     if built is None:
         return _missing(request, run_id)
-    return Response(reports.svg_file(built), media_type=SVG)
+    return files.svg(built)
 
 
 @router.get("/drills/runs/{run_id}/status")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from standby.incidents.models import Incident
+from standby.recovery.pages import files
 from standby.recovery.reports import incident as reports
 from standby.web.app import context, page
 
 router = APIRouter()
-MARKDOWN = "text/markdown; charset=utf-8"
 
 
 def _report(request: Request, incident_id: int) -> reports.IncidentReport | None:
@@ -39,7 +39,7 @@ def report_markdown(request: Request, incident_id: int) -> Response:
     built = _report(request, incident_id)
     if built is None:
         return _missing(request, incident_id)
-    return Response(reports.markdown(built, chart_file="timeline.svg"), media_type=MARKDOWN)
+    return files.markdown(built)
 
 
 @router.get("/incidents/{incident_id}/timeline.svg")
@@ -47,4 +47,4 @@ def report_chart(request: Request, incident_id: int) -> Response:
     built = _report(request, incident_id)
     if built is None:
         return _missing(request, incident_id)
-    return Response(reports.svg_file(built), media_type="image/svg+xml")
+    return files.svg(built)

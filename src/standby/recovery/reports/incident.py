@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -27,7 +28,7 @@ from standby.recovery.delivered import Delivery, deliveries, first_delivered, ou
 from standby.recovery.dns.models import RecoverySample, RecoveryWatch
 from standby.recovery.reports import chart
 from standby.recovery.reports.promises import Promise, promises
-from standby.recovery.reports.render import after, cell, clock, html_env, markdown_env
+from standby.recovery.reports.render import Document, after, clock
 from standby.recovery.reports.timeline import entries
 
 Names = Callable[[str | None], str]
@@ -51,7 +52,8 @@ class Recovery:
 
 
 @dataclass(frozen=True)
-class IncidentReport:
+class IncidentReport(Document):
+    KIND: ClassVar[str] = "incident"
     incident: Incident
     heading: str
     drill: bool
@@ -219,16 +221,3 @@ def build(session: Session, incident: Incident, *, plan: Plan, now: datetime) ->
         ),
         legend=chart.legend(),
     )
-
-
-def markdown(report: IncidentReport, *, chart_file: str | None = None) -> str:
-    template = markdown_env().get_template("recovery/incident_report.md")
-    return template.render(r=report, cell=cell, chart_file=chart_file)
-
-
-def html_document(report: IncidentReport) -> str:
-    return html_env().get_template("recovery/incident_document.html").render(r=report, css=chart.CSS)
-
-
-def svg_file(report: IncidentReport) -> str:
-    return chart.standalone(report.chart)

@@ -3,26 +3,19 @@ as an SVG beside it, which the Markdown shows as an image."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from standby.core.errors import StandbyError
+from standby.recovery.reports.render import Document
 
 FORMATS = ("md", "html")
 
 
-def write(
-    *,
-    format: str,
-    out: Path | None,
-    markdown: Callable[[str | None], str],
-    html: Callable[[], str],
-    svg: Callable[[], str],
-) -> None:
+def write(report: Document, *, format: str, out: Path | None) -> None:
     if format not in FORMATS:
         raise StandbyError(f"--format {format!r}: use md or html")
     if format == "html":
-        text = html()
+        text = report.html()
         if out is None:
             print(text)
             return
@@ -30,9 +23,9 @@ def write(
         print(f"wrote {out}")
         return
     if out is None:
-        print(markdown(None))
+        print(report.markdown())
         return
     chart = out.with_name(f"{out.stem}-timeline.svg")
-    chart.write_text(svg(), encoding="utf-8")
-    out.write_text(markdown(chart.name), encoding="utf-8")
+    chart.write_text(report.svg(), encoding="utf-8")
+    out.write_text(report.markdown(chart.name), encoding="utf-8")
     print(f"wrote {out} and {chart}")

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from standby.core.timetext import words
+from standby.recovery.reports import chart as charts
 
 
 def clock(when: datetime | None, tz: str) -> str:
@@ -44,3 +47,21 @@ def markdown_env() -> Environment:
 def cell(text: str) -> str:
     """A value safe inside a Markdown table cell."""
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+class Document:
+    """A report as files: Markdown (its chart beside it, as an image), one HTML file that fetches
+    nothing, and the chart alone as SVG. A report's dataclass names its templates (`KIND`)."""
+
+    KIND: ClassVar[str]  # "drill" | "incident": recovery/{KIND}_report.md, recovery/{KIND}_document.html
+    chart: Markup
+
+    def markdown(self, chart_file: str | None = None) -> str:
+        template = markdown_env().get_template(f"recovery/{self.KIND}_report.md")
+        return template.render(r=self, cell=cell, chart_file=chart_file)
+
+    def html(self) -> str:
+        return html_env().get_template(f"recovery/{self.KIND}_document.html").render(r=self, css=charts.CSS)
+
+    def svg(self) -> str:
+        return charts.standalone(self.chart)
