@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 from standby.plan.issues import Path
 from standby.plan.model import Person, Plan
 from standby.plan.refs import Problem
-from standby.plan.status_page import OBJECT_STORES, protocol_of
+from standby.plan.status_page import OBJECT_STORES, PublishTarget, protocol_of
 
 # Apprise schemes whose URL names a host the message goes through (slack://, tgram://, ... carry tokens).
 _HOSTED = {
@@ -96,36 +96,33 @@ def _status_page(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
             f"{domain} fails, so does the page that should say so; host the status page on a domain you "
             "do not monitor, e.g. with a separate registrar and DNS provider",
         )
-    for i, target in enumerate(page.publish):
-        found: list[tuple[Path, str | None]] = []
+    for path, host in _publish_hosts("status_page", page.publish):
+        if domain := monitored.under(host):
+            yield _warn(
+                path,
+                f"the status page is published to {host}, under {domain}, which this plan monitors: if "
+                f"{domain} fails, the page cannot be updated; publish to storage that does not depend "
+                f"on {domain}",
+            )
+
+
+def _publish_hosts(section: str, targets: list[PublishTarget]) -> Iterator[tuple[Path, str | None]]:
+    """The hosts a section's publish targets write through, with where each is in the plan."""
+    for i, target in enumerate(targets):
         if protocol_of(target.url) not in OBJECT_STORES:  # an object store's "host" is a bucket name
-            found.append((("status_page", "publish", i, "url"), _host(target.url)))
+            yield (section, "publish", i, "url"), _host(target.url)
         endpoint = target.options.get("endpoint_url")
         if isinstance(endpoint, str):
-            found.append((("status_page", "publish", i, "options", "endpoint_url"), _host(endpoint)))
-        for path, host in found:
-            if domain := monitored.under(host):
-                yield _warn(
-                    path,
-                    f"the status page is published to {host}, under {domain}, which this plan monitors: if "
-                    f"{domain} fails, the page cannot be updated; publish to storage that does not depend "
-                    f"on {domain}",
-                )
+            yield (section, "publish", i, "options", "endpoint_url"), _host(endpoint)
 
 
 def _runbook(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
     section = plan.runbook
     if section is None:
         return
-    found: list[tuple[Path, str | None]] = []
+    found = list(_publish_hosts("runbook", section.publish))
     if section.url is not None:
-        found.append((("runbook", "url"), _host(str(section.url))))
-    for i, target in enumerate(section.publish):
-        if protocol_of(target.url) not in OBJECT_STORES:
-            found.append((("runbook", "publish", i, "url"), _host(target.url)))
-        endpoint = target.options.get("endpoint_url")
-        if isinstance(endpoint, str):
-            found.append((("runbook", "publish", i, "options", "endpoint_url"), _host(endpoint)))
+        found.insert(0, (("runbook", "url"), _host(str(section.url))))
     for path, host in found:
         if domain := monitored.under(host):
             yield _warn(
