@@ -29,6 +29,11 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
     ("store", ("standby.store",), "SQLAlchemy engine, sessions, base, opening a database"),
     ("channels", ("standby.channels",), "people and contacts, messages, telling someone, the outbox"),
     ("probes", ("standby.probes",), "one module per kind of check"),
+    (
+        "integrations",
+        ("standby.integrations",),
+        "one client per outside platform (Marketo, HubSpot): its limits, retries, errors",
+    ),
     ("engine", ("standby.engine",), "scheduling, damping, history, the tick loop; subscribers as types"),
     ("web", ("standby.web",), "the app factory, page helpers, sign-in, health: no feature's pages"),
     (
@@ -38,6 +43,8 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
             "standby.alerts",
             "standby.incidents",
             "standby.statuspage",
+            "standby.leads",
+            "standby.backups",
             "standby.registrars",
             "standby.discovery",
         ),
@@ -60,6 +67,11 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
 SIDEWAYS: dict[tuple[str, str], str] = {
     ("standby.incidents", "standby.alerts"): "incidents read alerts; alerts never call incidents",
     ("standby.statuspage", "standby.incidents"): "the status page reads incidents; incidents never call it",
+    ("standby.leads", "standby.statuspage"): "fallback pages go out with the status page's publisher",
+    (
+        "standby.leads",
+        "standby.incidents",
+    ): "Plan B writes its counts on incidents' timelines; incidents never call it",
 }
 TOP = LAYERS[-1][0]
 

@@ -17,6 +17,7 @@ import typer
 from standby import __version__
 from standby.alerts.cli import register as register_alerts
 from standby.app.cli import register as register_process
+from standby.backups.cli import register as register_backups
 from standby.check.cli import JobsFor
 from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
@@ -24,6 +25,7 @@ from standby.discovery.cli import register as register_discovery
 from standby.engine.cli import register as register_engine
 from standby.incidents.cli import incident_app
 from standby.incidents.cli import register as register_incidents
+from standby.leads.cli import register as register_leads
 from standby.plan.cli import register as register_plan
 from standby.recovery.dns.cli import register as register_recovery
 from standby.recovery.drills.cli import register as register_drills
@@ -66,6 +68,8 @@ register_alerts(app, followers=_acknowledged)
 register_incidents(app)
 register_incident_report(incident_app)
 register_status_page(app)
+register_leads(app)
+register_backups(app)
 register_recovery(app)
 register_runbook(app)
 register_notify(app)

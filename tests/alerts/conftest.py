@@ -128,7 +128,7 @@ class World:
         return ran
 
     def deliver(self) -> None:
-        while deliver(self.sessions, worker="w1", now=self.now, senders=self.senders):
+        while deliver(self.sessions, worker="w1", clock=self.clock, senders=self.senders):
             pass
 
     def mail(self, to: str) -> list[str]:

@@ -10,6 +10,7 @@ import yaml
 
 from standby.cli import main
 from standby.core.expiry import iso
+from standby.engine.models import PlanLoad
 from tests.alerts.conftest import T0, World
 
 
@@ -43,6 +44,15 @@ def test_alerts_says_so_when_nothing_is_open(
     assert "(resolved)" in run(capsys, "alerts", "--db", db_url, "--all")[1]
 
 
+def running(world: World, tmp_path: Path) -> Path:
+    """The plan file, as `standby serve` records it when it loads it into the database."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(yaml.safe_dump(world.data))
+    with world.sessions.begin() as session:
+        session.add(PlanLoad(path=str(plan), sha256="0" * 64, loaded_at=T0, valid=True, messages=[]))
+    return plan
+
+
 def test_ack_acknowledges_from_the_command_line_and_refuses_unknown_people_and_alerts(
     world: World, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -51,6 +61,12 @@ def test_ack_acknowledges_from_the_command_line_and_refuses_unknown_people_and_a
     world.check("critical")
     code, _, err = run(capsys, "ack", "1", "--by", "dnaa", "--db", db_url, "--plan", str(plan))
     assert (code, err) == (1, f"error: --by 'dnaa': not a person in {plan} (did you mean 'dana'?)\n")
+    code, _, err = run(capsys, "ack", "1", "--by", "dana", "--db", db_url)  # no plan given, none ran
+    assert (code, err) == (1, "error: no plan has run against this database yet: give --plan PLAN\n")
+    running(world, tmp_path)
+    code, _, err = run(capsys, "ack", "1", "--by", "dna", "--db", db_url)  # the engine's plan is checked
+    assert (code, err) == (1, f"error: --by 'dna': not a person in {plan} (did you mean 'dana'?)\n")
+    assert world.alert().state == "open"
     code, _, err = run(capsys, "ack", "9", "--by", "dana", "--db", db_url)
     assert (code, err) == (1, "error: there is no alert #9; `standby alerts --all` lists them\n")
     code, out, _ = run(capsys, "ack", "1", "--by", "dana", "--db", db_url, "--plan", str(plan))
@@ -64,12 +80,13 @@ def test_ack_acknowledges_from_the_command_line_and_refuses_unknown_people_and_a
 
 
 def test_confirm_records_the_renewal_and_resolves_its_alert(
-    world: World, db_url: str, capsys: pytest.CaptureFixture[str]
+    world: World, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     details = {"expires_at": iso(T0 + timedelta(days=20)), "days_left": 20}
     world.check("ok", asset="domain:acme.example", check="registration", details=details)
     world.at(0)  # 20 days left, past confirm_by (30d): the confirmation alert is open
     assert world.alert().reason == "confirmation"
+    running(world, tmp_path)
     code, out, _ = run(capsys, "confirm", "acme.example", "--by", "dana", "--how", "renewed", "--db", db_url)
     assert (code, out) == (0, "Confirmed: acme.example is renewed. No more reminders for this expiry date.\n")
     assert world.alert().state == "resolved"
@@ -78,8 +95,9 @@ def test_confirm_records_the_renewal_and_resolves_its_alert(
 
 
 def test_confirm_explains_an_asset_it_does_not_track_and_a_wrong_answer(
-    world: World, db_url: str, capsys: pytest.CaptureFixture[str]
+    world: World, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    running(world, tmp_path)
     code, _, err = run(capsys, "confirm", "nope.example", "--by", "dana", "--how", "renewed", "--db", db_url)
     assert code == 1 and "no renewal cycle for 'nope.example'" in err
     code, _, err = run(capsys, "confirm", "acme.example", "--by", "dana", "--how", "maybe", "--db", db_url)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from standby.alerts.view import view
+from standby.channels.email import EmailSender
 from tests.alerts.conftest import World
 
 
@@ -64,3 +67,23 @@ def test_a_permanent_delivery_failure_is_on_the_alert_timeline_and_its_view(worl
     with world.sessions() as session:
         [shown] = view(session, world.alert(), now=world.now).failures
     assert shown.startswith("Lee Park by lee@acme.example: SMTP relay")
+
+
+def test_a_page_whose_acceptance_never_came_shows_as_outcome_unknown_on_the_alert(world: World) -> None:
+    config = world.plan.settings.email
+    assert config is not None
+    world.senders["email"] = EmailSender(
+        config.model_copy(update={"accept_timeout": timedelta(seconds=1)}), timeout=timedelta(seconds=5)
+    )
+    world.smtp.answer_after = 2  # the relay keeps the page, and answers after we stopped waiting
+    world.check("critical")
+    world.at(0)
+    with world.sessions() as session:
+        shown = view(session, world.alert(), now=world.now)
+    relay = world.smtp.url.removeprefix("smtp://")
+    assert shown.failures == []
+    assert shown.unknown == [
+        f"Dana Reyes by dana@acme.example: outcome unknown: SMTP relay {relay} was handed the message but "
+        "its answer never came (Connection unexpectedly closed: timed out); it may have been delivered; it "
+        "goes again, with the same Message-ID, from 2025-06-02 09:00 EDT"
+    ]

@@ -143,6 +143,8 @@ def test_the_openapi_description_lists_exactly_the_api_with_bearer_auth(
         "/api/v1/assets",
         "/api/v1/assets/{asset}",
         "/api/v1/findings",
+        "/api/v1/incidents",
+        "/api/v1/incidents/{incident_id}",
         "/api/v1/people",
     ]
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"

@@ -4,9 +4,11 @@ goes on the incident's timeline, though alerts never import incidents."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 from standby.app.web import create_app
 from standby.cli import main
@@ -33,10 +35,14 @@ def test_an_acknowledgement_by_the_link_in_a_page_reaches_the_incidents_timeline
     assert acknowledged(world) in world.timeline()
 
 
-def test_standby_ack_reaches_the_incidents_timeline(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+def test_standby_ack_reaches_the_incidents_timeline(
+    world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     world.fail()
     world.at(0)
     url = world.sessions.kw["bind"].url.render_as_string(hide_password=False)
-    assert main(["ack", str(world.alert().id), "--by", "dana", "--db", url]) == 0
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(yaml.safe_dump(world.data))
+    assert main(["ack", str(world.alert().id), "--by", "dana", "--db", url, "--plan", str(plan)]) == 0
     assert "Acknowledged alert" in capsys.readouterr().out
     assert acknowledged(world) in world.timeline()

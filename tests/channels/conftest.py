@@ -10,10 +10,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from standby.channels.email import EmailSender
 from standby.channels.models import Message
 from standby.channels.outbox import enqueue
+from standby.core.clock import ManualClock
 from standby.plan.model import Email
 from tests.peers.smtp import SmtpPeer
 
 T0 = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
+
+
+def at(when: datetime) -> ManualClock:
+    """The outbox's clock, standing at `when`."""
+    return ManualClock(when)
 
 
 class HalfJitter(random.Random):
@@ -41,13 +47,20 @@ def email_sender(smtp: SmtpPeer) -> EmailSender:
 
 
 def add_email(
-    sessions: sessionmaker[Session], key: str, *, to: str = "dana@acme.example", now: datetime = T0
+    sessions: sessionmaker[Session],
+    key: str,
+    *,
+    to: str = "dana@acme.example",
+    now: datetime = T0,
+    topic: str | None = None,
 ) -> Message:
+    """A page about its own alert (`topic`: one per key unless given; one topic's messages to one
+    address go out in order, one at a time)."""
     with sessions.begin() as session:
         return enqueue(
             session,
             key=key,
-            topic="alert:42",
+            topic=topic or f"alert:{key}",
             recipient="dana",
             channel="email",
             address=to,

@@ -10,7 +10,8 @@ from standby.channels.apprise_sender import AppriseSender
 from standby.channels.errors import DeliveryError
 from standby.channels.models import Message
 from standby.channels.outbox import deliver, enqueue
-from tests.channels.conftest import T0, load
+from tests.channels.conftest import T0, at, load
+from tests.channels.test_email import handed_over
 from tests.peers.webhook import WebhookPeer
 
 
@@ -33,7 +34,7 @@ def message(address: str) -> Message:
 
 
 def test_it_posts_the_title_and_body_to_a_json_webhook(hook: WebhookPeer) -> None:
-    AppriseSender().send(message(hook.apprise_url))
+    AppriseSender().send(message(hook.apprise_url), handed_over)
     [posted] = hook.posted
     assert posted["title"] == "[critical] demo-page is down"
     assert posted["message"] == "https://go.acme.example/demo answers 503 since 09:00 UTC."
@@ -41,7 +42,7 @@ def test_it_posts_the_title_and_body_to_a_json_webhook(hook: WebhookPeer) -> Non
 
 def test_a_url_apprise_cannot_read_is_a_permanent_error_that_shows_no_secret() -> None:
     with pytest.raises(DeliveryError, match=r"Apprise cannot use bogus://…") as caught:
-        AppriseSender().send(message("bogus://hunter2@example"))
+        AppriseSender().send(message("bogus://hunter2@example"), handed_over)
     assert caught.value.permanent
     assert "hunter2" not in str(caught.value)
 
@@ -49,7 +50,9 @@ def test_a_url_apprise_cannot_read_is_a_permanent_error_that_shows_no_secret() -
 def test_a_webhook_that_fails_is_worth_retrying_and_says_what_apprise_saw(hook: WebhookPeer) -> None:
     hook.status = 500
     with pytest.raises(DeliveryError) as caught:
-        AppriseSender().send(message(hook.apprise_url.replace("json://", "json://user:hunter2@")))
+        AppriseSender().send(
+            message(hook.apprise_url.replace("json://", "json://user:hunter2@")), handed_over
+        )
     assert not caught.value.permanent
     assert "500" in str(caught.value)
     assert "json://user:****@127.0.0.1" in str(caught.value)
@@ -73,9 +76,9 @@ def test_the_outbox_delivers_through_apprise_and_retries_when_the_webhook_recove
         )
     senders = {"apprise": AppriseSender()}
     hook.status = 503
-    deliver(sessions, worker="a", now=T0, senders=senders)
+    deliver(sessions, worker="a", clock=at(T0), senders=senders)
     assert load(sessions, queued.id).state == "pending"
     hook.status = 200
-    deliver(sessions, worker="a", now=T0 + timedelta(hours=1), senders=senders)
+    deliver(sessions, worker="a", clock=at(T0 + timedelta(hours=1)), senders=senders)
     assert load(sessions, queued.id).state == "sent"
     assert [p["message"] for p in hook.posted] == ["since 09:00 UTC"]

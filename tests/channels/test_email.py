@@ -18,6 +18,11 @@ from tests.peers.smtp import SmtpPeer, free_port
 TIMEOUT = timedelta(seconds=2)
 
 
+def handed_over() -> bool:
+    """The outbox's answer at the point of no return: this sender still holds the message."""
+    return True
+
+
 def message(to: str = "dana@acme.example", html: str | None = None) -> Message:
     return Message(
         idempotency_key="alert:42/step:0/dana/email",
@@ -45,7 +50,7 @@ def tls(tmp_path: Path) -> tuple[ssl.SSLContext, Path]:
 def test_it_delivers_the_subject_body_and_sender_to_the_relay(
     smtp: SmtpPeer, email_sender: EmailSender
 ) -> None:
-    email_sender.send(message(html="<p>demo-page is <b>down</b></p>"))
+    email_sender.send(message(html="<p>demo-page is <b>down</b></p>"), handed_over)
     [received] = smtp.received
     assert received.rcpt_tos == ["dana@acme.example"]
     assert received.mail_from == "standby@acme.example"
@@ -63,8 +68,8 @@ def test_it_delivers_the_subject_body_and_sender_to_the_relay(
 def test_a_message_sent_twice_keeps_its_message_id_so_mailboxes_can_fold_the_duplicate(
     smtp: SmtpPeer, email_sender: EmailSender
 ) -> None:
-    email_sender.send(message())
-    email_sender.send(message())
+    email_sender.send(message(), handed_over)
+    email_sender.send(message(), handed_over)
     first, second = (m["Message-ID"] for m in smtp.messages)
     assert first == second
     assert first.endswith("@acme.example>")
@@ -76,7 +81,7 @@ def test_it_upgrades_to_tls_and_logs_in_when_the_plan_gives_a_username(
     server, bundle = tls
     with SmtpPeer(starttls=server, users={"standby": "s3cret"}) as peer:
         config = email_config(peer.url, starttls=True, username="standby", password="s3cret")
-        EmailSender(config, timeout=TIMEOUT, ca_bundle=bundle).send(message())
+        EmailSender(config, timeout=TIMEOUT, ca_bundle=bundle).send(message(), handed_over)
     [received] = peer.received
     assert received.login == "standby"
 
@@ -85,7 +90,7 @@ def test_it_speaks_tls_from_the_first_byte_to_an_smtps_relay(tls: tuple[ssl.SSLC
     server, bundle = tls
     with SmtpPeer(implicit_tls=server) as peer:
         assert peer.url.startswith("smtps://")
-        EmailSender(email_config(peer.url), timeout=TIMEOUT, ca_bundle=bundle).send(message())
+        EmailSender(email_config(peer.url), timeout=TIMEOUT, ca_bundle=bundle).send(message(), handed_over)
     assert len(peer.received) == 1
 
 
@@ -96,7 +101,7 @@ def test_a_relay_with_an_untrusted_certificate_is_retried_not_trusted(
     with SmtpPeer(starttls=server) as peer:
         sender = EmailSender(email_config(peer.url, starttls=True), timeout=TIMEOUT)
         with pytest.raises(DeliveryError, match="CERTIFICATE_VERIFY_FAILED") as caught:
-            sender.send(message())
+            sender.send(message(), handed_over)
     assert not caught.value.permanent
     assert peer.received == []
 
@@ -106,7 +111,7 @@ def test_wrong_credentials_are_a_permanent_error(tls: tuple[ssl.SSLContext, Path
     with SmtpPeer(starttls=server, users={"standby": "s3cret"}) as peer:
         config = email_config(peer.url, starttls=True, username="standby", password="wrong")
         with pytest.raises(DeliveryError, match="535") as caught:
-            EmailSender(config, timeout=TIMEOUT, ca_bundle=bundle).send(message())
+            EmailSender(config, timeout=TIMEOUT, ca_bundle=bundle).send(message(), handed_over)
     assert caught.value.permanent
     assert "wrong" not in str(caught.value)
 
@@ -114,7 +119,7 @@ def test_wrong_credentials_are_a_permanent_error(tls: tuple[ssl.SSLContext, Path
 def test_a_relay_without_starttls_is_refused_when_the_plan_asks_for_it(smtp: SmtpPeer) -> None:
     sender = EmailSender(email_config(smtp.url, starttls=True), timeout=TIMEOUT)
     with pytest.raises(DeliveryError, match="STARTTLS") as caught:
-        sender.send(message())
+        sender.send(message(), handed_over)
     assert caught.value.permanent
     assert smtp.received == []
 
@@ -128,7 +133,7 @@ def test_a_5xx_refusal_is_permanent_and_a_4xx_is_worth_retrying(
 ) -> None:
     smtp.reject = reply
     with pytest.raises(DeliveryError) as caught:
-        email_sender.send(message(to="nobody@acme.example"))
+        email_sender.send(message(to="nobody@acme.example"), handed_over)
     assert caught.value.permanent is permanent
     assert str(caught.value) == f"SMTP relay 127.0.0.1:{smtp.port} refused nobody@acme.example: {reply}"
 
@@ -136,7 +141,7 @@ def test_a_5xx_refusal_is_permanent_and_a_4xx_is_worth_retrying(
 def test_a_relay_that_is_down_is_worth_retrying() -> None:
     sender = EmailSender(email_config(f"smtp://127.0.0.1:{free_port()}"), timeout=TIMEOUT)
     with pytest.raises(DeliveryError, match="could not deliver through SMTP relay") as caught:
-        sender.send(message())
+        sender.send(message(), handed_over)
     assert not caught.value.permanent
 
 

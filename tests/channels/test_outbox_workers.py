@@ -14,7 +14,7 @@ from standby.channels.models import DeliveryAttempt, Message
 from standby.channels.outbox import deliver, enqueue
 from standby.store import migrate
 from standby.store.db import make_engine, session_factory
-from tests.channels.conftest import T0, add_email
+from tests.channels.conftest import T0, add_email, at
 from tests.peers.smtp import SmtpPeer
 
 
@@ -22,10 +22,10 @@ def test_two_workers_delivering_at_once_send_every_message_exactly_once(
     sessions: sessionmaker[Session], smtp: SmtpPeer, email_sender: EmailSender
 ) -> None:
     for i in range(200):
-        add_email(sessions, f"m{i}")
+        add_email(sessions, f"m{i}", to=f"person{i}@acme.example")
 
     def work(worker: str) -> None:
-        while deliver(sessions, worker=worker, now=T0, senders={"email": email_sender}, limit=5):
+        while deliver(sessions, worker=worker, clock=at(T0), senders={"email": email_sender}, limit=5):
             pass
 
     with ThreadPoolExecutor(2) as pool:

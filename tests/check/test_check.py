@@ -139,6 +139,34 @@ def test_the_table_shows_every_finding_with_a_summary_line(
     assert out.strip().splitlines()[-1].startswith("CRITICAL:")
 
 
+def test_piped_output_gives_each_finding_one_line_however_long_its_summary(
+    internet: FakeInternet, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")  # a narrow terminal's width must not fold a file's lines
+    internet.lapse_like_marketo("acme.example")
+    assert main(["check", str(internet.write_plan())]) == 2
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].split() == ["status", "asset", "check", "days", "owner", "summary"]
+    assert len(lines) == 1 + 4 + 1  # the header, one line per finding, the verdict
+    registration = next(line for line in lines if " registration " in line)
+    assert registration.startswith("critical") and "auto-renewed" in registration and len(registration) > 150
+
+
+def test_a_blind_standby_says_so_once_and_blames_no_asset(
+    internet: FakeInternet, capsys: pytest.CaptureFixture[str]
+) -> None:
+    internet.endpoints[0].pop("address")  # go.acme.example is looked up through Standby's resolver
+    internet.resolver.add("go.acme.example", "A", "127.0.0.1")
+    internet.resolver.fail(None, "drop")  # which answers nothing at all
+    code, doc = run_json(internet.write_plan(), capsys)
+    assert doc["sight"]["seeing"] is False
+    blind = f"Standby cannot resolve names: its resolvers {internet.resolver.address} do not answer"
+    assert doc["sight"]["summary"] == blind
+    page = by_check(doc)[("endpoint:demo-page", "http")]
+    assert (page["status"], page["summary"], page["details"]["local"]) == ("unknown", blind, "resolvers")
+    assert all(f["status"] != "critical" for f in doc["findings"]) and code == 3
+
+
 def test_a_deleted_domain_is_critical_and_the_table_says_free_and_what_the_registry_said(
     internet: FakeInternet, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -95,8 +95,8 @@ def requests_to(internet: FakeInternet, path: str) -> int:
     return sum(1 for r in internet.web.requests if r.path == path)
 
 
-def break_page(internet: FakeInternet, status: int = 503) -> None:
-    internet.web.route("/demo", Reply(status, "Service Unavailable"), host="go.acme.example")
+def break_page(internet: FakeInternet, status: int = 503, path: str = "/demo") -> None:
+    internet.web.route(path, Reply(status, "Service Unavailable"), host="go.acme.example")
 
 
 def mend_page(internet: FakeInternet) -> None:

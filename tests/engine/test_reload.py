@@ -3,7 +3,9 @@ and reported while the last good plan keeps running, removed monitors stop (and 
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from datetime import timedelta
 
 import pytest
@@ -11,10 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from standby.core.clock import ManualClock
+from standby.engine import planfile
 from standby.engine.models import CheckState, Monitor, PlanLoad
+from standby.plan import limits
 from tests.engine.conftest import Changes, MakeEngine, break_page, edit_plan, requests_to, ticks
 from tests.peers.http import Reply
 from tests.peers.internet import FakeInternet
+from tests.plan.fuzz import alias_bomb
 
 MINUTE = timedelta(minutes=1)
 
@@ -169,3 +174,76 @@ async def test_a_check_a_monitor_no_longer_makes_is_resolved_and_forgotten(
     with engine.sessions() as session:
         checks = session.scalars(select(CheckState.check).where(CheckState.asset == "vendor:marketo")).all()
     assert checks == ["statuspage"]
+
+
+async def test_an_alias_bomb_saved_into_the_plan_is_refused_and_the_checks_go_on(
+    make: MakeEngine, internet: FakeInternet, clock: ManualClock
+) -> None:
+    engine = await make()
+    await engine.tick()
+    path = internet.directory / "plan.yaml"
+    path.write_text(path.read_text() + alias_bomb(9, 9) + "\n")
+    clock.advance(MINUTE)
+    report = await engine.tick()
+    assert report.plan == "refused" and report.ran == 2  # the page and the vendor, on time
+    with engine.sessions() as session:
+        refused = session.scalars(select(PlanLoad).where(PlanLoad.valid.is_(False))).one()
+    [message] = refused.messages
+    assert message.startswith(f"{path}:") and message.endswith(limits.EXPANDED)
+
+
+async def test_a_read_that_outlasts_the_time_limit_is_refused_and_not_repeated_while_it_runs(
+    make: MakeEngine, internet: FakeInternet, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = await make()
+    await engine.tick()
+    stuck, read = threading.Event(), planfile._read
+
+    def slow_read(data: bytes, name: str, digest: str) -> planfile.Reload:
+        stuck.wait(timeout=30)  # a reader that hangs, as one without limits did
+        return read(data, name, digest)
+
+    monkeypatch.setattr(planfile, "_read", slow_read)
+    engine.plan_file.limit = 0.05
+    edit_plan(internet, organization="Acme Inc")
+    clock.advance(MINUTE)
+    report = await engine.tick()
+    assert report.plan == "refused" and report.ran == 2
+    edit_plan(internet, organization="Acme Inc.")
+    clock.advance(MINUTE)
+    assert (await engine.tick()).plan is None  # the stuck read still runs: nothing new is started
+    stuck.set()
+    while engine.plan_file._reading is not None and not engine.plan_file._reading.done():
+        await asyncio.sleep(0.01)
+    assert (await engine.tick()).plan == "loaded"
+    assert engine.plan.organization == "Acme Inc."
+    with engine.sessions() as session:
+        refused = session.scalars(select(PlanLoad).where(PlanLoad.valid.is_(False))).one()
+    assert refused.messages == [
+        f"{internet.directory / 'plan.yaml'} reading it took more than 0.05 s, so Standby stopped waiting; "
+        "simplify the file (see docs/plan.md, Limits) or report it: a plan should read in well under a second"
+    ]
+
+
+async def test_a_bug_in_the_reader_refuses_the_edit_and_keeps_the_last_good_plan(
+    make: MakeEngine,
+    internet: FakeInternet,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    engine = await make()
+
+    def broken(text: str, file: str, env: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(planfile, "parse_plan", broken)
+    edit_plan(internet, organization="Acme Inc")
+    with caplog.at_level(logging.ERROR, logger="standby.engine"):
+        assert (await engine.tick()).plan == "refused"
+    assert engine.plan.organization == "Acme Corp"
+    assert "reading the plan failed" in caplog.text and "RecursionError" in caplog.text
+    with engine.sessions() as session:
+        refused = session.scalars(select(PlanLoad).where(PlanLoad.valid.is_(False))).one()
+    assert refused.messages[0].endswith(
+        "Standby could not read it (RecursionError: maximum recursion depth exceeded); this is a bug, please report it"
+    )

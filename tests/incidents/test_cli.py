@@ -41,7 +41,11 @@ def opened(setup: tuple[str, Path], capsys: Capture) -> None:
     args = ["incident", "open", "--title", "Leads are not arriving", "--systems", "marketo", "--by", "lee"]
     code, out, _ = run(capsys, *args, "--db", db, "--plan", str(plan))
     assert code == 0, out
-    assert out.startswith("Opened incident #1: told marketing, sales; not sent to customers")
+    assert out.startswith(
+        "Opened incident #1: queued for marketing: Dana Reyes, Sam Ortiz; queued for sales: the sales "
+        "audience; not sent to customers (not published"
+    )
+    assert out.rstrip().endswith("`standby incident show 1` says who heard once it is delivered")
 
 
 def test_open_update_and_show_an_incident(setup: tuple[str, Path], capsys: Capture) -> None:
@@ -51,13 +55,15 @@ def test_open_update_and_show_an_incident(setup: tuple[str, Path], capsys: Captu
         capsys, "incident", "update", "1", "--know", "Marketo answers 503.", "--dont-know", "When it is back.",
         "--next", "30m", "--state", "identified", "--db", db, "--plan", str(plan),
     )  # fmt: skip
-    assert code == 0 and out.startswith("Posted update to incident #1: told marketing, sales;")
+    assert code == 0 and out.startswith("Posted update to incident #1: queued for marketing: Dana Reyes")
     code, out, _ = run(capsys, "incident", "show", "1", "--db", db, "--plan", str(plan))
     assert code == 0
     assert "state:        identified (major)" in out and "lead:         Dana Reyes" in out
     assert re.search(r"next update:  due \d{4}-\d\d-\d\d \d\d:\d\d E[SD]T, in (29|30) min", out), out
-    assert "first word:   inside 0 s after detection; outside not yet" in out
-    assert "external audiences not told (publish to tell them); on the status page" in out
+    # Nothing was delivered (no engine ran the outbox): nobody heard, whatever was queued.
+    assert "first word:   inside not yet — nobody reached; outside not yet — nobody reached" in out
+    assert "not open to external audiences (publish to tell them); not on the status page yet" in out
+    assert "  marketing: told nobody; not told: Dana Reyes (dana@acme.example: sending)" in out
     assert "investigating → identified" in out and "Timeline (2 updates):" in out
     code, out, _ = run(capsys, "incident", "list", "--db", db, "--plan", str(plan))
     assert out.startswith(
@@ -73,9 +79,14 @@ def test_preview_shows_each_audience_and_sends_nothing(setup: tuple[str, Path], 
         "--next", "20m", "--preview", "--db", db, "--plan", str(plan),
     )  # fmt: skip
     assert code == 0
-    assert "=== marketing: WOULD BE SENT; to Dana Reyes, Sam Ortiz" in out
-    assert "=== customers (external): NOT SENT (external: needs --publish); to Pat Partner" in out
-    assert "Subject: Acme Corp: Problems with Marketo forms (investigating)" in out
+    assert "=== marketing: would be queued for Dana Reyes (dana@acme.example), Sam Ortiz" in out
+    inside, outside = out.split("##### Outside the company")
+    assert "Marketo answers 503." in inside and "Marketo answers 503." not in outside
+    assert (
+        "Public text (the status page shows it only once it is published):\nWe are investigating" in outside
+    )
+    assert "=== customers: NOT SENT (external: needs --publish) for Pat Partner" in outside
+    assert "Subject: Acme Corp: Problems with Marketo forms (investigating)" in outside
     assert out.rstrip().endswith("Preview only: nothing was sent.")
     sessions = session_factory(make_engine(db))
     with sessions() as session:
@@ -89,7 +100,7 @@ def test_publish_and_resolve(setup: tuple[str, Path], capsys: Capture) -> None:
         capsys, "incident", "update", "1", "--know", "Marketo answers 503.", "--dont-know", "When.", "--next",
         "20m", "--publish", "--db", db, "--plan", str(plan),
     )  # fmt: skip
-    assert code == 0 and "published to customers" in out
+    assert code == 0 and "queued for customers (outside): Pat Partner" in out
     code, out, _ = run(
         capsys, "incident", "resolve", "1", "--know", "Fixed.", "--db", db, "--plan", str(plan)
     )
@@ -122,6 +133,10 @@ def test_the_plan_defaults_to_the_one_the_engine_runs(setup: tuple[str, Path], c
             "--next: 'soon' is not a duration",
         ),
         (["update", "1", "--know", "k", "--dont-know", "d", "--state", "fixed"], "unknown state 'fixed'"),
+        (
+            ["update", "1", "--know", "k", "--dont-know", "d", "--next", "9m", "--state", "resolved"],
+            "an update does not resolve an incident: a person does, with `standby incident resolve",
+        ),
     ],
 )
 def test_mistakes_say_why_and_exit_1(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from standby.incidents import service
+from standby.incidents.reach import of_incident
 from tests.incidents.conftest import MARKETO, World
 
 
@@ -91,7 +92,9 @@ def test_external_audiences_hear_the_neutral_notice_once_the_outage_lasts_extern
     assert body.startswith("We are investigating problems with Marketo forms.")
     assert "We will update you by 10:10 EDT." in body and "503" not in body
     incident = world.incident()
-    assert incident.published and incident.first_public_at is not None
+    assert incident.published
+    with world.sessions() as session:
+        assert of_incident(session, incident).first_outside == world.now
     assert "external_after" in world.kinds()
     world.at(31)
     assert len(world.told("pat@partner.example")) == 1

@@ -147,13 +147,16 @@ def test_the_preview_shows_each_audiences_message_and_sends_nothing(web: Web, ad
     assert reply.status_code == 200
     shown = text(reply.text)
     assert "Preview: what each audience would receive (nothing was sent)" in shown
-    assert "marketing ✓ will be sent To Dana Reyes, Sam Ortiz" in shown
-    assert "Subject: [incident #1 identified] Problems with Marketo" in shown
-    assert "customers outside the company ✖ not sent: not published To Pat Partner" in shown
-    assert "Subject: Acme Corp: Problems with Marketo forms (identified)" in shown  # calm words outside
+    inside, outside = shown.split("Outside the company", 1)
+    assert "marketing ✓ queued for 2 of 2 To Dana Reyes (dana@acme.example), Sam Ortiz" in inside
+    assert "Subject: [incident #1 identified] Problems with Marketo" in inside and KNOW in inside
+    assert "customers ✖ not sent: not published To Pat Partner (pat@partner.example)" in outside
+    assert "Subject: Acme Corp: Problems with Marketo forms (identified)" in outside  # calm words outside
+    assert "Public text the status page shows it only once it is published We have found the cause" in outside
+    assert KNOW not in outside and DONT_KNOW not in outside
     assert f"{KNOW.replace(chr(39), '&#39;')}</textarea>" in reply.text  # the form keeps the text
     published = admin.post("/incidents/1/update", data=form(admin, action="preview", publish="1"))
-    assert "customers outside the company ✓ will be sent To Pat Partner" in text(published.text)
+    assert "customers ✓ queued for 1 of 1 To Pat Partner" in text(published.text)
     web.world.deliver()
     assert len(web.world.smtp.messages) == before and web.updates() == 1
 
@@ -168,8 +171,11 @@ def test_an_update_reaches_internal_audiences_only_and_publishing_sends_it_outsi
     assert web.world.told(SAM)[-1] == "[incident #1 identified] Problems with Marketo"
     assert web.world.told(PAT) == []
     page = text(admin.get(reply.headers["location"]).text)
-    assert "Update #2 (identified): sent to lead" not in page  # Dana is in marketing: no separate lead
-    assert "Update #2 (identified): sent to marketing (Dana Reyes, Sam Ortiz); sales" in page
+    assert "lead: told" not in page  # Dana is in marketing: no separate lead
+    assert (
+        "Update #2 (identified) posted: its messages are in the outbox. Who heard so far: marketing: told "
+        in page
+    )
     assert "not published: external audiences and the status page did not get it." in page
     assert "Publish to external audiences" in page
     assert "Next update in 45 min 0 s · promised for 2025-06-02 09:45 EDT" in page
@@ -180,7 +186,8 @@ def test_an_update_reaches_internal_audiences_only_and_publishing_sends_it_outsi
     assert (published.status_code, published.headers["location"]) == (303, "/incidents/1?posted=2")
     web.world.deliver()
     assert web.world.told(PAT) == ["Acme Corp: Problems with Marketo forms (identified)"]
-    assert KNOW in web.world.body(PAT) and MEANWHILE in web.world.body(PAT)
+    assert KNOW not in web.world.body(PAT) and MEANWHILE not in web.world.body(PAT)  # never outside
+    assert web.world.body(PAT).startswith("We have found the cause of the problems with Marketo forms")
     assert web.world.incident().published
 
 

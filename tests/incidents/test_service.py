@@ -11,6 +11,7 @@ from sqlalchemy import select
 from standby.channels.models import Message
 from standby.core.errors import StandbyError
 from standby.incidents import service
+from standby.incidents.reach import of_incident
 from tests.incidents.conftest import MARKETO, World
 
 KNOW = "Marketo's API answers 503 since 08:58; forms fall back to our own capture."
@@ -54,8 +55,9 @@ def test_opening_by_hand_finds_the_system_by_its_bare_id_and_tells_the_internal_
     assert incident.systems == [MARKETO] and incident.lead == "dana" and incident.opened_by == "lee"
     assert incident.severity == "major" and incident.playbook == "marketo-down"
     assert done.message == (
-        f"Opened incident #{incident.id}: told marketing, sales; "
-        "not sent to customers (not published; add --publish to tell them)"
+        f"Opened incident #{incident.id}: queued for marketing: Dana Reyes, Sam Ortiz; queued for sales: "
+        "the sales audience; not sent to customers (not published; add --publish to tell them); "
+        f"`standby incident show {incident.id}` says who heard once it is delivered"
     )
     assert world.mail("sam@acme.example") == [
         f"[incident #{incident.id} investigating] Leads are not arriving"
@@ -90,19 +92,23 @@ def test_an_update_goes_to_internal_audiences_only_until_published(world: World)
     assert f"incident:{incident.id}/u{last.id}/marketing/sam/email/" in keys[-1]
 
 
-def test_a_published_update_reaches_external_audiences_in_calm_words(world: World) -> None:
+def test_a_published_update_reaches_external_audiences_in_its_public_text_only(world: World) -> None:
     opened(world)
-    done = update(world, publish=True, meanwhile="Use the chat on our site.")
+    public = "Our forms are slow to confirm; every lead is kept."
+    done = update(world, publish=True, meanwhile="Sales: use the Typeform link.", public=public)
     world.deliver()
-    assert "published to customers" in done.message
+    assert "queued for customers (outside): Pat Partner" in done.message
     assert world.mail("pat@partner.example") == ["Acme Corp: Problems with Marketo forms (investigating)"]
     body = world.body("pat@partner.example")
-    assert body.startswith(KNOW) and "What you can do meanwhile: Use the chat on our site." in body
-    assert "We will update you by 09:30 EDT." in body
-    for internal in ("Dana", "vendor:marketo", "major", "#1", "alert"):
+    assert body.startswith(public) and "We will update you by 09:30 EDT." in body
+    for internal in (KNOW, DONT_KNOW, "Typeform", "Dana", "vendor:marketo", "major", "#1", "alert"):
         assert internal not in body
+    inside = world.body("sam@acme.example")
+    assert KNOW in inside and "Typeform" in inside and public in inside  # insiders see both
     incident = world.incident()
-    assert incident.published and incident.first_public_at == world.now
+    assert incident.published
+    with world.sessions() as session:
+        assert of_incident(session, incident).first_outside == world.now
     assert world.updates()[-1].published_by == "dana"
     assert ("published", "opened to external audiences by Dana Reyes") in world.timeline()
 
@@ -136,21 +142,22 @@ def test_the_preview_is_exactly_what_each_audience_receives(world: World) -> Non
             session, plan=world.plan, incident_id=1, know=KNOW, dont_know=DONT_KNOW, actor="dana",
             now=world.now, next_by=world.now + timedelta(minutes=20), publish=True,
         )  # fmt: skip
-    assert [(d.audience, d.external, d.sent) for d in shown] == [
+    assert [(d.audience, d.external, d.goes) for d in shown.deliveries] == [
         ("marketing", False, True),
         ("sales", False, True),
         ("customers", True, True),
     ]
+    assert shown.warnings == [] and shown.public_text.startswith("We are investigating")
     assert world.smtp.messages == [] and len(world.updates()) == 1  # a preview sends and stores nothing
     update(world, next_by=world.now + timedelta(minutes=20), publish=True)
     world.deliver()
-    by_audience = {d.audience: d for d in shown}
+    by_audience = {d.audience: d for d in shown.deliveries}
     for person, audience in (("sam@acme.example", "marketing"), ("pat@partner.example", "customers")):
         assert world.mail(person) == [by_audience[audience].subject]
         assert world.body(person).replace("\r\n", "\n") == by_audience[audience].body
     renders = world.updates()[-1].renders
     assert {a: (r["subject"], r["body"]) for a, r in renders.items()} == {
-        d.audience: (d.subject, d.body) for d in shown
+        d.audience: (d.subject, d.body) for d in shown.deliveries
     }
 
 
@@ -166,13 +173,17 @@ def test_the_preview_says_external_audiences_get_nothing_without_publish(world: 
             actor="dana",
             now=world.now,
         )
-    assert {d.audience: d.sent for d in shown} == {"marketing": True, "sales": True, "customers": False}
-    assert shown[-1].recipients == ["Pat Partner"]
+    assert {d.audience: d.goes for d in shown.deliveries} == {
+        "marketing": True,
+        "sales": True,
+        "customers": False,
+    }
+    assert shown.deliveries[-1].reachable == ["Pat Partner (pat@partner.example)"]
 
 
 def test_publishing_later_sends_the_latest_update_outside_once(world: World) -> None:
     opened(world)
-    update(world)
+    update(world, public="Forms are slow; no lead is lost.")
     for _ in range(2):
         with world.sessions.begin() as session:
             done = service.publish_incident(
@@ -180,7 +191,9 @@ def test_publishing_later_sends_the_latest_update_outside_once(world: World) -> 
             )
     world.deliver()
     assert done.message.endswith("was already published.")
-    assert len(world.mail("pat@partner.example")) == 1 and KNOW in world.body("pat@partner.example")
+    outside = world.body("pat@partner.example")
+    assert len(world.mail("pat@partner.example")) == 1
+    assert outside.startswith("Forms are slow; no lead is lost.") and KNOW not in outside
 
 
 def test_resolving_without_publish_tells_outsiders_only_that_it_is_resolved(world: World) -> None:

@@ -82,7 +82,7 @@ def test_the_preview_says_when_a_template_fails(world: World) -> None:
             session, plan=world.plan, incident_id=1, know="k", dont_know="d", actor="dana", now=world.now,
             next_by=world.now + timedelta(minutes=5), publish=True,
         )  # fmt: skip
-    customers = shown[-1]
+    customers = shown.deliveries[-1]
     assert customers.template == "default" and customers.error is not None and "nope" in customers.error
     assert customers.subject == "Acme Corp: Problems with Marketo forms (investigating)"
 

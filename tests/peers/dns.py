@@ -271,6 +271,16 @@ class DnsPeer:
     def stop(self) -> None:
         self._transport.stop()
 
+    def kill(self) -> int:
+        """Stop answering, as a dead server does: nothing listens on its port any more."""
+        port = self.port
+        self._transport.stop()
+        return port
+
+    def revive(self, port: int) -> None:
+        """Listen again on the port it had, with everything it held."""
+        self._transport.start(port)
+
     def __enter__(self) -> DnsPeer:
         return self.start()
 

@@ -26,7 +26,8 @@ class DnsTransport:
         assert self._servers, "start the server first"
         return int(self._servers[0].server_address[1])
 
-    def start(self) -> None:
+    def start(self, port: int = 0) -> None:
+        """Listen on `port` (0: one the kernel chooses for both UDP and TCP)."""
         handler = self._handler
         transport = self
 
@@ -56,7 +57,7 @@ class DnsTransport:
                     return
 
         for _ in range(20):  # TCP must get the port the kernel chose for UDP
-            udp = socketserver.UDPServer(("127.0.0.1", 0), _Udp)
+            udp = socketserver.UDPServer(("127.0.0.1", port), _Udp)
             try:
                 tcp = _TcpServer(("127.0.0.1", udp.server_address[1]), _Tcp)
             except OSError:

@@ -10,7 +10,7 @@ import ssl
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -24,6 +24,12 @@ class Reply:
     body: bytes | str = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering
+    drop: bool = False  # close the connection without answering (a crashed or cut-off server)
+    stream: Callable[[], Iterator[bytes]] | None = (
+        None  # a large body, written as it is made (`length` bytes)
+    )
+    length: int | None = None  # the Content-Length of a streamed body
+    cut_after: int | None = None  # announce the whole body, send this many bytes, then cut the connection
 
     @classmethod
     def json(cls, data: Any, status: int = 200, **headers: str) -> Reply:
@@ -102,17 +108,31 @@ class HttpPeer(BackgroundServer):
                 reply = peer._reply_for(request)
                 if reply.delay or peer.latency:
                     time.sleep(reply.delay + peer.latency)
+                if reply.drop:
+                    self.close_connection = True
+                    return
                 payload = reply.body.encode() if isinstance(reply.body, str) else reply.body
                 self.send_response(reply.status)
                 headers = {"Content-Type": "text/html; charset=utf-8", **reply.headers}
                 for name, value in headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
+                length = reply.length if reply.stream is not None else len(payload)
+                self.send_header("Content-Length", str(length))
                 self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(payload)
+                if self.command == "HEAD":
+                    return
+                chunks = reply.stream() if reply.stream is not None else iter([payload])
+                sent = 0
+                for chunk in chunks:
+                    if reply.cut_after is not None and sent + len(chunk) >= reply.cut_after:
+                        self.wfile.write(chunk[: reply.cut_after - sent])
+                        self.wfile.flush()
+                        self.close_connection = True  # the rest never comes: the client sees a short body
+                        return
+                    self.wfile.write(chunk)
+                    sent += len(chunk)
 
-            do_GET = do_POST = do_HEAD = _serve
+            do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = _serve
 
         server = _Server(("127.0.0.1", 0), _Handler)
         if self.tls is not None:

@@ -1,4 +1,9 @@
-"""An S3-compatible server on 127.0.0.1 (moto's), and a client for it, for publishing tests."""
+"""A real S3-compatible server (moto in server mode) on 127.0.0.1, for tests of what Standby writes to
+object storage (the status page's publishing, backups' targets).
+
+    with s3_server() as endpoint:
+        client(endpoint).create_bucket(Bucket="backups")
+"""
 
 from __future__ import annotations
 
@@ -11,11 +16,9 @@ from moto.server import ThreadedMotoServer
 
 from tests.peers.smtp import free_port
 
-OPTIONS = {"key": "k", "secret": "s", "client_kwargs": {"region_name": "us-east-1"}}
-
 
 @contextmanager
-def moto_s3() -> Iterator[str]:
+def s3_server() -> Iterator[str]:
     """The server's endpoint URL while the block runs."""
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
@@ -30,8 +33,3 @@ def client(endpoint: str) -> Any:
     return boto3.client(
         "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
     )
-
-
-def options(endpoint: str) -> dict[str, Any]:
-    """fsspec storage options for a publish target on this server."""
-    return {"endpoint_url": endpoint, **OPTIONS}

@@ -2,11 +2,14 @@
 
 It can be stopped and started again on the same port ("the relay was down for a while"), refuse
 recipients with a chosen reply (`peer.reject = "550 5.1.1 no such mailbox"`), offer STARTTLS or speak
-implicit TLS, and require AUTH.
+implicit TLS, and require AUTH. Like a busy relay it can take its time: `answer_after` seconds before
+it answers the final dot (the message is already its own, and kept; sooner once `answer_when` is
+set), or hold a client at RCPT TO until `release()` (`peer.at_rcpt` is set while one is held there).
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import threading
@@ -49,6 +52,13 @@ class SmtpPeer:
         self.port = free_port()
         self.received: list[Received] = []
         self.reject: str | None = None  # an SMTP reply to RCPT TO, e.g. "451 4.3.0 try again later"
+        self.answer_after = 0.0  # seconds between receiving the final dot and answering it
+        self.answer_when: threading.Event | None = (
+            None  # answer as soon as this is set (answer_after: at most)
+        )
+        self.hold_rcpt = False  # keep clients waiting at RCPT TO until release()
+        self.at_rcpt = threading.Event()
+        self._released = threading.Event()
         self._lock = threading.Lock()
         self._controller: Controller | None = None
 
@@ -61,7 +71,15 @@ class SmtpPeer:
         with self._lock:
             return [r.message for r in self.received]
 
+    def release(self) -> None:
+        self.hold_rcpt = False
+        self._released.set()
+
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if self.hold_rcpt:
+            self.at_rcpt.set()
+            while not self._released.is_set():
+                await asyncio.sleep(0.05)
         if self.reject:
             return self.reject
         envelope.rcpt_tos.append(address)
@@ -73,6 +91,11 @@ class SmtpPeer:
         login = session.auth_data.login.decode() if session.auth_data else None
         with self._lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message, login))
+        deadline = asyncio.get_running_loop().time() + self.answer_after
+        while asyncio.get_running_loop().time() < deadline:
+            if self.answer_when is not None and self.answer_when.is_set():
+                break
+            await asyncio.sleep(0.02)
         return "250 Message accepted"
 
     def _authenticate(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from tests.peers.http import HttpPeer, Reply, Request
@@ -15,12 +16,15 @@ class WebhookPeer:
         self.path = path
         self.status = 200
         self.posted: list[dict[str, Any]] = []
+        self.on_post: Callable[[], None] | None = None  # called as each post arrives, before it is answered
         self.http = HttpPeer()
         self.http.route(path, self._receive)
 
     def _receive(self, request: Request) -> Reply:
         if request.method == "POST" and self.status == 200:
             self.posted.append(json.loads(request.body))
+            if self.on_post is not None:
+                self.on_post()
         return Reply(self.status, "ok" if self.status == 200 else "failure")
 
     @property

@@ -32,8 +32,8 @@ HEAD = "version: 1\norganization: Acme\n"
         ("- {id: none, kind: gandi, token: t}",
          "plan.yaml:4:5 registrars[0]: 'none' is reserved (registrar: none means no API); pick another id"),
         ("- {id: x, kind: namecheap, token: t}",
-         "plan.yaml:4:19 registrars[0].kind: Input should be 'route53', 'cloudflare', 'godaddy', 'gandi' or "
-         "'porkbun'"),
+         "plan.yaml:4:19 registrars[0].kind: must be 'route53', 'cloudflare', 'godaddy', 'gandi' or "
+         "'porkbun'; got text ('namecheap')"),
     ],
 )  # fmt: skip
 def test_an_account_gets_the_credentials_its_kind_takes(accounts: str, expected: str) -> None:

@@ -10,7 +10,7 @@ from standby.plan.load import parse_plan
 PLAN = """\
 version: 1
 organization: Acme
-people: [{id: dana, email: dana@acme-mail.example}]
+people: [{id: dana, email: dana@acme-mail.example, notify: ["json://hooks.acme-chat.example/x"]}]
 vendors: [{id: marketo, owner: dana}]
 domains: [{name: acme.example, owner: dana}]
 status_page:

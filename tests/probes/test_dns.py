@@ -11,6 +11,7 @@ from standby.core.status import Finding, Status
 from standby.plan.model import DnsCheck
 from standby.probes.context import ProbeContext
 from standby.probes.dns import check_dns
+from standby.probes.sight import settle
 from tests.peers.context import make_probe_context
 from tests.peers.dns import DnsPeer, Signing
 
@@ -112,8 +113,12 @@ async def test_it_reports_unknown_when_the_resolvers_do_not_answer(tmp_path: Pat
 
     finding = await run(tmp_path, resolver, name="www.acme.example", expect=["192.0.2.10"])
 
-    assert finding.status is Status.UNKNOWN
-    assert finding.summary == "No resolver answered for www.acme.example A within 0.3s."
+    # Standby's own resolver did not answer: that is Standby's failure, unless it sees otherwise.
+    assert finding.status is Status.UNKNOWN and finding.details["local"] == "resolvers"
+    assert finding.summary == f"Standby cannot resolve names: its resolvers {resolver.address} do not answer"
+    [seen], _ = settle([finding], seeing=True)  # the self-check passed: this name's servers are slow
+    assert seen.summary == "No resolver answered for www.acme.example A within 0.3s."
+    assert "local" not in seen.details and seen.status is Status.UNKNOWN
 
 
 async def test_it_reports_unknown_when_the_resolvers_answer_servfail(

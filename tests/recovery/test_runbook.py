@@ -21,7 +21,7 @@ from standby.plan.load import load_plan
 from standby.plan.model import Plan
 from standby.recovery.runbook import publish
 from standby.recovery.runbook.publish import current
-from tests.peers.s3 import client, moto_s3, options
+from tests.peers.s3 import client, s3_server
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "plan.yaml"
 T0 = datetime(2026, 12, 5, 15, 0, tzinfo=UTC)
@@ -99,13 +99,22 @@ def test_notify_urls_are_masked_and_a_person_nobody_can_reach_is_said_so() -> No
     assert "configures no settings.email" in html  # Lee's email goes nowhere without a relay
 
 
+def _options(endpoint: str) -> dict[str, Any]:
+    return {
+        "endpoint_url": endpoint,
+        "key": "k",
+        "secret": "s",
+        "client_kwargs": {"region_name": "us-east-1"},
+    }
+
+
 def _plan(tmp_path: Path, endpoint: str, **extra: Any) -> Plan:
     data: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text())
     data["runbook"] = {
         "url": "https://runbook.acme-private.example/runbook.html",
         "publish": [
             {"url": str(tmp_path / "private")},
-            {"url": f"s3://{BUCKET}/crisis", "options": options(endpoint)},
+            {"url": f"s3://{BUCKET}/crisis", "options": _options(endpoint)},
         ],
     }
     data.update(extra)
@@ -114,7 +123,7 @@ def _plan(tmp_path: Path, endpoint: str, **extra: Any) -> Plan:
 
 @pytest.fixture
 def s3() -> Iterator[str]:
-    with moto_s3() as endpoint:
+    with s3_server() as endpoint:
         client(endpoint).create_bucket(Bucket=BUCKET)
         yield endpoint
 

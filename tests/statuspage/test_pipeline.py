@@ -63,7 +63,7 @@ def test_the_investigating_entry_is_published_in_the_tick_that_opens_the_inciden
     )
     marketo = next(c for c in document["components"] if c["name"] == "Marketo forms")
     assert marketo["status"] == "partial_outage" and document["status"]["indicator"] == "major"
-    assert world.incident().first_public_at == world.now
+    assert world.incident().page_shown_at == world.now
     assert ("status_page", "shown on the status page") in world.timeline()
 
 
@@ -73,6 +73,7 @@ def test_a_persons_update_reaches_the_page_only_once_published(world: World) -> 
     with world.sessions.begin() as session:
         service.update_incident(
             session, plan=world.plan, incident_id=1, know="Marketo's API answers 503.", dont_know="",
+            meanwhile="Sales: use the Typeform link.", public="Our forms are slow; every lead is kept.",
             actor="dana", now=world.now,
         )  # fmt: skip
     world.at(1)
@@ -81,7 +82,9 @@ def test_a_persons_update_reaches_the_page_only_once_published(world: World) -> 
         service.publish_incident(session, plan=world.plan, incident_id=1, actor="lee", now=world.now)
     world.at(2)
     bodies = [u["body"] for u in summary(world)["incidents"][0]["incident_updates"]]
-    assert bodies[0] == "Marketo's API answers 503." and len(bodies) == 2
+    assert bodies[0] == "Our forms are slow; every lead is kept." and len(bodies) == 2
+    published = b"".join(p.read_bytes() for p in world.site.rglob("*") if p.is_file())
+    assert b"every lead is kept" in published and b"503" not in published and b"Typeform" not in published
 
 
 def test_nothing_is_written_again_until_something_changes_even_after_a_restart(

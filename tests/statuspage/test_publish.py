@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
-from standby.plan.status_page import PublishTarget
-from standby.statuspage.publish import publish, publish_all, shown_url
+from standby.plan.status_page import PublishTarget, shown_url
+from standby.statuspage.publish import publish, publish_all
 from standby.statuspage.render import render
+from tests.peers.s3 import client as s3_client
+from tests.peers.s3 import s3_server
+from tests.peers.smtp import free_port
 from tests.statuspage.pages import sample_page
 
 FILES = render(sample_page())
@@ -29,27 +28,10 @@ DATA_FIRST = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def s3() -> Iterator[str]:
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-
-
-def _client(endpoint: str) -> Any:
-    return boto3.client(
-        "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
-    )
+    with s3_server() as endpoint:
+        yield endpoint
 
 
 def _target(endpoint: str, url: str) -> PublishTarget:
@@ -98,7 +80,7 @@ def test_a_permanent_local_failure_is_reported_not_raised_or_retried(tmp_path: P
 
 
 def test_it_publishes_to_s3_with_content_types(s3: str) -> None:
-    client = _client(s3)
+    client = s3_client(s3)
     client.create_bucket(Bucket="status")
     result = publish(FILES, _target(s3, "s3://status/acme"))
     assert result.ok and result.written == tuple(DATA_FIRST)
@@ -114,7 +96,7 @@ def test_it_publishes_to_s3_with_content_types(s3: str) -> None:
 
 
 def test_unchanged_files_are_not_uploaded_to_s3_again(s3: str) -> None:
-    client = _client(s3)
+    client = s3_client(s3)
     client.create_bucket(Bucket="again")
     target = _target(s3, "s3://again")
     first = publish(FILES, target)
@@ -127,7 +109,7 @@ def test_unchanged_files_are_not_uploaded_to_s3_again(s3: str) -> None:
 
 def test_a_server_that_is_down_gives_a_failed_result_without_the_secret() -> None:
     waits: list[float] = []
-    target = _target(f"http://127.0.0.1:{_free_port()}", "s3://status/acme")
+    target = _target(f"http://127.0.0.1:{free_port()}", "s3://status/acme")
     result = publish(FILES, target, attempts=2, sleep=waits.append)
     assert not result.ok and result.written == ()
     assert len(waits) == 1  # one retry of the first file, then the rest are not tried

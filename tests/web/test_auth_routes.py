@@ -23,6 +23,8 @@ ALLOWED = {
     "/ack",  # the token in the link is the credential
     "/confirm",
     "/status",  # the public status page
+    "/f",  # fallback forms: the capture endpoint and the switch script (other sites' pages post here)
+    "/p",  # fallback forms' own pages
 }
 DUMMY = {
     "int": "1",

@@ -20,6 +20,7 @@ from tests.web.test_browser import CHROMIUM, FLAGS, shooter
 KNOW = "Marketo's forms API answers 503. Our fallback form is capturing every lead meanwhile."
 DONT_KNOW = "When Marketo will be back; their status page says they are investigating."
 MEANWHILE = "Nothing: every lead is kept and will be sent on when Marketo is back."
+PUBLIC = "Our demo-request forms are slow to confirm; every request is kept and will be answered."
 
 
 def test_an_admin_posts_a_published_update_and_reads_it_on_the_status_page(tmp_path: Path) -> None:
@@ -68,24 +69,30 @@ def test_an_admin_posts_a_published_update_and_reads_it_on_the_status_page(tmp_p
         form.get_by_label("What we know").fill(KNOW)
         form.get_by_label("What we don't know yet").fill(DONT_KNOW)
         form.get_by_label("What you can do meanwhile").fill(MEANWHILE)
+        expect(form.get_by_label("Public text")).to_have_value(re.compile("^We are investigating problems"))
+        form.get_by_label("Public text").fill(PUBLIC)
         form.get_by_label("Next update by").fill("45m")
         form.get_by_label("State").select_option("identified")
         form.get_by_role("button", name="Preview").click()
         customers = page.locator(".preview .delivery[data-audience=customers]")
         expect(customers).to_contain_text("not sent: not published")
-        expect(page.locator(".preview .delivery[data-audience=marketing]")).to_contain_text("will be sent")
+        expect(page.locator(".preview .delivery[data-audience=marketing]")).to_contain_text("queued for")
         form = page.locator("#update-form form")
         expect(form.get_by_label("What we know")).to_have_value(KNOW)  # the preview keeps the text
         form.get_by_label("Publish to external audiences").check()
         form.get_by_role("button", name="Preview").click()
-        expect(customers).to_contain_text("will be sent")
-        expect(customers.locator("pre")).to_contain_text(KNOW)
+        expect(customers).to_contain_text("queued for 1 of 1")
+        expect(customers.locator("pre")).to_contain_text(PUBLIC)
+        expect(customers.locator("pre")).not_to_contain_text(KNOW)  # insiders' words stay inside
         expect(customers.locator("pre")).not_to_contain_text("Dana Reyes")  # no internal names outside
+        expect(page.locator(".preview .side.outside .public-text")).to_have_text(PUBLIC)
         shoot(page, "incident-preview")
 
         page.locator("#update-form form").get_by_role("button", name="Post update").click()
         expect(page).to_have_url(re.compile(r"/incidents/1\?posted=\d+#?"))
-        expect(page.locator(".notice")).to_contain_text("customers, outside (Pat Partner)")
+        expect(page.locator(".notice")).to_contain_text(
+            "customers (outside): told nobody; not told: Pat Partner"
+        )
         expect(page.locator("h1")).to_contain_text("identified")
         expect(page.locator(".next-update .countdown")).to_have_text(re.compile(r"^in 4[45] min \d+ s$"))
         latest = page.locator("article.update").first
@@ -97,8 +104,9 @@ def test_an_admin_posts_a_published_update_and_reads_it_on_the_status_page(tmp_p
         page.goto(f"{site.base}/status/")
         incident = page.locator("article", has_text="Problems with Marketo forms")
         expect(incident).to_contain_text("Identified")
-        expect(incident).to_contain_text(KNOW)
-        expect(incident).to_contain_text(MEANWHILE)
+        expect(incident).to_contain_text(PUBLIC)
+        expect(incident).not_to_contain_text(KNOW)
+        expect(incident).not_to_contain_text(MEANWHILE)
         expect(incident).not_to_contain_text("Dana Reyes")
         shoot(page, "status")
 

@@ -18,6 +18,7 @@ from standby.alerts import renewals, service
 from standby.alerts.models import Renewal
 from standby.alerts.service import Acknowledged
 from standby.store.db import lock_for_write
+from standby.web.api import Id
 from standby.web.app import context, page
 from standby.web.auth.deps import actor, require_admin
 
@@ -45,7 +46,7 @@ def _notice(request: Request, status: int, heading: str, message: str) -> Respon
 
 @router.post("/alerts/{alert_id}/ack")
 def acknowledge(
-    request: Request, alert_id: int, then: Followers, next: Annotated[str | None, Form()] = None
+    request: Request, alert_id: Id, then: Followers, next: Annotated[str | None, Form()] = None
 ) -> Response:
     ctx = context(request)
     who = actor(request)
@@ -63,7 +64,7 @@ def acknowledge(
 @router.post("/alerts/{alert_id}/confirm")
 def confirm(
     request: Request,
-    alert_id: int,
+    alert_id: Id,
     how: Annotated[str | None, Form()] = None,
     next: Annotated[str | None, Form()] = None,
 ) -> Response:

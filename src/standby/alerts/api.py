@@ -20,15 +20,21 @@ from standby.web.app import context
 from standby.web.auth.deps import actor, require_admin
 
 router = APIRouter(tags=["alerts"])
-_COLUMNS = [name for name in AlertOut.model_fields if name not in ("status", "not_delivered")]
+_COMPUTED = ("status", "not_delivered", "outcome_unknown", "same_cause")
+_COLUMNS = [name for name in AlertOut.model_fields if name not in _COMPUTED]
 _MISSING: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "no such alert"}}
 
 
 def _out(session: Session, alert: Alert, request: Request) -> AlertOut:
     shown = view(session, alert, now=context(request).clock.now())
-    return AlertOut.model_validate(
-        {"status": shown.status, "not_delivered": shown.failures} | {c: getattr(alert, c) for c in _COLUMNS}
-    )
+    same = [d.id for d in shown.same_cause]
+    said = {
+        "status": shown.status,
+        "not_delivered": shown.failures,
+        "outcome_unknown": shown.unknown,
+        "same_cause": same,
+    }
+    return AlertOut.model_validate(said | {c: getattr(alert, c) for c in _COLUMNS})
 
 
 @router.get("/alerts", summary="Alerts, newest first")
@@ -36,9 +42,14 @@ def list_alerts(
     request: Request,
     state: Annotated[list[AlertState] | None, Query(description="default: open and acknowledged")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    with_dependents: Annotated[
+        bool, Query(description="also list alerts of the same cause one by one (else only in same_cause)")
+    ] = False,
 ) -> list[AlertOut]:
     states = state or ["open", "acknowledged"]
     query = select(Alert).where(Alert.state.in_(states)).order_by(Alert.opened_at.desc(), Alert.id.desc())
+    if not with_dependents:
+        query = query.where(Alert.root_id.is_(None))
     with context(request).sessions() as session:
         return [_out(session, a, request) for a in session.scalars(query.limit(limit))]
 

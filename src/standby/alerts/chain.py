@@ -66,6 +66,29 @@ def snapshot(plan: Plan, *, asset: str, owner: str | None) -> Chain:
         fingerprint="",
         seen="",
     )
+    return _fingerprinted(chain)
+
+
+def of_people(plan: Plan, recipients: list[Recipient], *, source: str) -> Chain:
+    """A one-step chain that tells `recipients` once, with no owner and no second round (Standby's
+    own alerts to the people who run it)."""
+    nobody = [] if recipients else ["nobody runs Standby: name operators in the plan"]
+    step = StepPlan(after=0, targets=[r["id"] for r in recipients], recipients=recipients, notes=nobody)
+    chain = Chain(
+        source=source,
+        organization=plan.organization,
+        timezone=plan.timezone,
+        owner=None,
+        steps=[step],
+        repeat=0,
+        round_seconds=int(DEFAULT_WAIT.total_seconds()),
+        fingerprint="",
+        seen="",
+    )
+    return _fingerprinted(chain)
+
+
+def _fingerprinted(chain: Chain) -> Chain:
     text = json.dumps(chain, sort_keys=True)
     chain["fingerprint"] = chain["seen"] = hashlib.sha256(text.encode()).hexdigest()[:16]
     return chain

@@ -13,15 +13,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from standby.core.errors import StandbyError
+from standby.core.words import plural
 from standby.store.cli import DbOption
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from standby.alerts.service import Acknowledged
 
 By = Annotated[str, typer.Option("--by", help="Who you are: your person id in the plan.")]
 PlanOption = Annotated[
-    Path | None, typer.Option("--plan", help="The plan file, to check that --by names a person in it.")
+    Path | None,
+    typer.Option("--plan", help="The plan whose people --by names; default: the one `standby serve` runs."),
 ]
 
 
@@ -30,16 +33,13 @@ class How(StrEnum):
     auto_renew = "auto-renew"
 
 
-def _check_person(by: str, plan_file: Path | None) -> None:
-    if plan_file is None:
-        return
-    from standby.plan.issues import suggest
-    from standby.plan.load import load_plan
+def _check_person(session: Session, by: str, plan_file: Path | None) -> None:
+    """--by must name a person of the plan (given, or the one the engine runs): an acknowledgement by
+    a typo would stop the chain in nobody's name."""
+    from standby.engine.running import person, running_plan
 
-    plan, _ = load_plan(plan_file)
-    people = {p.id for p in plan.people}
-    if by not in people:
-        raise StandbyError(f"--by {by!r}: not a person in {plan_file}{suggest(by, people)}")
+    plan, path = running_plan(session, plan_file)
+    person(plan, by, where=str(path))
 
 
 def alerts(
@@ -62,7 +62,10 @@ def alerts(
         if not found:
             print("No alerts." if all else "No open alerts.")
             return
+        listed = {a.id for a in found}
         for alert in found:
+            if alert.root_id in listed:
+                continue  # shown under its root: one cause, one entry
             shown = view(session, alert, now=now)
             print(f"#{alert.id}  {alert.severity}  {alert.asset}  ({alert.state})")
             print(f"    {alert.summary}")
@@ -70,6 +73,14 @@ def alerts(
             print(f"    {shown.status}")
             for failure in shown.failures:
                 print(f"    NOT DELIVERED: {failure}")
+            for doubt in shown.unknown:
+                print(f"    OUTCOME UNKNOWN: {doubt}")
+            same = [d for d in shown.same_cause if all or d.state != "resolved"]
+            if same:
+                print(f"    same cause ({plural(len(same), 'alert')}, not paged separately):")
+                for dependent in same:
+                    print(f"      #{dependent.id}  {dependent.severity}  {dependent.asset} "
+                          f"({dependent.check}, {dependent.state}): {dependent.summary}")  # fmt: skip
 
 
 def _acknowledge(
@@ -79,8 +90,8 @@ def _acknowledge(
     from standby.core.clock import SystemClock
     from standby.store.open import transaction
 
-    _check_person(by, plan)
     with transaction(db, lock=True) as session:
+        _check_person(session, by, plan)
         result = acknowledge(
             session, alert_id=alert_id, person=by, now=SystemClock().now(), via="command line", then=then
         )
@@ -101,8 +112,8 @@ def confirm(
     from standby.core.clock import SystemClock
     from standby.store.open import transaction
 
-    _check_person(by, plan)
     with transaction(db, lock=True) as session:
+        _check_person(session, by, plan)
         cycle = renewals.current(session, renewals.find_asset(session, asset))
         assert cycle is not None, "find_asset only names assets with a live cycle"
         said = renewals.confirm(

@@ -13,7 +13,7 @@ from typing import TypeVar, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from standby.alerts import links, messages, notify
+from standby.alerts import causes, links, messages, notify
 from standby.alerts.chain import Chain, describe, snapshot
 from standby.alerts.models import Alert, Escalation, Renewal
 from standby.channels.people import Recipient
@@ -21,7 +21,9 @@ from standby.channels.tell import Text
 from standby.plan.model import Plan
 from standby.store.db import lock_for_write
 
-LEASE = timedelta(minutes=2)
+# A claimed step runs within milliseconds, in the next transaction; the lease only covers a worker that
+# dies in between, and is released at once when a restarted one starts (`reclaim`).
+LEASE = timedelta(seconds=30)
 _Row = TypeVar("_Row", Alert, Escalation)
 
 
@@ -29,23 +31,45 @@ def chain_of(escalation: Escalation) -> Chain:
     return cast(Chain, escalation.chain)
 
 
-def start(session: Session, alert: Alert, *, plan: Plan, now: datetime) -> Escalation:
-    """Snapshot the chain for `alert` and run whatever is due at once (the first step, usually)."""
-    chain = snapshot(plan, asset=alert.asset, owner=alert.owner)
+def start(
+    session: Session,
+    alert: Alert,
+    *,
+    plan: Plan,
+    now: datetime,
+    chain: Chain | None = None,
+    hold: timedelta = timedelta(0),
+    attached: bool = False,
+) -> Escalation:
+    """Snapshot the chain for `alert` (or take `chain`) and run whatever is due at once (the first
+    step, usually). `hold` delays the whole round (its possible root may confirm meanwhile);
+    `attached`: the alert belongs to a root, so its chain is kept but does not run."""
+    chain = chain or snapshot(plan, asset=alert.asset, owner=alert.owner)
+    begins = now + hold
     escalation = Escalation(
         alert_id=alert.id,
         chain=dict(chain),
         repeat=chain["repeat"],
         round=0,
         step=0,
-        round_started_at=now,
-        next_at=now + timedelta(seconds=chain["steps"][0]["after"]),
-        state="running",
+        round_started_at=begins,
+        next_at=None if attached else begins + timedelta(seconds=chain["steps"][0]["after"]),
+        state="stopped" if attached else "running",
     )
     session.add(escalation)
     notify.event(session, alert, "chain", f"escalation chain: {describe(chain)}", now=now)
-    advance(session, escalation, alert, base_url=links.base_url(plan), now=now)
+    if not attached:
+        advance(session, escalation, alert, plan=plan, now=now)
     return escalation
+
+
+def restart(session: Session, escalation: Escalation, alert: Alert, *, plan: Plan, now: datetime) -> None:
+    """Run the chain again from its first step (an alert that was attached to a root stands alone)."""
+    chain = chain_of(escalation)
+    escalation.state, escalation.round, escalation.step = "running", 0, 0
+    escalation.round_started_at = now
+    escalation.next_at = now + timedelta(seconds=chain["steps"][0]["after"])
+    advance(session, escalation, alert, plan=plan, now=now)
 
 
 def run_due(
@@ -66,7 +90,7 @@ def run_due(
                 stop(escalation)
                 continue
             _note_plan_change(session, escalation, alert, plan=plan, now=now)
-            ran += advance(session, escalation, alert, base_url=links.base_url(plan), now=now)
+            ran += advance(session, escalation, alert, plan=plan, now=now)
     with sessions.begin() as session:
         notify.record_failures(session, now=now)
     return ran
@@ -92,6 +116,18 @@ def _claim(
         return claimed
 
 
+def reclaim(session: Session, *, owner: str | None) -> int:
+    """Release the steps a process that is gone had claimed (all on SQLite, `owner`'s on PostgreSQL)."""
+    lock_for_write(session)
+    query = select(Escalation).where(Escalation.lease_owner.is_not(None)).with_for_update()
+    if owner is not None:
+        query = query.where(Escalation.lease_owner == owner)
+    found = list(session.scalars(query))
+    for escalation in found:
+        escalation.lease_owner = escalation.lease_until = None
+    return len(found)
+
+
 def _locked(session: Session, model: type[_Row], ident: int) -> _Row:
     query = select(model).where(model.id == ident).with_for_update().execution_options(populate_existing=True)
     return session.scalars(query).one()
@@ -114,11 +150,10 @@ def stop(escalation: Escalation) -> None:
         escalation.state, escalation.next_at = "stopped", None
 
 
-def advance(
-    session: Session, escalation: Escalation, alert: Alert, *, base_url: str | None, now: datetime
-) -> int:
+def advance(session: Session, escalation: Escalation, alert: Alert, *, plan: Plan, now: datetime) -> int:
     """Run every step that is due; returns how many ran."""
     chain, ran = chain_of(escalation), 0
+    base_url = links.base_url(plan)
     steps = chain["steps"]
     while escalation.state == "running" and escalation.next_at is not None and escalation.next_at <= now:
         escalation.round_started_at += now - escalation.next_at  # late: keep the spacing from here
@@ -130,7 +165,7 @@ def advance(
                 steps[escalation.step]["after"] if escalation.step < len(steps) else chain["round_seconds"]
             )
             escalation.next_at = start_at + timedelta(seconds=later)
-            _run_step(session, escalation, alert, index, base_url=base_url, now=now)
+            _run_step(session, escalation, alert, index, plan=plan, base_url=base_url, now=now)
             ran += 1
         elif escalation.round < escalation.repeat:
             escalation.round += 1
@@ -184,7 +219,14 @@ def _who(recipients: list[Recipient], *, again: bool) -> str:
 
 
 def _run_step(
-    session: Session, escalation: Escalation, alert: Alert, index: int, *, base_url: str | None, now: datetime
+    session: Session,
+    escalation: Escalation,
+    alert: Alert,
+    index: int,
+    *,
+    plan: Plan,
+    base_url: str | None,
+    now: datetime,
 ) -> None:
     chain = chain_of(escalation)
     step = chain["steps"][index]
@@ -197,6 +239,7 @@ def _run_step(
     renewal = None
     if alert.reason == "confirmation":
         renewal = session.scalars(select(Renewal).where(Renewal.alert_id == alert.id)).one_or_none()
+    same = causes.same_cause(session, plan, alert)
     for recipient in step["recipients"]:
 
         def compose(r: Recipient = recipient) -> Text:
@@ -213,6 +256,7 @@ def _run_step(
                 ack_link=links.ack(session, alert, r["id"], base=base_url, now=now),
                 confirm_link=confirm,
                 now=now,
+                same_cause=same,
             )
 
         notify.send(

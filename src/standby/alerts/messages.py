@@ -9,6 +9,7 @@ from standby.alerts.chain import Chain, display
 from standby.alerts.models import Alert
 from standby.channels.tell import Text
 from standby.core.timetext import ago, at, words
+from standby.core.words import plural
 from standby.plan.assets import kind_of, label
 
 Next = tuple[datetime, str]  # when, and what happens then ("Lee Park is told")
@@ -21,9 +22,12 @@ def _subject(tag: str, alert: Alert, text: str) -> str:
 
 def _facts(alert: Alert, chain: Chain, now: datetime) -> list[str]:
     tz = chain["timezone"]
-    owner = (
-        chain["owner"]["name"] if chain["owner"] else f"nobody (the plan names no owner for {alert.asset})"
-    )
+    if alert.reason == "standby":  # Standby's own alert (blind.py): its people are its operators
+        owner = "the people who run Standby (the plan's operators)"
+    elif chain["owner"]:
+        owner = chain["owner"]["name"]
+    else:
+        owner = f"nobody (the plan names no owner for {alert.asset})"
     return [
         alert.summary,
         "",
@@ -46,6 +50,15 @@ def _notes(chain: Chain) -> list[str]:
     return ["", *(f"Note: {note}." for note in notes)] if notes else []
 
 
+def _same_cause(explained: list[str]) -> list[str]:
+    """The failing checks this alert's cause explains (causes.py): people read them here, not in pages
+    of their own."""
+    if not explained:
+        return []
+    lines = [f"  {line}" for line in explained]
+    return ["", f"Same cause, not paged separately ({plural(len(explained), 'check')}):", *lines]
+
+
 def _footer(alert: Alert, chain: Chain) -> list[str]:
     return ["", f"-- Standby for {chain['organization']}, alert #{alert.id}"]
 
@@ -61,8 +74,10 @@ def page(
     ack_link: str | None,
     confirm_link: str | None,
     now: datetime,
+    same_cause: list[str] | None = None,
 ) -> Text:
-    """The message a step sends: `person` is told because of step `step` (0-based) of round `round`."""
+    """The message a step sends: `person` is told because of step `step` (0-based) of round `round`;
+    `same_cause` lists the failing checks its cause explains."""
     tz, steps = chain["timezone"], chain["steps"]
     why = f"step {step + 1} of {len(steps)} ({', '.join(steps[step]['targets'])})"
     if chain["repeat"]:
@@ -70,6 +85,7 @@ def page(
     lines = [*_facts(alert, chain, now), f"Why you: {why} of {chain['source']}"]
     if next_step is not None:
         lines.append(f"Next:    if nobody acknowledges by {at(next_step[0], tz)}, {next_step[1]}.")
+    lines += _same_cause(same_cause or [])
     lines += ["", *_ack(alert, person, ack_link)]
     if alert.reason == "confirmation":
         how = f"standby confirm {alert.asset} --by {person} --how renewed|auto-renew"
@@ -91,7 +107,7 @@ def exhausted(
         "",
         *_facts(alert, chain, now),
         f"Told:    {', '.join(told) or 'nobody could be reached'} "
-        f"({rounds} round{'s' if rounds > 1 else ''} of {chain['source']})",
+        f"({plural(rounds, 'round')} of {chain['source']})",
         "",
         "Standby will page nobody else about it. The alert stays open until someone acknowledges it "
         "or the check recovers.",
@@ -104,7 +120,9 @@ def exhausted(
     )
 
 
-def resolved(alert: Alert, *, chain: Chain, why: str, now: datetime) -> Text:
+def resolved(
+    alert: Alert, *, chain: Chain, why: str, now: datetime, dependents: list[Alert] | None = None
+) -> Text:
     tz = chain["timezone"]
     lasted = words(now - alert.since)
     if alert.acknowledged_by:
@@ -118,6 +136,9 @@ def resolved(alert: Alert, *, chain: Chain, why: str, now: datetime) -> Text:
         f"It was: {alert.summary}",
         handled,
     ]
+    if dependents:
+        names = ", ".join(f"#{d.id} {d.asset} ({d.check})" for d in dependents)
+        lines.append(f"Resolved with it (the same cause): {names}.")
     return Text(
         _subject("resolved", alert, f"resolved after {lasted}"), "\n".join(lines + _footer(alert, chain))
     )

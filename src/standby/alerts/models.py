@@ -20,7 +20,7 @@ class Alert(Base):
     __table_args__ = (Index("ix_alert_state", "state", "opened_at"),)
 
     id: Mapped[intpk]
-    reason: Mapped[str] = mapped_column(String(16))  # "check" | "confirmation"
+    reason: Mapped[str] = mapped_column(String(16))  # "check" | "confirmation" | "standby" (blind)
     asset: Mapped[str] = mapped_column(String(512), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     check: Mapped[str] = mapped_column(String(32))
@@ -37,6 +37,9 @@ class Alert(Base):
     # A drill's alert (channels/drill.py): its messages are marked and routed as the drill says, and
     # it counts in no real figure.
     drill_run_id: Mapped[int | None] = mapped_column(ForeignKey(DrillRun.id, ondelete="CASCADE"), index=True)
+    # The alert whose cause explains this one (docs/escalation.md, "One alert per cause"): it is shown
+    # and counted with that root, acknowledged and resolved with it, and never pages on its own.
+    root_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id", ondelete="SET NULL"), index=True)
 
 
 class Escalation(Base):

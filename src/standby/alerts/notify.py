@@ -104,6 +104,12 @@ def record_failures(session: Session, *, now: datetime) -> int:
     return recorded
 
 
+def in_doubt(session: Session, alert_id: int) -> list[Message]:
+    """The alert's messages whose outcome is unknown: handed to the relay, never confirmed."""
+    query = select(Message).where(Message.topic == f"alert:{alert_id}", Message.state == "unknown")
+    return list(session.scalars(query.order_by(Message.id)))
+
+
 def failures(session: Session, alert_id: int) -> list[Message]:
     """The alert's messages the outbox gave up on (permanent errors, or retries exhausted)."""
     query = select(Message).where(Message.topic == f"alert:{alert_id}", Message.state == "failed")

@@ -73,6 +73,7 @@ def ack_page(request: Request, token: str) -> Response:
             owner=shown.owner,
             status=shown.status,
             failures=shown.failures,
+            unknown=shown.unknown,
             can_ack=alert.state == "open",
             person=person_name(session, alert, row.person),
             token=token,

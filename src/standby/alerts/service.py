@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from standby.alerts import escalation, messages, notify
-from standby.alerts.chain import display
+from standby.alerts import causes, escalation, messages, notify
+from standby.alerts.chain import Chain, display
 from standby.alerts.models import Alert, AlertEvent, Escalation, Renewal
 from standby.channels.drill import run_of
 from standby.core.errors import StandbyError
 from standby.core.status import Status
 from standby.core.timetext import at, words
+from standby.core.words import plural
 from standby.engine.models import CheckState
 from standby.plan.model import Plan
 
@@ -46,6 +47,7 @@ def on_state_change(session: Session, *, state: CheckState, previous: str, plan:
     if alert is not None and alert.state == "resolved":
         alert = None
     if state.status in BAD and alert is None:
+        root = causes.root_of(session, plan, state)
         alert = open_alert(
             session,
             reason="check",
@@ -58,9 +60,12 @@ def on_state_change(session: Session, *, state: CheckState, previous: str, plan:
             since=min(state.since, now),
             plan=plan,
             now=now,
+            root=root,
+            hold=causes.pending(session, plan, state) if root is None else None,
             drill_run_id=run_of(state.details),
         )
         state.alert_id = alert.id
+        causes.adopt(session, plan, alert, state, now=now)
     elif state.status in BAD and alert is not None:
         worse = Status(state.status).urgency > Status(alert.severity).urgency
         alert.severity = state.status if worse else alert.severity
@@ -68,8 +73,9 @@ def on_state_change(session: Session, *, state: CheckState, previous: str, plan:
         notify.event(
             session, alert, "changed", f"now {state.status} (was {previous}): {state.summary}", now=now
         )
+        causes.adopt(session, plan, alert, state, now=now)  # it may explain others now
     elif alert is not None:
-        resolve(session, alert, why=f"the check is {state.status} again: {state.summary}", now=now)
+        resolve(session, alert, why=f"the check is {state.status} again: {state.summary}", plan=plan, now=now)
         state.alert_id = None
 
 
@@ -87,10 +93,15 @@ def open_alert(
     plan: Plan,
     now: datetime,
     renewal: Renewal | None = None,
+    root: Alert | None = None,
+    hold: CheckState | None = None,
+    chain: Chain | None = None,
     drill_run_id: int | None = None,
 ) -> Alert:
     """Open an alert and start its chain; a `renewal` is linked first, so its messages can carry
-    confirmation links. A drill's alert (`drill_run_id`) runs the same chain, as the drill says."""
+    confirmation links. With a `root` (causes.py) it is attached to it and does not page; with `hold`
+    (a possible root seen failing) its first page waits `causes.HOLD`. A drill's alert
+    (`drill_run_id`) runs the same chain, as the drill says."""
     playbook = plan.playbook_for(asset)
     alert = Alert(
         reason=reason,
@@ -111,12 +122,22 @@ def open_alert(
     notify.event(session, alert, "opened", f"opened ({severity}): {summary}", now=now)
     if renewal is not None:
         renewal.alert_id = alert.id
-    escalation.start(session, alert, plan=plan, now=now)
+    if hold is not None:
+        wait = words(causes.HOLD)
+        notify.event(session, alert, "held",
+                     f"its first page waits {wait}: {hold.asset} ({hold.check}) is failing too and may "
+                     "be the cause; if its alert opens meanwhile, this one joins it", now=now)  # fmt: skip
+    escalation.start(session, alert, plan=plan, now=now, chain=chain, attached=root is not None,
+                     hold=causes.HOLD if hold is not None else timedelta(0))  # fmt: skip
+    if root is not None:
+        causes.attach(session, alert, causes.top(session, root), now=now)
     return alert
 
 
-def resolve(session: Session, alert: Alert, *, why: str, now: datetime) -> None:
-    """Close `alert`, stop its chain and tell everyone who was told about it."""
+def resolve(session: Session, alert: Alert, *, why: str, now: datetime, plan: Plan | None = None) -> None:
+    """Close `alert`, stop its chain and tell everyone who was told about it. Its dependents (causes.py)
+    resolve with it when their checks are ok again; one that still fails stands alone from now on
+    (with the `plan`, its chain starts)."""
     if not _transition(session, alert.id, {"open", "acknowledged"}, state="resolved", resolved_at=now):
         return
     session.refresh(alert)
@@ -125,7 +146,16 @@ def resolve(session: Session, alert: Alert, *, why: str, now: datetime) -> None:
     escalation.stop(running)
     lasted = words(now - alert.since)
     notify.event(session, alert, "resolved", f"resolved after {lasted}: {why}", now=now)
-    text = messages.resolved(alert, chain=chain, why=why, now=now)
+    with_it = []
+    for dependent in causes.dependents(session, alert, live_only=True):
+        state = causes.state_of(session, dependent)
+        if state is not None and state.status in BAD and plan is not None:
+            causes.detach(session, dependent, alert, now=now)
+            escalation.restart(session, _escalation(session, dependent), dependent, plan=plan, now=now)
+        else:
+            resolve(session, dependent, why=f"resolved with alert #{alert.id} ({alert.asset})", now=now)
+            with_it.append(dependent)
+    text = messages.resolved(alert, chain=chain, why=why, now=now, dependents=with_it)
     for recipient in notify.told(session, alert, chain):
         notify.send(session, alert, recipient, key="resolved", compose=lambda: text, now=now)
 
@@ -153,12 +183,19 @@ def acknowledge(
     On SQLite start the transaction with `lock_for_write`, so that a read before this cannot turn
     into a busy error when the other acknowledgement commits first.
     """
+    asked = session.get(Alert, alert_id)
+    if asked is None:
+        raise AlertNotFound(f"there is no alert #{alert_id}; `standby alerts --all` lists them")
+    if asked.root_id is not None and asked.state != "resolved":  # the cause is what people act on
+        root = causes.top(session, asked)
+        done = acknowledge(session, alert_id=root.id, person=person, now=now, via=via, then=then)
+        note = f"Alert #{asked.id} has the same cause as alert #{root.id}. "
+        return AckResult(done.alert, done.acknowledged, note + done.message)
     won = _transition(
         session, alert_id, {"open"}, state="acknowledged", acknowledged_at=now, acknowledged_by=person
     )
     alert = session.get(Alert, alert_id, populate_existing=True)
-    if alert is None:
-        raise AlertNotFound(f"there is no alert #{alert_id}; `standby alerts --all` lists them")
+    assert alert is not None, "alerts are never deleted"
     running = _escalation(session, alert)
     chain = escalation.chain_of(running)
     tz = chain["timezone"]
@@ -180,12 +217,23 @@ def acknowledge(
     notify.event(session, alert, "acknowledged", f"acknowledged by {who} ({via})", now=now, person=person)
     for follower in then:
         follower(session, alert, person=person, name=who, now=now)
+    with_it = []
+    for dependent in causes.dependents(session, alert, live_only=True):
+        if _transition(session, dependent.id, {"open"}, state="acknowledged", acknowledged_at=now,
+                       acknowledged_by=person):  # fmt: skip
+            session.refresh(dependent)
+            notify.event(session, dependent, "acknowledged", f"acknowledged with alert #{alert.id} by {who}",
+                         now=now, person=person)  # fmt: skip
+            for follower in then:
+                follower(session, dependent, person=person, name=who, now=now)
+            with_it.append(dependent)
     text = messages.acknowledged(alert, chain=chain, now=now)
     for recipient in notify.told(session, alert, chain):
         if recipient["id"] != person:
             notify.send(session, alert, recipient, key="acknowledged", compose=lambda: text, now=now)
+    also = f" with {plural(len(with_it), 'alert')} of the same cause" if with_it else ""
     return AckResult(
-        alert, True, f"Acknowledged alert #{alert.id} ({alert.asset}) as {who}; the escalation stopped."
+        alert, True, f"Acknowledged alert #{alert.id} ({alert.asset}){also} as {who}; the escalation stopped."
     )
 
 

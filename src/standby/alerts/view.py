@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from standby.alerts import notify
+from standby.alerts import causes, notify
 from standby.alerts.chain import display
 from standby.alerts.escalation import chain_of, next_step
 from standby.alerts.models import Alert, Escalation
@@ -22,6 +22,14 @@ class AlertView:
     owner: str
     status: str  # who has it and what happens next
     failures: list[str]  # messages the outbox gave up on
+    unknown: list[str]  # messages handed over whose delivery was never confirmed
+    same_cause: list[Alert]  # the alerts its cause explains (causes.py), shown and counted with it
+
+    @property
+    def same_cause_lines(self) -> list[str]:
+        return [
+            f"#{d.id} {d.asset} ({d.check}, {d.severity}, {d.state}): {d.summary}" for d in self.same_cause
+        ]
 
 
 def view(session: Session, alert: Alert, *, now: datetime) -> AlertView:
@@ -29,10 +37,20 @@ def view(session: Session, alert: Alert, *, now: datetime) -> AlertView:
     chain = chain_of(escalation)
     tz = chain["timezone"]
     owner = chain["owner"]["name"] if chain["owner"] else "nobody (no owner in the plan)"
+    if alert.reason == "standby":
+        owner = "the people who run Standby (the plan's operators)"
     since = f"{at(alert.since, tz)} ({ago(now - alert.since)})"
-    return AlertView(
-        alert, since, owner, _status(alert, escalation, now), _failures(session, alert, escalation)
-    )
+    status = _status(alert, escalation, now)
+    if alert.root_id is not None and alert.state != "resolved":
+        root = session.get(Alert, alert.root_id)
+        cause = f"{root.asset} ({root.check})" if root else "another alert"
+        status = (
+            f"part of alert #{alert.root_id}, {cause}: the same cause, so it is not paged on its own; "
+            f"it is acknowledged and resolved with #{alert.root_id}"
+        )
+    same = causes.dependents(session, alert)
+    failures, unknown = _failures(session, alert, escalation), _in_doubt(session, alert, escalation)
+    return AlertView(alert, since, owner, status, failures, unknown, same)
 
 
 def person_name(session: Session, alert: Alert, who: str | None) -> str:
@@ -58,6 +76,16 @@ def _status(alert: Alert, escalation: Escalation, now: datetime) -> str:
     if upcoming is not None:
         status += f"; next, at {at(upcoming[0], tz)}: {upcoming[1]}"
     return status
+
+
+def _in_doubt(session: Session, alert: Alert, escalation: Escalation) -> list[str]:
+    chain = chain_of(escalation)
+    return [
+        f"{display(chain, m.recipient or '?')} by {m.shown_address}: {m.last_error}; "
+        f"it goes again, with the same Message-ID, from {at(m.next_attempt_at, chain['timezone'])}"
+        for m in notify.in_doubt(session, alert.id)
+        if m.next_attempt_at is not None
+    ]
 
 
 def _failures(session: Session, alert: Alert, escalation: Escalation) -> list[str]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import AwareDatetime
 from sqlalchemy import select
 
 from standby.api.schemas import FindingOut, FindingPage, StatusName, Word
 from standby.engine.models import FindingRecord
-from standby.web.api import MAX_ID
+from standby.web.api import MAX_ID, Instant
 from standby.web.app import context
 
 router = APIRouter(tags=["findings"])
@@ -22,10 +21,8 @@ def list_findings(
     asset: Word | None = None,
     check: Word | None = None,
     status: StatusName | None = None,
-    since: Annotated[
-        AwareDatetime | None, Query(description="observed at or after (with a time zone)")
-    ] = None,
-    until: Annotated[AwareDatetime | None, Query(description="observed before (with a time zone)")] = None,
+    since: Annotated[Instant | None, Query(description="observed at or after (with a time zone)")] = None,
+    until: Annotated[Instant | None, Query(description="observed before (with a time zone)")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="the previous page's next_before")

@@ -17,6 +17,7 @@ from fastapi.security import HTTPBearer
 from standby import __version__
 from standby.alerts import api as alerts
 from standby.api import assets, findings, people
+from standby.incidents import api as incidents
 from standby.web.api import Problem
 
 # Documents the scheme in the schema; the auth middleware has checked the caller already.
@@ -27,7 +28,7 @@ _errors: dict[int | str, dict[str, Any]] = {
     422: {"model": Problem, "description": "invalid parameters"},
 }
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(_bearer)], responses=_errors)
-for part in (assets, findings, alerts, people):
+for part in (assets, findings, alerts, incidents, people):
     api.include_router(part.router)
 router = APIRouter()
 router.include_router(api)
@@ -38,7 +39,8 @@ def openapi() -> dict[str, Any]:
     return get_openapi(
         title="Standby API",
         version=__version__,
-        description="Assets, findings, alerts and people of a Standby installation. See docs/web.md.",
+        description="Assets, findings, alerts, incidents and people of a Standby installation. "
+        "See docs/web.md.",
         routes=api.routes,
     )
 

@@ -29,21 +29,25 @@ def _run(
     web_only: bool = False,
 ) -> None:
     import asyncio
+    import contextlib
 
     from standby.app.engine import Engine
     from standby.app.monitors import serve_jobs
     from standby.app.serve import bind, configure_logging, run
+    from standby.store.db import database_url
+    from standby.store.lock import sole_engine
     from standby.store.open import sessions_for
 
-    with sessions_for(db, upgrade=True) as sessions:
+    with contextlib.ExitStack() as held:
+        if not web_only:  # one engine per SQLite file; the web app alone may run beside it
+            held.enter_context(sole_engine(database_url(db), command=f"standby serve {plan}"))
+        sessions = held.enter_context(sessions_for(db, upgrade=True))
         sock = bind(*listen) if listen is not None else None
-        try:
-            configure_logging()
-            engine = Engine(plan, sessions, worker=worker_id, monitors=serve_jobs)
-            asyncio.run(run(engine, sessions, listen=sock, web_only=web_only))
-        finally:
-            if sock is not None:
-                sock.close()
+        if sock is not None:
+            held.callback(sock.close)
+        configure_logging()
+        engine = Engine(plan, sessions, worker=worker_id, monitors=serve_jobs)
+        asyncio.run(run(engine, sessions, listen=sock, web_only=web_only))
 
 
 def serve(

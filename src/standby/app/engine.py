@@ -1,5 +1,5 @@
-"""The engine as `standby serve` runs it: engine/runner.py's Engine with the wiring's subscribers and
-tick jobs (subscribers.py)."""
+"""The engine as `standby serve` runs it: engine/runner.py's Engine with the wiring's subscribers, tick
+jobs and sight subscribers (subscribers.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from standby.app.subscribers import STATE_CHANGES, TICK_JOBS
+from standby.app.subscribers import RECLAIMS, SIGHT, STATE_CHANGES, TICK_JOBS
 from standby.core.clock import Clock
 from standby.engine import runner
 from standby.engine.subscribers import StateChange
@@ -38,6 +38,8 @@ class Engine(runner.Engine):
             sessions,
             subscribers=subscribers,
             jobs=TICK_JOBS,
+            reclaims=RECLAIMS,
+            sight=SIGHT,
             clock=clock,
             worker=worker,
             capacity=capacity,

@@ -59,7 +59,7 @@ async def run(
     signal; with `listen`, the web app answers on it meanwhile. `web_only` runs no checks: the web app
     follows the plan file, and another process (`--no-web`) does the work."""
     if web_only:
-        engine.plan_file.load()
+        await engine.plan_file.load()
     else:
         await engine.start()
     stop = asyncio.Event()
@@ -94,7 +94,7 @@ async def run(
 async def _follow(plan_file: PlanFile, stop: asyncio.Event) -> None:
     """Keep the web app's plan current. Plan loads are recorded by the process that runs the checks."""
     while not stop.is_set():
-        found = plan_file.refresh()
+        found = await plan_file.refresh()
         if found is not None and found.plan is None:
             log.warning(
                 "%s: edit refused, showing the last good plan: %s", plan_file.path, "; ".join(found.messages)

@@ -18,6 +18,7 @@ from standby.web import app as web
 # templates/<its name>/ are the pages it renders (extending web/templates/base.html). Routes are for
 # signed-in callers only unless their feature declares them public (web/auth/public.py).
 FEATURES = (
+    "standby.leads",  # first: the public capture endpoint is the hottest route (bench/lead_capture.py)
     "standby.web.health",
     "standby.web.auth",
     "standby.api",  # /api/v1 (alerts' part: alerts/api.py) and its OpenAPI document
@@ -27,6 +28,7 @@ FEATURES = (
     "standby.statuspage.routes",  # a module: the page's own templates stay out of the web loader
     "standby.dashboard",
     "standby.incidents",
+    "standby.backups",
     "standby.recovery",  # drills and their reports, incident reports, DNS recovery, the runbook
 )
 

@@ -12,9 +12,11 @@ from standby.channels.drill import DrillRun
 from standby.channels.redact import redact_url
 from standby.store.base import Base, intpk
 
-State = Literal["pending", "sending", "sent", "failed"]
+# unknown: handed to the relay or service, which did not confirm (its answer was lost, or the sender
+# died waiting for it). It may have been delivered: it is sent again only after the far end's window.
+State = Literal["pending", "sending", "sent", "failed", "unknown"]
 Channel = Literal["email", "apprise", "sink"]  # sink: a dry-run drill's, delivered to nobody
-STATES: tuple[State, ...] = ("pending", "sending", "sent", "failed")
+STATES: tuple[State, ...] = ("pending", "sending", "sent", "failed", "unknown")
 CHANNELS: tuple[Channel, ...] = ("email", "apprise", "sink")
 
 
@@ -46,6 +48,9 @@ class Message(Base):
     next_attempt_at: Mapped[datetime | None]
     lease_owner: Mapped[str | None] = mapped_column(String(255))
     lease_until: Mapped[datetime | None]
+    # When the current (or last) try reached its point of no return: the final dot of an email, the
+    # request of an Apprise call. Committed before that point, so a crash after it is known to be one.
+    handed_over_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     permanent: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
@@ -75,5 +80,6 @@ class DeliveryAttempt(Base):
     ok: Mapped[bool] = mapped_column(Boolean)
     error: Mapped[str | None] = mapped_column(Text)
     permanent: Mapped[bool] = mapped_column(Boolean, default=False)
+    unknown: Mapped[bool] = mapped_column(Boolean, default=False)  # handed over, never confirmed
 
     message: Mapped[Message] = relationship(back_populates="attempt_log")

@@ -12,9 +12,14 @@ class OutboxPolicy:
     max_attempts: int = 8
     base: timedelta = timedelta(seconds=30)
     cap: timedelta = timedelta(hours=1)
-    # How long a claim holds a message. It must outlast a batch of sends (`limit` × the slowest send);
-    # when it runs out, another worker assumes the claimer died and sends the message again.
-    lease: timedelta = timedelta(minutes=5)
+    # How long a claim holds a message unless renewed. The sender renews it every `renew_every` while
+    # it works, so it only runs out when the sender died (or stalled that long): then another worker
+    # takes the message over — at once if it had not been handed over, else after the far end's window.
+    lease: timedelta = timedelta(seconds=20)
+    renew_every: timedelta = timedelta(seconds=5)
+    # Added to the far end's window before a message whose outcome is unknown is sent again: clocks
+    # between workers, and the commit of a late answer that did arrive.
+    settle_margin: timedelta = timedelta(seconds=30)
 
     def backoff(self, attempts: int, rng: random.Random) -> timedelta:
         """The wait after the `attempts`-th failure: uniform in [0, min(cap, base · 2^(attempts-1))].

@@ -5,12 +5,19 @@ and the log says so."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from standby.channels.errors import TAKEN_OVER, DeliveryError
 from standby.channels.models import Message
+from standby.channels.sender import Handover
 
 log = logging.getLogger(__name__)
 
 
 class SinkSender:
-    def send(self, message: Message) -> None:
+    window = timedelta(0)  # nothing is ever in flight at a far end
+
+    def send(self, message: Message, handover: Handover) -> None:
+        if not handover():
+            raise DeliveryError(TAKEN_OVER)
         log.info("dry-run drill message %s for %s kept, sent to nobody", message.id, message.recipient)

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
-from standby.check.render import as_document, as_table, print_summary
+from standby.check.render import as_document, as_lines, as_table, blind_line, print_summary
 from standby.core.clock import SystemClock
 from standby.core.errors import StandbyError
 from standby.core.status import KINDS, Finding, worst
@@ -25,6 +26,7 @@ from standby.plan.model import Plan
 
 if TYPE_CHECKING:
     from standby.probes.run import Job
+    from standby.probes.sight import Sight
 
 
 class Format(StrEnum):
@@ -43,10 +45,11 @@ def _probes_only() -> JobsFor:
 
 async def _run(
     plan_path: Path, only: set[str] | None, progress: Progress | None, jobs_for: JobsFor
-) -> tuple[list[Finding], datetime]:
+) -> tuple[list[Finding], datetime, Sight]:
     # Imported here so `standby validate` and `--help` don't pay for loading every probe.
     from standby.probes.context import make_context
     from standby.probes.run import run_all
+    from standby.probes.sight import look, settle
 
     plan, _ = load_plan(plan_path)
     clock = SystemClock()
@@ -60,10 +63,11 @@ async def _run(
             progress.update(task, advance=1, description=job.asset)
 
     try:
-        findings = await run_all(jobs, ctx, done)
+        sight, findings = await asyncio.gather(look(ctx), run_all(jobs, ctx, done))
     finally:
         await ctx.net.aclose()
-    return findings, started
+    said, held = settle(findings, seeing=sight.seeing)
+    return said + held, started, sight
 
 
 def run_check(plan: Path, format: Format, only: list[str] | None, jobs_for: JobsFor) -> int:
@@ -81,17 +85,22 @@ def run_check(plan: Path, format: Format, only: list[str] | None, jobs_for: Jobs
                 TimeElapsedColumn(),
             )
             with Progress(*columns, console=console, transient=True) as progress:
-                findings, started = asyncio.run(_run(plan, kinds or None, progress, jobs_for))
+                findings, started, sight = asyncio.run(_run(plan, kinds or None, progress, jobs_for))
         else:
-            findings, started = asyncio.run(_run(plan, kinds or None, None, jobs_for))
+            findings, started, sight = asyncio.run(_run(plan, kinds or None, None, jobs_for))
     except PlanError as exc:
         for issue in exc.issues:
             print(issue, file=sys.stderr)
         return 1
     if format is Format.json:
-        print(json.dumps(as_document(findings, started), indent=2))
+        print(json.dumps(as_document(findings, started, sight), indent=2))
     else:
-        console.print(as_table(findings))
+        if not sight.seeing:
+            console.print(Text(blind_line(sight), style="bold magenta"))
+        if console.is_terminal:
+            console.print(as_table(findings))
+        else:  # a file or a pipe: one line per finding, however long, never a tower of wrapped cells
+            print(as_lines(findings))
         print_summary(console, findings)
     return worst(f.status for f in findings).exit_code
 

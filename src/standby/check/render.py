@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -11,6 +11,9 @@ from rich.text import Text
 
 from standby import __version__
 from standby.core.status import STYLES, Finding, Status, worst
+
+if TYPE_CHECKING:
+    from standby.probes.sight import Sight
 
 
 def by_urgency(findings: list[Finding]) -> list[Finding]:
@@ -23,13 +26,39 @@ def by_urgency(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=key)
 
 
-def as_document(findings: list[Finding], checked_at: datetime) -> dict[str, Any]:
-    return {
+def as_document(findings: list[Finding], checked_at: datetime, sight: Sight | None = None) -> dict[str, Any]:
+    document: dict[str, Any] = {
         "standby": __version__,
         "checked_at": checked_at.isoformat().replace("+00:00", "Z"),
         "status": worst(f.status for f in findings).value,
-        "findings": [f.to_json() for f in by_urgency(findings)],
     }
+    if sight is not None:
+        document["sight"] = {"seeing": sight.seeing, "summary": sight.summary, "cause": sight.cause}
+    document["findings"] = [f.to_json() for f in by_urgency(findings)]
+    return document
+
+
+def blind_line(sight: Sight) -> str:
+    return (
+        f"Standby is blind: {sight.summary}. The checks that failed for this reason say nothing about "
+        "your assets; fix Standby's side first."
+    )
+
+
+def as_lines(findings: list[Finding]) -> str:
+    """The table for a file or a pipe: aligned columns, one line per finding, the summary last and
+    whole (a terminal's table would wrap it into a tower of short lines)."""
+    rows = [("status", "asset", "check", "days", "owner", "summary")]
+    for f in by_urgency(findings):
+        days = f.details.get("days_left")
+        said = " ".join(f.summary.split())
+        if answer := f.details.get("registry_answer"):  # as the terminal's table shows it, on the line
+            said += f" [{' '.join(str(answer).split())}]"
+        rows.append(
+            (f.status.value, f.asset, f.check, "" if days is None else str(days), f.owner or "-", said)
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    return "\n".join("  ".join([*(c.ljust(w) for c, w in zip(r, widths, strict=False)), r[5]]) for r in rows)
 
 
 def as_table(findings: list[Finding]) -> Table:

@@ -8,6 +8,7 @@ That is what users behind split DNS need, and how the tests run a whole fake int
 from __future__ import annotations
 
 import asyncio
+import errno
 import ipaddress
 import socket
 import ssl
@@ -25,6 +26,15 @@ import httpcore
 import httpx
 
 from standby import __version__
+from standby.core.local import (
+    LocalError,
+    dns_words,
+    local_cause,
+    no_network,
+    resolver_failure,
+    trust_problem,
+    unreadable_bundle,
+)
 from standby.core.tls import trust_context
 
 USER_AGENT = f"standby/{__version__} (+https://github.com/standby-monitor/standby)"
@@ -41,7 +51,18 @@ class NetConfig:
 
 
 class ResolveError(Exception):
-    pass
+    """The name does not resolve (a fact about the name, not about Standby: see core/local.py)."""
+
+
+def unresolved(exc: BaseException | None) -> bool:
+    """Whether `exc` comes from a name that does not resolve (ResolveError anywhere in its chain)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, ResolveError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def is_ip(text: str) -> bool:
@@ -64,7 +85,31 @@ class Network:
 
     @cached_property
     def ssl_context(self) -> ssl.SSLContext:
-        return trust_context(self.config.ca_bundle)
+        """Standby's trust; LocalError when its CA bundle cannot be read (not a fault of any server)."""
+        try:
+            return trust_context(self.config.ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            raise unreadable_bundle(self.config.ca_bundle, exc) from exc
+
+    def trust_problem(self) -> LocalError | None:
+        """Why Standby cannot verify any certificate (no CA bundle, an empty store), if it cannot."""
+        try:
+            return trust_problem(self.ssl_context)
+        except LocalError as exc:
+            return exc
+
+    @property
+    def resolvers_text(self) -> str:
+        """`127.0.0.1:5353, 10.0.0.2:53`: the resolvers every lookup goes through, as messages name them."""
+        if self.config.resolvers:
+            return ", ".join(f"{a}:{p}" for a, p in self.config.resolvers)
+        try:
+            servers = self.resolver.nameservers
+        except dns.exception.DNSException:
+            return "(the system's: none configured)"
+        shown = [f"{n.address}:{n.port}" if isinstance(n, dns.nameserver.Do53Nameserver) else str(n)
+                 for n in servers]  # fmt: skip
+        return f"{', '.join(shown)} (the system's)"
 
     @cached_property
     def resolver(self) -> dns.asyncresolver.Resolver:
@@ -99,7 +144,9 @@ class Network:
             try:
                 infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
             except OSError as exc:
-                raise ResolveError(f"cannot resolve {host}: {exc}") from exc
+                if (local := local_cause(exc)) is not None:
+                    raise local from exc
+                raise ResolveError(f"cannot resolve {host}: {exc.strerror or exc}") from exc
             return list(dict.fromkeys(str(info[4][0]) for info in infos))
         found: list[str] = []
         for rdtype in ("A", "AAAA"):
@@ -108,7 +155,9 @@ class Network:
             except (dns.resolver.NoAnswer, dns.resolver.NXDOMAIN):
                 continue
             except dns.exception.DNSException as exc:
-                raise ResolveError(f"cannot resolve {host}: {exc}") from exc
+                if (local := resolver_failure(exc, self.resolvers_text, host)) is not None:
+                    raise local from exc
+                raise ResolveError(f"cannot resolve {host}: {dns_words(exc)}") from exc
             found.extend(r.to_text() for r in answer)
         if not found:
             raise ResolveError(f"{host} has no address (no A or AAAA record)")
@@ -131,7 +180,9 @@ class Network:
                 raise
             except (OSError, TimeoutError) as exc:
                 last = exc
-        raise ConnectionError(f"cannot connect to {host}:{port}: {describe(last)}")
+        if isinstance(last, OSError) and local_cause(last) is not None:
+            raise no_network(f"{host}:{port}", last) from last
+        raise ConnectionError(f"cannot connect to {host}:{port}: {describe(last)}") from last
 
     def http(self, *, follow_redirects: bool = False, verify: bool = True) -> httpx.AsyncClient:
         """A new HTTP client that resolves and trusts the way the plan says; the caller closes it.
@@ -150,12 +201,31 @@ class Network:
         """Nothing to close today: every HTTP client belongs to the call that made it."""
 
 
+_ERRNO_WORDS = {
+    errno.ECONNREFUSED: "the connection was refused",
+    errno.ECONNRESET: "the connection was reset",
+    errno.ETIMEDOUT: "timed out",
+    errno.EHOSTUNREACH: "the host is unreachable",
+    errno.ENETUNREACH: "the network is unreachable",
+}
+
+
 def describe(exc: BaseException | None) -> str:
-    """A short human reason for a network failure (TimeoutError has an empty message)."""
+    """A short human reason for a network failure, in Standby's words rather than a library's
+    (TimeoutError has an empty message; "[Errno 111] Connect call failed (...)" says little)."""
     if exc is None:
         return "no address to try"
-    if isinstance(exc, TimeoutError | httpx.TimeoutException):
-        return "timed out"
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        if isinstance(link, TimeoutError | httpx.TimeoutException | httpcore.TimeoutException):
+            return "timed out"
+        if isinstance(link, LocalError | ResolveError):
+            return str(link)
+        if isinstance(link, OSError) and link.errno in _ERRNO_WORDS:
+            return _ERRNO_WORDS[link.errno]
+        link = link.__cause__ or link.__context__
     text = str(exc).strip()
     return text or type(exc).__name__
 
@@ -177,7 +247,7 @@ class _ResolvingBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         try:
             addresses = await self._network.addresses(host)
-        except ResolveError as exc:
+        except (ResolveError, LocalError) as exc:
             raise httpcore.ConnectError(str(exc)) from exc
         last: Exception | None = None
         for address in addresses:
@@ -185,7 +255,7 @@ class _ResolvingBackend(httpcore.AsyncNetworkBackend):
                 return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last = exc
-        raise httpcore.ConnectError(f"cannot connect to {host}:{port}: {describe(last)}")
+        raise httpcore.ConnectError(f"cannot connect to {host}:{port}: {describe(last)}") from last
 
     async def connect_unix_socket(
         self,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-KINDS = ("domain", "certificate", "dns", "endpoint", "vendor")  # what a finding can be about
+KINDS = ("domain", "certificate", "dns", "endpoint", "vendor", "backup")  # what a finding can be about
 
 
 class Status(StrEnum):
@@ -47,7 +47,7 @@ class Finding:
     """One observation about one asset. `details` holds JSON-ready values only."""
 
     asset: str  # "domain:acme.example", "endpoint:demo-page", ...
-    kind: str  # domain | certificate | dns | endpoint | vendor
+    kind: str  # domain | certificate | dns | endpoint | vendor | backup
     target: str  # what was probed: a name, host:port or URL
     check: str  # registration | delegation | certificate | dns | dnssec | http | statuspage
     status: Status

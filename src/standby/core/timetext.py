@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,9 +16,17 @@ from zoneinfo import ZoneInfo
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
 PATTERN = r"^\s*(\d+(\.\d+)?(ms|s|m|h|d|w)\s*)+$"
+# Ten years: longer than anything a plan waits for, and far inside what datetime arithmetic can hold
+# (a lease or a reminder is `now + duration`; `99999999999d` would overflow it).
+MAX = timedelta(days=3650)
 _DAY = 24 * 60  # minutes
 
 
+class TooLong(ValueError):
+    """A well-formed duration beyond `MAX`."""
+
+
+@functools.lru_cache(maxsize=1024)  # a large plan spells the same few durations thousands of times
 def parse_duration(text: str) -> timedelta:
     """Parse `1h30m` style durations; raise ValueError saying what a valid one looks like."""
     compact = text.replace(" ", "").lower()
@@ -29,6 +38,8 @@ def parse_duration(text: str) -> timedelta:
         pos = match.end()
     if not compact or pos != len(compact):
         raise ValueError(f"{text!r} is not a duration; write a number and a unit, like 90s, 15m, 6h or 30d")
+    if seconds > MAX.total_seconds():
+        raise TooLong(f"{text!r} is longer than {MAX.days}d, the longest duration a plan may give")
     return timedelta(seconds=seconds)
 
 

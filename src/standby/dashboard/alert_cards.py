@@ -1,5 +1,6 @@
 """Alerts as the dashboard lists them: the alerts feature's own view of each (who has it, what the
-chain does next, what was not delivered), plus which buttons make sense for it now."""
+chain does next, what was not delivered, the alerts of the same cause), plus which buttons make sense
+for it now."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ class AlertCard:
     def alert(self) -> Alert:
         return self.shown.alert
 
+    @staticmethod
+    def href_of(asset: str) -> str:
+        return asset_href(asset)
+
 
 def cards(session: Session, alerts: list[Alert], *, now: datetime) -> list[AlertCard]:
     waiting = set(
@@ -43,7 +48,7 @@ def cards(session: Session, alerts: list[Alert], *, now: datetime) -> list[Alert
     return [
         AlertCard(
             shown=view(session, alert, now=now),
-            asset_href=asset_href(alert.asset),
+            asset_href=asset_href(alert.asset) if alert.reason != "standby" else "/",
             can_ack=alert.state == "open",
             can_confirm=alert.state != "resolved" and alert.id in waiting,
             incident=incidents.get(alert.id),
@@ -53,10 +58,11 @@ def cards(session: Session, alerts: list[Alert], *, now: datetime) -> list[Alert
 
 
 def by_state(session: Session, *, now: datetime) -> dict[str, list[AlertCard]]:
-    """Open and acknowledged alerts most severe first, then the longest going on; the latest resolved."""
+    """Open and acknowledged alerts most severe first, then the longest going on; the latest resolved.
+    An alert of the same cause as another (causes.py) is shown in its root's card, not on its own."""
     out = {}
     for state in STATES:
-        query = select(Alert).where(Alert.state == state)
+        query = select(Alert).where(Alert.state == state, Alert.root_id.is_(None))
         if state == "resolved":
             found = list(session.scalars(query.order_by(Alert.resolved_at.desc()).limit(RESOLVED_SHOWN)))
         else:

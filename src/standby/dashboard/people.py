@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from standby.channels.models import Message
+from standby.channels.outbox import ahead
 from standby.channels.people import contacts, shown
 from standby.core.timetext import at
 from standby.dashboard.assets import AssetRow, overview
@@ -45,7 +46,7 @@ def _last_deliveries(session: Session, plan: Plan) -> dict[str, list[Message]]:
     return found
 
 
-def _delivery(message: Message, tz: str) -> tuple[str, bool]:
+def _delivery(session: Session, message: Message, tz: str) -> tuple[str, bool]:
     """What happened to the message, and whether that is a failure."""
     how = f"{message.channel} to {message.shown_address}"
     subject = f"“{message.subject}”"
@@ -53,7 +54,13 @@ def _delivery(message: Message, tz: str) -> tuple[str, bool]:
         return f"{subject} sent by {how} at {at(message.sent_at, tz)}", False
     if message.state == "failed":
         return f"{subject} could not be delivered by {how}: {message.last_error}", True
-    tried = f"; last error: {message.last_error}" if message.last_error else ""
+    if message.state == "unknown":
+        return f"{subject} outcome unknown by {how}: {message.last_error}", True
+    error = message.last_error
+    behind = ahead(session, message) if error is None else None
+    if behind is not None and behind.last_error:  # it waits in line behind one that keeps failing
+        error = f"{behind.last_error} (for an earlier message it waits behind)"
+    tried = f"; last error: {error}" if error else ""
     return f"{subject} waiting to go by {how} (queued {at(message.created_at, tz)}){tried}", bool(tried)
 
 
@@ -83,7 +90,7 @@ def people_tree(session: Session, *, plan: Plan, now: datetime) -> list[PersonVi
             channels=[f"{c['channel']}: {shown(c['channel'], c['address'])}" for c in reached["contacts"]],
             problem=reached["problem"],
             owns=owned.get(person.id, []),
-            deliveries=[_delivery(m, plan.timezone) for m in last.get(person.id, [])],
+            deliveries=[_delivery(session, m, plan.timezone) for m in last.get(person.id, [])],
             reports=[build(p) for p in under[person.id] if p.id not in placed],
             note=note,
         )

@@ -7,25 +7,32 @@ incidents/routes.py)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy.orm import Session
 
 from standby.dashboard.alert_cards import by_state
 from standby.dashboard.asset_page import asset_page
 from standby.dashboard.assets import overview
 from standby.dashboard.people import people_tree
 from standby.dashboard.plan_page import plan_view
+from standby.dashboard.sight import banners
 from standby.web.app import context, page
 from standby.web.auth.deps import actor, current_user
 
 router = APIRouter(include_in_schema=False)
 
 
-def _page(request: Request, template: str, /, *, status: int = 200, **values: object) -> Response:
-    """`page()` with what every dashboard page shows: the user, whether they may act, and as whom."""
+def _page(
+    request: Request, session: Session, template: str, /, *, status: int = 200, **values: object
+) -> Response:
+    """`page()` with what every dashboard page shows: the user, whether they may act, as whom, and
+    whether Standby can see (read in the handler's session: a second one would wait for it)."""
     user = current_user(request)
     who = actor(request)
-    name = next((p.name or p.id for p in context(request).plan().people if p.id == who), who)
+    ctx = context(request)
+    name = next((p.name or p.id for p in ctx.plan().people if p.id == who), who)
     can_act = user is not None and user.is_admin
-    return page(request, template, http_status=status, can_act=can_act, actor=name, **values)
+    blind = banners(session, tz=ctx.plan().timezone)
+    return page(request, template, http_status=status, can_act=can_act, actor=name, blind=blind, **values)
 
 
 @router.get("/")
@@ -34,7 +41,7 @@ def overview_page(request: Request) -> Response:
     plan, now = ctx.plan(), ctx.clock.now()
     with ctx.sessions() as session:
         found = overview(session, plan=plan, now=now)
-        return _page(request, "dashboard/overview.html", section="overview", found=found, plan=plan)
+        return _page(request, session, "dashboard/overview.html", section="overview", found=found, plan=plan)
 
 
 @router.get("/assets/{asset:path}")
@@ -43,8 +50,10 @@ def asset(request: Request, asset: str) -> Response:
     with ctx.sessions() as session:
         found = asset_page(session, asset, plan=ctx.plan(), now=ctx.clock.now())
         if found is None:
-            return _page(request, "dashboard/missing.html", status=404, section="overview", asset=asset)
-        return _page(request, "dashboard/asset.html", section="overview", found=found)
+            return _page(
+                request, session, "dashboard/missing.html", status=404, section="overview", asset=asset
+            )
+        return _page(request, session, "dashboard/asset.html", section="overview", found=found)
 
 
 @router.get("/alerts")
@@ -52,7 +61,7 @@ def alerts(request: Request) -> Response:
     ctx = context(request)
     with ctx.sessions() as session:
         found = by_state(session, now=ctx.clock.now())
-        return _page(request, "dashboard/alerts.html", section="alerts", found=found)
+        return _page(request, session, "dashboard/alerts.html", section="alerts", found=found)
 
 
 @router.get("/people")
@@ -60,7 +69,7 @@ def people(request: Request) -> Response:
     ctx = context(request)
     with ctx.sessions() as session:
         tree = people_tree(session, plan=ctx.plan(), now=ctx.clock.now())
-        return _page(request, "dashboard/people.html", section="people", tree=tree)
+        return _page(request, session, "dashboard/people.html", section="people", tree=tree)
 
 
 @router.get("/plan")
@@ -68,4 +77,4 @@ def plan(request: Request) -> Response:
     ctx = context(request)
     with ctx.sessions() as session:
         found = plan_view(session, plan=ctx.plan())
-        return _page(request, "dashboard/plan.html", section="plan", found=found)
+        return _page(request, session, "dashboard/plan.html", section="plan", found=found)

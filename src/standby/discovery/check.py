@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from standby.core.local import mark
 from standby.core.status import Finding, Status
 from standby.discovery.discover import Target, Watch, discover_page
 from standby.plan.model import Endpoint
@@ -38,7 +39,7 @@ async def check_page(endpoint: Endpoint, watch: Watch, ctx: ProbeContext) -> lis
     target = await _discovered(endpoint, ctx)
     deps = sorted(target.dependencies.values(), key=lambda d: d.domain)
     unwatched = [d for d in deps if not watch.covers(d)]
-    details = {
+    details: dict[str, object] = {
         "dependencies": [
             {"domain": d.domain, "hosts": sorted(d.hosts), "via": sorted(d.via), "watched": watch.covers(d),
              "vendor": d.vendor.name if d.vendor else None}
@@ -53,6 +54,9 @@ async def check_page(endpoint: Endpoint, watch: Watch, ctx: ProbeContext) -> lis
             Status.UNKNOWN,
             f"could not look for the outside domains {url} depends on: {target.error}",
         )
+        if target.local is not None:  # Standby could not look: that says nothing about the page
+            details = mark(details, target.local, otherwise=summary)
+            summary = target.local.summary
     elif unwatched:
         named = ", ".join(d.domain + (f" ({d.vendor.name})" if d.vendor else "") for d in unwatched)
         status = Status.WARNING

@@ -13,6 +13,7 @@ import dns.exception
 import dns.resolver
 import httpx
 
+from standby.core.local import LocalError, local_cause
 from standby.core.net import describe
 from standby.discovery.html import references
 from standby.discovery.names import registrable
@@ -42,6 +43,7 @@ class Target:
     page: bool  # a page that was loaded (or tried), not just a host name
     owner: str | None = None
     error: str | None = None
+    local: LocalError | None = None  # the error was Standby's own (core/local.py)
     chains: dict[str, list[str]] = field(default_factory=dict)  # own host -> its CNAME chain
     dependencies: dict[str, Dependency] = field(default_factory=dict)  # by registrable domain
 
@@ -109,7 +111,7 @@ async def discover_page(url: str, ctx: ProbeContext, *, owner: str | None = None
     try:
         response = await fetch(ctx, url)
     except httpx.HTTPError as exc:
-        target.error = f"could not load {url}: {describe(exc)}"
+        target.error, target.local = f"could not load {url}: {describe(exc)}", local_cause(exc)
         await _follow(target, {host}, own_domains, ctx)
         return target
     final = (urlsplit(response.final_url).hostname or host).lower()

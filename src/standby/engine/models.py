@@ -82,3 +82,22 @@ class PlanLoad(Base):
     loaded_at: Mapped[datetime]
     valid: Mapped[bool] = mapped_column(Boolean)
     messages: Mapped[list[str]] = mapped_column(JSON, default=list)  # errors, or warnings when valid
+
+
+class Sight(Base):
+    """Whether Standby itself can see, per host its workers run on: its self-check each tick
+    (engine/sight.py), damped like a check. While it is blind, checks that failed for a cause on
+    Standby's side are held, not recorded as the assets' states."""
+
+    __tablename__ = "engine_sight"
+
+    id: Mapped[intpk]
+    host: Mapped[str] = mapped_column(String(255), unique=True)
+    status: Mapped[str] = mapped_column(String(16))  # the confirmed (damped) sight: ok | critical (blind)
+    since: Mapped[datetime]  # when the confirmed sight began
+    observed: Mapped[str] = mapped_column(String(16))  # the latest self-check: ok | critical
+    observed_at: Mapped[datetime]
+    streak: Mapped[int] = mapped_column(default=0)
+    streak_since: Mapped[datetime | None]
+    summary: Mapped[str] = mapped_column(Text)  # the latest self-check's sentence
+    cause: Mapped[str | None] = mapped_column(String(16))  # resolvers | network | trust, when blind

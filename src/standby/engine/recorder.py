@@ -24,11 +24,13 @@ from standby.engine.evaluate import observe, state_key, states_for
 from standby.engine.models import CheckState
 from standby.engine.retire import retire
 from standby.engine.scheduler import Claim, finish, still_leased
+from standby.engine.soon import run_sooner
 from standby.engine.subscribers import StateChange
 from standby.plan.model import Plan
 from standby.probes.context import ProbeContext
 from standby.probes.correlate import correlate
 from standby.probes.run import Job, run_job
+from standby.probes.sight import settle
 from standby.store.db import lock_for_write
 
 log = logging.getLogger("standby.engine")
@@ -91,10 +93,13 @@ def record_runs(
     plan: Plan,
     on_state_change: StateChange,
     now: datetime,
+    seeing: bool = True,
 ) -> tuple[int, int, int]:
     """Record `done` in the caller's transaction; returns (runs recorded, findings, status changes).
 
-    Findings are dated when their run began; `now` (when they are recorded) goes to the alerts."""
+    Findings are dated when their run began; `now` (when they are recorded) goes to the alerts. Unless
+    Standby is `seeing`, a finding that failed for a cause on its side goes into the history only
+    (probes/sight.py `settle`): the asset's state does not move."""
     lock_for_write(session)
     settings = plan.settings
     leased = still_leased(session, [d.claim for d in done], worker=worker)
@@ -106,7 +111,11 @@ def record_runs(
         finish(leased[run.claim.id], run.claim, started=run.started)
     # Findings explain each other when they arrive together (a parked page and its moved delegation).
     flat = iter(correlate([f for d in kept for f in d.findings]))
-    seen = [(next(flat), run) for run in kept for _ in run.findings]
+    seen, held = [], []
+    for run in kept:
+        said, kept_back = settle([next(flat) for _ in run.findings], seeing=seeing)
+        seen += [(f, run) for f in said]
+        held += [(f, run) for f in kept_back]
     states = states_for(session, [f for f, _ in seen], now=now)
     damping = {"alert_after": settings.alert_after, "recover_after": settings.recover_after}
     changed = []
@@ -115,7 +124,9 @@ def record_runs(
         previous = observe(state, finding, monitor=run.job.key, now=run.started, **damping)
         if previous is not None:
             changed.append((state, previous))
-    history.record(session, ((f, run.started) for f, run in seen))
+    run_sooner(session, ((states[state_key(f.asset, f.check)], run.started) for f, run in seen), plan=plan,
+               now=now)  # fmt: skip
+    history.record(session, ((f, run.started) for f, run in seen + held))
     _retire_dropped_checks(session, kept, plan=plan, on_state_change=on_state_change, now=now)
     session.flush()
     for state, previous in changed:
@@ -130,4 +141,4 @@ def record_runs(
             log.exception(
                 "%s %s: the alerts could not take this change; it is recorded", state.asset, state.check
             )
-    return len(kept), len(seen), len(changed)
+    return len(kept), len(seen) + len(held), len(changed)

@@ -28,15 +28,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from standby.channels.sender import Sender
 from standby.core.clock import Clock, SystemClock
 from standby.core.status import Finding
-from standby.engine import upkeep
+from standby.engine import restart, sight, upkeep
 from standby.engine.planfile import PlanFile, Reload
 from standby.engine.recorder import Done, outcome, record_runs, timed
 from standby.engine.reload import apply_reload
-from standby.engine.scheduler import Claim, claim_due, lease_for, release, run_limit
-from standby.engine.subscribers import StateChange, TickJob, in_order
+from standby.engine.scheduler import RENEW_EVERY, Claim, claim_due, lease_for, release, renew, run_limit
+from standby.engine.subscribers import Reclaim, SightChange, StateChange, TickJob, in_order, sight_in_order
 from standby.plan.model import Plan
 from standby.probes.context import ProbeContext, make_context
 from standby.probes.run import Job, jobs_for
+from standby.probes.sight import Sight, look
 
 T = TypeVar("T")
 log = logging.getLogger("standby.engine")
@@ -77,6 +78,8 @@ class Engine:
         *,
         subscribers: Sequence[StateChange] = (),
         jobs: Sequence[TickJob] = (),
+        reclaims: Sequence[Reclaim] = (),
+        sight: Sequence[SightChange] = (),
         clock: Clock | None = None,
         worker: str | None = None,
         capacity: int | None = None,
@@ -88,6 +91,10 @@ class Engine:
         self.worker = worker or default_worker()
         self._on_state_change = in_order(subscribers)
         self._tick_jobs = tuple(jobs)
+        self._reclaims = tuple(reclaims)
+        self._on_sight = sight_in_order(sight)
+        self._look: tuple[datetime, asyncio.Task[Sight]] | None = None  # the self-check in flight
+        self._seen: tuple[datetime, Sight] | None = None  # the latest finished one, and when it began
         self._capacity = capacity
         self._monitors = monitors  # the wiring passes every feature's probe jobs (app/monitors.py)
         self._started = False
@@ -98,6 +105,7 @@ class Engine:
         self._runs: list[_Run] = []
         self._delivery: asyncio.Task[int] | None = None
         self._pruned_at: datetime | None = None
+        self._renewed_at: datetime | None = None
         self._foreign: set[str] = set()  # monitor keys other workers' plans have and ours has not
 
     @property
@@ -113,9 +121,12 @@ class Engine:
         """Load the plan (PlanError if it is bad: there is nothing to fall back on) and sync it."""
         if self._started:
             return
-        found = self.plan_file.load()
+        found = await self.plan_file.load()
         self._started = True
-        await self._reload(found, self.clock.now())
+        now = self.clock.now()
+        await self._reload(found, now)
+        reclaim = lambda s: restart.reclaim(s, worker=self.worker, now=now, also=self._reclaims)  # noqa: E731
+        await asyncio.to_thread(self._in_transaction, reclaim)  # a dead predecessor's claims, at once
 
     async def tick(self, *, wait: bool = True) -> TickReport:
         """One whole pass. With `wait`, it waits for the runs it starts and records them too."""
@@ -129,15 +140,19 @@ class Engine:
         await self.start()
         now = self.clock.now()
         report = TickReport()
-        found = self.plan_file.refresh()
+        found = await self.plan_file.refresh()
         if found is not None:
             report.plan = "loaded" if found.plan is not None else "refused"
             await self._reload(found, now)
+        await self._looked(wait=False)
+        self._start_look(now)
         await self._record(report)
+        await self._renew(now)
         await self._claim(report, now)
         if wait:
             await asyncio.gather(*(r.task for r in self._runs), return_exceptions=True)
             await self._record(report)
+            await self._looked(wait=True)
         return report
 
     async def _chores(self, report: TickReport, *, wait: bool) -> None:
@@ -181,6 +196,10 @@ class Engine:
         for run in self._runs:
             run.task.cancel()
         await asyncio.gather(*(r.task for r in self._runs), return_exceptions=True)
+        if self._look is not None:
+            self._look[1].cancel()
+            await asyncio.gather(self._look[1], return_exceptions=True)
+            self._look = None
         if self._runs:
             claims = [r.claim for r in self._runs]
             self._runs = []
@@ -238,6 +257,16 @@ class Engine:
         if claims:
             report.lag = now - min(c.due for c in claims)
 
+    async def _renew(self, now: datetime) -> None:
+        """Keep the leases of runs in flight alive (they are short: a dead worker's lapse in seconds)."""
+        if not self._runs or (self._renewed_at is not None and now - self._renewed_at < RENEW_EVERY):
+            return
+        self._renewed_at, claims = now, [r.claim for r in self._runs]
+        until = now + lease_for(self.plan.settings)
+        await asyncio.to_thread(
+            self._in_transaction, lambda s: renew(s, claims, worker=self.worker, until=until)
+        )
+
     async def _record(self, report: TickReport) -> None:
         finished = [r for r in self._runs if r.task.done()]
         if not finished:
@@ -245,10 +274,14 @@ class Engine:
         self._runs = [r for r in self._runs if not r.task.done()]
         limit = run_limit(self.plan.settings)
         done = [Done(r.claim, r.job, r.started, outcome(r.job, r.task, limit)) for r in finished]
+        local = [d.started for d in done if any(f.details.get("local") for f in d.findings)]
+        seeing = await self._seeing(min(local)) if local else True
         hook, plan, now = self._on_state_change, self.plan, self.clock.now()
         ran, findings, changes = await asyncio.to_thread(
             self._in_transaction,
-            lambda s: record_runs(s, done, worker=self.worker, plan=plan, on_state_change=hook, now=now),
+            lambda s: record_runs(
+                s, done, worker=self.worker, plan=plan, on_state_change=hook, now=now, seeing=seeing
+            ),
         )
         report.ran += ran
         report.findings += findings
@@ -257,6 +290,41 @@ class Engine:
             if not any(r.ctx is ctx for r in self._runs):
                 self._retired.remove(ctx)
                 await ctx.net.aclose()
+
+    def _start_look(self, now: datetime) -> None:
+        """Standby's self-check, once per tick, in the background like a probe (probes/sight.py)."""
+        if self._look is None and self._ctx is not None:
+            self._look = (now, asyncio.create_task(look(self._ctx)))
+
+    async def _looked(self, *, wait: bool) -> None:
+        """Record the self-check that finished (with `wait`, wait for it): engine/sight.py."""
+        if self._look is None:
+            return
+        began, task = self._look
+        if wait:
+            await asyncio.gather(task, return_exceptions=True)
+        if not task.done():
+            return
+        self._look = None
+        if task.cancelled():  # stopping: nothing was seen either way
+            return
+        seen = task.result()  # look() never raises: a failure is its answer
+        self._seen = (began, seen)
+        host, plan, hook, now = sight.host_of(self.worker), self.plan, self._on_sight, self.clock.now()
+        await asyncio.to_thread(
+            self._in_transaction,
+            lambda s: sight.record(s, seen, host=host, plan=plan, on_change=hook, now=now),
+        )
+
+    async def _seeing(self, since: datetime) -> bool:
+        """Whether Standby could see at a self-check begun no earlier than `since` (when findings that
+        failed on its side began): the one in flight, or a fresh one, is waited for."""
+        if self._seen is None or self._seen[0] < since:
+            if self._look is not None and self._look[0] < since:
+                await self._looked(wait=True)  # begun before the failures: it cannot tell
+            self._start_look(max(since, self.clock.now()))
+            await self._looked(wait=True)
+        return self._seen[1].seeing if self._seen is not None else True
 
     async def _due(self, job: TickJob, plan: Plan, now: datetime) -> int:
         try:

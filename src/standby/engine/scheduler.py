@@ -2,9 +2,11 @@
 
 A claim is a committed lease (`lease_owner`, `lease_until`): PostgreSQL workers claim with
 `SELECT … FOR UPDATE SKIP LOCKED`, so two never wait on or take the same rows; SQLite (one process)
-takes the write lock. A worker that dies holding a lease stops renewing nothing — the lease simply runs
-out, and the monitor, still due, is claimed by the next worker that looks. A run is cut off well before
-its lease ends (`run_limit`), so a slow probe cannot outlive its claim and be run twice.
+takes the write lock. Leases are short (`LEASE`) and the engine renews those of its runs in flight
+every `RENEW_EVERY`, so a worker that dies stops renewing and its monitors, still due, are claimed by
+the next worker that looks within seconds. A restarted engine takes back at once what its dead
+predecessor held (`reclaim`, engine/restart.py). A run is also cut off at `run_limit`, however long
+its lease is renewed.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from standby.engine.models import Monitor
 from standby.plan.model import Settings
 from standby.store.db import lock_for_write
 
-RECORD_MARGIN = timedelta(seconds=30)  # time to record the findings after the probe is cut off
+LEASE = timedelta(seconds=20)
+RENEW_EVERY = timedelta(seconds=5)
 # A run that starts within this of its due time keeps its phase (next = due + interval), so the tick's
 # granularity does not stretch intervals. A later one (a backlog, the engine was down) counts from its
 # start: that spreads a burst of monitors due together (a new plan) instead of keeping them in a herd.
@@ -33,7 +36,9 @@ def run_limit(settings: Settings) -> timedelta:
 
 
 def lease_for(settings: Settings) -> timedelta:
-    return run_limit(settings) + RECORD_MARGIN
+    """How long a claim holds unless renewed (the same for every plan: renewal, not length, covers a
+    slow probe)."""
+    return LEASE
 
 
 @dataclass(frozen=True)
@@ -86,3 +91,22 @@ def release(session: Session, claims: list[Claim], *, worker: str) -> None:
     """Give leases back without running (stopping, or a job this worker's plan does not have)."""
     for monitor in still_leased(session, claims, worker=worker).values():
         monitor.lease_owner = monitor.lease_until = None
+
+
+def renew(session: Session, claims: list[Claim], *, worker: str, until: datetime) -> None:
+    """Extend `worker`'s leases on the monitors it is still probing."""
+    for monitor in still_leased(session, claims, worker=worker).values():
+        monitor.lease_until = until
+
+
+def reclaim(session: Session, *, owner: str | None) -> int:
+    """Release the leases a process that is gone held: all of them on SQLite (one process: this one),
+    `owner`'s on PostgreSQL. The monitors, still due, are claimed at the next look."""
+    lock_for_write(session)
+    query = select(Monitor).where(Monitor.lease_owner.is_not(None)).with_for_update()
+    if owner is not None:
+        query = query.where(Monitor.lease_owner == owner)
+    found = list(session.scalars(query))
+    for monitor in found:
+        monitor.lease_owner = monitor.lease_until = None
+    return len(found)

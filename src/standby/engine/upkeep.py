@@ -42,12 +42,14 @@ def senders_for(settings: Settings, *, first: bool) -> dict[str, Sender]:
 def deliver_outbox(
     sessions: sessionmaker[Session], *, worker: str, clock: Clock, senders: dict[str, Sender]
 ) -> int:
-    """Send due messages, batch after batch, up to MAX_PER_TICK. Blocking: run it in a thread."""
+    """Send due messages, batch after batch, until none is due or MAX_PER_TICK were. A batch may free
+    the next message to the same person (they go in order), so the loop goes on while batches come.
+    Blocking: run it in a thread."""
     claimed = 0
     while claimed < MAX_PER_TICK:
-        count = deliver(sessions, worker=worker, now=clock.now(), senders=senders, limit=BATCH)
+        count = deliver(sessions, worker=worker, clock=clock, senders=senders, limit=BATCH)
         claimed += count
-        if count < BATCH:
+        if count == 0:
             break
     return claimed
 

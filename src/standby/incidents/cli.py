@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from standby.core.errors import StandbyError
+from standby.core.words import plural
 from standby.store.cli import DbOption
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from standby.incidents.updates import Delivery
+    from standby.incidents.service import Preview
     from standby.plan.model import Plan
 
 incident_app = typer.Typer(help="Incidents: updates with next-update promises.", no_args_is_help=True)
@@ -35,38 +36,31 @@ DontKnow = Annotated[str, typer.Option("--dont-know", help="What we don't know y
 Publish = Annotated[
     bool, typer.Option("--publish", help="Also tell external audiences and the status page (your decision).")
 ]
+Public = Annotated[
+    str | None,
+    typer.Option(
+        "--public",
+        help="What outsiders read once published (default: the playbook's public text for the state; "
+        "--preview shows it). Nothing else you write goes outside.",
+    ),
+]
 
 
 @contextmanager
 def _session(db: str | None, plan_file: Path | None) -> Iterator[tuple[Session, Plan, datetime]]:
-    from sqlalchemy import select
-
     from standby.core.clock import SystemClock
-    from standby.engine.models import PlanLoad
-    from standby.plan.load import load_plan
+    from standby.engine.running import running_plan
     from standby.store.open import transaction
 
     with transaction(db, lock=True) as session:
-        if plan_file is None:
-            query = select(PlanLoad.path).where(PlanLoad.valid).order_by(PlanLoad.id.desc()).limit(1)
-            found = session.scalars(query).first()
-            if found is None:
-                raise StandbyError("no plan has run against this database yet: give --plan PLAN")
-            plan_file = Path(found)
-        plan, _ = load_plan(plan_file)
+        plan, _ = running_plan(session, plan_file)
         yield session, plan, SystemClock().now()
 
 
 def _person(plan: Plan, who: str | None, fallback: str | None) -> str:
-    from standby.plan.issues import suggest
+    from standby.engine.running import person
 
-    who = who or fallback
-    if who is None:
-        raise StandbyError("say who you are with --by PERSON")
-    people = {p.id for p in plan.people}
-    if who not in people:
-        raise StandbyError(f"--by {who!r}: not a person in the plan{suggest(who, people)}")
-    return who
+    return person(plan, who or fallback)
 
 
 def _next(text: str | None, now: datetime) -> datetime | None:
@@ -119,8 +113,12 @@ def update(
     ] = None,
     next: Annotated[str | None, typer.Option("--next", help="Next update within, e.g. 30m.")] = None,
     state: Annotated[
-        str | None, typer.Option("--state", help="investigating, identified, monitoring or resolved.")
+        str | None,
+        typer.Option(
+            "--state", help="investigating, identified or monitoring (resolve: `incident resolve`)."
+        ),
     ] = None,
+    public: Public = None,
     publish: Publish = False,
     preview: Annotated[
         bool, typer.Option("--preview", help="Show what each audience gets; send nothing.")
@@ -138,7 +136,7 @@ def update(
         fields: dict[str, Any] = {
             "plan": loaded, "incident_id": incident_id, "actor": actor, "now": now,
             "next_by": _next(next, now), "publish": publish, "know": know, "dont_know": dont_know,
-            "meanwhile": meanwhile, "state": state,
+            "meanwhile": meanwhile, "state": state, "public": public,
         }  # fmt: skip
         if preview:
             _print_preview(service.preview(session, **fields))  # a preview writes nothing
@@ -151,6 +149,7 @@ def update(
 def resolve(
     incident_id: Id,
     know: Know,
+    public: Public = None,
     publish: Publish = False,
     by: By = None,
     db: DbOption = None,
@@ -162,8 +161,9 @@ def resolve(
     with _session(db, plan) as (session, loaded, now):
         actor = _person(loaded, by, service.get(session, incident_id).lead)
         done = service.resolve_incident(
-            session, plan=loaded, incident_id=incident_id, know=know, actor=actor, now=now, publish=publish
-        )
+            session, plan=loaded, incident_id=incident_id, know=know, actor=actor, now=now,
+            publish=publish, public=public,
+        )  # fmt: skip
     print(done.message)
 
 
@@ -200,6 +200,7 @@ def list_(
         mark = "  DRILL" if shown.drill_run else ""
         print(f"#{shown.id}  {shown.severity}  {shown.state}  {shown.title}{mark}")
         print(f"    lead {shown.lead}; next update: {shown.next_update}")
+        print(f"    first word: inside {shown.first_internal}; outside {shown.first_public}")
 
 
 @incident_app.command()
@@ -219,19 +220,33 @@ def show(incident_id: Id, db: DbOption = None, plan: PlanOption = None) -> None:
     print(f"    next update:  {shown.next_update}")
     print(f"    first word:   inside {shown.first_internal}; outside {shown.first_public}")
     print(f"    outside:      {shown.outside}")
-    print(f"\nTimeline ({shown.updates} updates):")
+    print("\nWho heard (only a delivered message counts):")
+    for line in shown.heard or ["nobody has been sent anything yet"]:
+        print(f"  {line}")
+    print(f"\nTimeline ({plural(shown.updates, 'update')}):")
     for entry in shown.timeline:
         print(f"  {entry.at}  {entry.kind:<14} {entry.text}")
 
 
-def _print_preview(deliveries: list[Delivery]) -> None:
-    for d in deliveries:
-        whom = ", ".join(d.recipients) or "nobody reachable"
-        status = "WOULD BE SENT" if d.sent else "NOT SENT (external: needs --publish)"
-        print(f"=== {d.audience}{' (external)' if d.external else ''}: {status}; to {whom}")
-        if d.error:
-            print(f"    (the plan's template failed, the default is used: {d.error})")
-        print(f"Subject: {d.subject}\n\n{d.body}")
+def _print_preview(preview: Preview) -> None:
+    for warning in preview.warnings:
+        print(f"WARNING: {warning}")
+    for outside in (False, True):
+        print(f"##### {'Outside the company' if outside else 'Inside the company'}")
+        if outside:
+            page = f" ({preview.status_page})" if preview.status_page else ""
+            print(f"Public text{page}:\n{preview.public_text}\n")
+        for d in (d for d in preview.deliveries if d.external == outside):
+            status = "would be queued" if d.goes else "NOT SENT (external: needs --publish)"
+            whom = ", ".join(d.reachable) or "nobody it can reach"
+            print(f"=== {d.audience}: {status} for {whom}")
+            for line in d.unreachable:
+                print(f"    cannot reach {line}")
+            for line in d.failing:
+                print(f"    failing lately: {line}")
+            if d.error:
+                print(f"    (the plan's template failed, the default is used: {d.error})")
+            print(f"Subject: {d.subject}\n\n{d.body}")
     print("Preview only: nothing was sent.")
 
 

@@ -142,7 +142,8 @@ def _remind(session: Session, incident: Incident, *, plan: Plan, deadline: datet
         text=text,
         now=now,
     )
-    event(session, incident, "reminded", f"reminded {told} that an update is due at {when}", now=now)
+    said = f"reminder that an update is due at {when} queued for {told}"
+    event(session, incident, "reminded", said, now=now)
 
 
 def _escalate(
@@ -172,7 +173,8 @@ def _escalate(
         session, incident, recipients, key=f"missed/{deadline:%Y%m%dT%H%M%S}/L{level}", text=text, now=now
     )
     note = "" if up else "; nobody above the lead to escalate to"
-    event(session, incident, "escalated", f"update overdue by {overdue}: told {told}{note}", now=now)
+    said = f"update overdue by {overdue}: notice queued for {told}{note}"
+    event(session, incident, "escalated", said, now=now)
 
 
 def _send(
@@ -184,4 +186,4 @@ def _send(
         for recipient in recipients
         if tell(session, recipient, topic=topic, key=key, text=text, now=now, drill=run) is None
     ]
-    return ", ".join(told) or "nobody (no one could be reached)"
+    return ", ".join(told) or "nobody (no one can be reached)"

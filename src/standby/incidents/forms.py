@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from standby.core.errors import StandbyError
-from standby.core.timetext import at, parse_duration
+from standby.core.timetext import TooLong, at, parse_duration
 
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})$")
@@ -26,6 +26,7 @@ class UpdateForm:
     know: str = ""
     dont_know: str = ""
     meanwhile: str = ""
+    public: str = ""  # what outsiders read once published; prefilled from the playbook
     next: str = ""
     state: str = ""
     publish: bool = False
@@ -35,6 +36,7 @@ class UpdateForm:
 @dataclass(frozen=True)
 class ResolveForm:
     know: str = ""
+    public: str = ""
     publish: bool = False
     action: str = "post"
 
@@ -98,6 +100,8 @@ def next_time(text: str, *, now: datetime, tz: str) -> datetime:
         return found
     try:
         delta = parse_duration(text)
+    except TooLong:
+        raise FormError(f"{text!r} is further away than any promise can be; write e.g. 30m") from None
     except ValueError:
         raise FormError(
             f"{text!r} is neither a duration (30m, 1h) nor a time (10:30, or 2025-06-03 10:30)"

@@ -148,8 +148,18 @@ def _recovered(session: Session, incident: Incident, alert: Alert, *, plan: Plan
 
 
 def automatic(
-    session: Session, incident: Incident, *, plan: Plan, state: str, know: str, dont_know: str, now: datetime
+    session: Session,
+    incident: Incident,
+    *,
+    plan: Plan,
+    state: str,
+    know: str,
+    dont_know: str,
+    now: datetime,
+    public: str | None = None,
 ) -> IncidentUpdate:
+    """Standby's own update. `public`: neutral words outsiders may read (None: the playbook's starting
+    text for the state)."""
     playbook = plan.playbook(incident.playbook)
     return post(
         session,
@@ -159,6 +169,7 @@ def automatic(
         know=know,
         dont_know=dont_know,
         meanwhile=None,
+        public=public,
         next_by=rules.carried_promise(incident.next_update_due_at, playbook, now),
         author=AUTHOR,
         now=now,
@@ -218,6 +229,7 @@ def open_new(
         know=know,
         dont_know=dont_know,
         meanwhile=None,
+        public=None,
         next_by=now + rules.first_update_within(playbook),
         author=AUTHOR,
         now=now,

@@ -34,8 +34,7 @@ class Incident(Base):
     started_at: Mapped[datetime]  # when the problem began (the first alert's onset)
     detected_at: Mapped[datetime]  # when Standby knew (the alert opened) or a person opened it
     opened_at: Mapped[datetime]
-    first_internal_at: Mapped[datetime | None]  # first message to an internal audience
-    first_public_at: Mapped[datetime | None]  # first on the status page or to an external audience
+    # Who heard, and when, is read from the outbox (incidents/reach.py): only a delivery counts.
     page_shown_at: Mapped[datetime | None]  # first rendered on the status page
     next_update_due_at: Mapped[datetime | None]  # the promise in force; None once resolved
     last_update_at: Mapped[datetime | None]  # the last update written by a person
@@ -62,8 +61,10 @@ class IncidentAlert(Base):
 
 
 class IncidentUpdate(Base):
-    """One structured update. `renders` records what each audience received: {audience: {subject,
-    body, template, external, recipients}}; `published_at` is when it went outside the company."""
+    """One structured update: the internal fields, and `public_text`, the only words of a person's that
+    outsiders read (once published). `renders` records what each audience was sent: {audience:
+    {subject, body, template, external, recipients, people, at}}, `people` being every person
+    addressed with why they could not be reached; `published_at` is when it went outside the company."""
 
     __tablename__ = "incident_update"
 
@@ -73,6 +74,7 @@ class IncidentUpdate(Base):
     what_we_know: Mapped[str] = mapped_column(Text)
     what_we_dont_know: Mapped[str] = mapped_column(Text)
     what_you_can_do: Mapped[str | None] = mapped_column(Text)
+    public_text: Mapped[str] = mapped_column(Text)  # what the status page and external audiences read
     next_update_by: Mapped[datetime | None]  # required until resolved
     author: Mapped[str] = mapped_column(String(255))  # person id, or "standby"
     automatic: Mapped[bool] = mapped_column(Boolean, default=False)  # Standby's own neutral words

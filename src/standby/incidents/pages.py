@@ -13,12 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from standby.alerts.models import Alert
+from standby.channels.receipts import Receipt, of_topic
 from standby.core.timetext import at, format_duration
-from standby.incidents import rules
+from standby.incidents import context, rules, timeline
 from standby.incidents.audiences import external_audiences, name
 from standby.incidents.context import LABELS
 from standby.incidents.models import AUTHOR, Incident, IncidentAlert, IncidentUpdate
+from standby.incidents.reach import of_update
 from standby.incidents.view import IncidentView, view
+from standby.plan.fallback import LivePage
 from standby.plan.model import Plan
 
 RESOLVED_SHOWN = 20
@@ -108,8 +111,9 @@ class UpdateView:
     know: str
     dont_know: str
     meanwhile: str
+    public: str  # what outsiders read once it is published
     next_by: str
-    told: list[str]  # "marketing (Dana Reyes, Sam Ortiz)", "customers, outside"
+    heard: list[str]  # per audience: who heard (delivered, channel, when), who did not and why
     published: str  # "published 09:31 EDT by Dana Reyes", or why not
 
 
@@ -134,6 +138,8 @@ class IncidentPage:
     publishable: bool  # its latest update has not gone outside yet
     next_default: str  # the playbook's rhythm, offered in the form
     states: list[tuple[str, str]]  # (state, label) an update may set
+    plan_b: list[LivePage]  # the fallback pages the playbook switches to, while unresolved
+    plan_b_tally: str | None  # the latest "Plan B: … captured, … delivered" line of the timeline
 
     @property
     def resolved(self) -> bool:
@@ -148,6 +154,7 @@ def incident_page(session: Session, incident: Incident, *, plan: Plan, now: date
     alerts = select(Alert).join(IncidentAlert, IncidentAlert.alert_id == Alert.id)
     alerts = alerts.where(IncidentAlert.incident_id == incident.id).order_by(Alert.id)
     names = dict(zip(incident.systems, rules.internal_names(plan, incident.systems), strict=True))
+    receipts = of_topic(session, f"incident:{incident.id}")
     on_page = rules.on_page(plan, incident)
     return IncidentPage(
         shown=view(session, incident, plan=plan, now=now),
@@ -157,22 +164,23 @@ def incident_page(session: Session, incident: Incident, *, plan: Plan, now: date
             AlertLink(a.id, a.asset, f"/alerts#alert-{a.id}", f"{a.severity}, {a.state}: {a.summary}")
             for a in session.scalars(alerts)
         ],
-        updates=[_update(u, plan=plan, on_page=on_page) for u in updates],
+        updates=[_update(u, receipts, plan=plan, on_page=on_page) for u in updates],
         external=external_audiences(plan, incident),
         status_page=plan.status_page is not None,
         timezone=tz,
         publishable=latest is not None and latest.published_at is None,
         next_default=format_duration(rules.update_every(plan.playbook(incident.playbook))),
         states=[(s, LABELS[s]) for s in ("investigating", "identified", "monitoring")],
+        plan_b=context.plan_b(plan, incident),
+        plan_b_tally=tally.text
+        if (tally := timeline.latest(session, incident.id, timeline.PLAN_B))
+        else None,
     )
 
 
-def _update(update: IncidentUpdate, *, plan: Plan, on_page: bool) -> UpdateView:
+def _update(update: IncidentUpdate, receipts: list[Receipt], *, plan: Plan, on_page: bool) -> UpdateView:
     tz = plan.timezone
-    told = [
-        f"{audience}{', outside' if r['external'] else ''} ({', '.join(r['recipients'])})"
-        for audience, r in (update.renders or {}).items()
-    ]
+    heard = [reach.text(tz) for reach in of_update(update, receipts)]
     if update.published_at is not None:
         published = f"published {at(update.published_at, tz)} by {_who(plan, update.published_by)}"
     elif update.automatic:
@@ -189,8 +197,9 @@ def _update(update: IncidentUpdate, *, plan: Plan, on_page: bool) -> UpdateView:
         know=update.what_we_know,
         dont_know=update.what_we_dont_know,
         meanwhile=update.what_you_can_do or "",
+        public=update.public_text,
         next_by=at(update.next_update_by, tz) if update.next_update_by else "",
-        told=told,
+        heard=heard,
         published=published,
     )
 

@@ -24,6 +24,7 @@ from standby.incidents.models import SEVERITIES, Incident
 from standby.incidents.pages import incident_page, listing
 from standby.plan.model import Plan
 from standby.store.db import lock_for_write
+from standby.web.api import Id, QueryId
 from standby.web.app import context, page
 from standby.web.auth.deps import actor, current_user, require_admin
 
@@ -101,12 +102,12 @@ def _opening(request: Request, found: forms.OpenForm, *, error: str | None = Non
 
 
 @router.get("/incidents/{incident_id}")
-def incident(request: Request, incident_id: int, posted: int | None = None) -> Response:
+def incident(request: Request, incident_id: Id, posted: QueryId | None = None) -> Response:
     return _show(request, incident_id, posted=posted)
 
 
 @router.post("/incidents/{incident_id}/update", dependencies=ADMIN)
-def update(request: Request, incident_id: int, form: Form) -> Response:
+def update(request: Request, incident_id: Id, form: Form) -> Response:
     found = forms.update_form(_texts(form))
 
     def arguments(plan: Plan, now: datetime) -> dict[str, Any]:
@@ -114,6 +115,7 @@ def update(request: Request, incident_id: int, form: Form) -> Response:
             "know": forms.need(found.know, "Say what we know: even “nothing new yet” helps."),
             "dont_know": found.dont_know,
             "meanwhile": found.meanwhile or None,
+            "public": found.public or None,
             "next_by": forms.next_time(found.next, now=now, tz=plan.timezone),
             "state": found.state or None,
         }
@@ -122,19 +124,19 @@ def update(request: Request, incident_id: int, form: Form) -> Response:
 
 
 @router.post("/incidents/{incident_id}/resolve", dependencies=ADMIN)
-def resolve(request: Request, incident_id: int, form: Form) -> Response:
+def resolve(request: Request, incident_id: Id, form: Form) -> Response:
     found = forms.resolve_form(_texts(form))
 
     def arguments(plan: Plan, now: datetime) -> dict[str, Any]:
         know = forms.need(found.know, "Write a final note: what happened, and what was done.")
-        return {"know": know, "dont_know": ""}
+        return {"know": know, "dont_know": "", "public": found.public or None}
 
     resolving = service.resolve_incident
-    return _act(request, incident_id, "resolve", found, arguments, resolving, preview={"state": "resolved"})
+    return _act(request, incident_id, "resolve", found, arguments, resolving, preview={"resolving": True})
 
 
 @router.post("/incidents/{incident_id}/publish", dependencies=ADMIN)
-def publish(request: Request, incident_id: int) -> Response:
+def publish(request: Request, incident_id: Id) -> Response:
     ctx = context(request)
     try:
         with ctx.sessions() as session, session.begin():
@@ -157,7 +159,7 @@ def _act(
     arguments: Callable[[Plan, datetime], dict[str, Any]],
     posting: Callable[..., service.Posted],
     *,
-    preview: dict[str, str] | None = None,
+    preview: dict[str, Any] | None = None,
 ) -> Response:
     """Preview (stores and sends nothing) or post; a mistake shows the form again with the text kept."""
     ctx = context(request)
@@ -190,8 +192,16 @@ def _show(request: Request, incident_id: int, *, status: int = 200, **values: An
         found = session.get(Incident, incident_id)
         if found is None:
             return _missing(request, incident_id)
-        shown = incident_page(session, found, plan=ctx.plan(), now=ctx.clock.now())
-    values.setdefault("update", forms.UpdateForm(next=shown.next_default, state=shown.shown.state))
-    values.setdefault("resolve", forms.ResolveForm())
+        plan = ctx.plan()
+        shown = incident_page(session, found, plan=plan, now=ctx.clock.now())
+        if not shown.resolved:  # the forms start from the playbook's public text
+            if "update" not in values:
+                starts = service.public_text(session, plan=plan, incident_id=incident_id)
+                values["update"] = forms.UpdateForm(
+                    next=shown.next_default, state=shown.shown.state, public=starts
+                )
+            if "resolve" not in values:
+                ends = service.public_text(session, plan=plan, incident_id=incident_id, state="resolved")
+                values["resolve"] = forms.ResolveForm(public=ends)
     posted = next((u for u in shown.updates if u.id == values.pop("posted", None)), None)
     return _page(request, "incidents/incident.html", status=status, found=shown, posted=posted, **values)

@@ -16,7 +16,7 @@ from standby.alerts.models import Alert
 from standby.core.errors import StandbyError
 from standby.incidents import rules
 from standby.incidents.audiences import external_audiences
-from standby.incidents.context import neutral
+from standby.incidents.context import neutral, public_words
 from standby.incidents.lifecycle import IncidentNotFound as IncidentNotFound
 from standby.incidents.lifecycle import get as get
 from standby.incidents.lifecycle import open_new
@@ -30,7 +30,7 @@ class Posted:
     incident_id: int
     update_id: int
     state: str
-    message: str  # one sentence for people: what happened, who was told, what was held back
+    message: str  # one sentence for people: what happened, what was queued for whom, what was held back
 
 
 def open_incident(
@@ -92,22 +92,14 @@ def update_incident(
     now: datetime,
     next_by: datetime | None = None,
     meanwhile: str | None = None,
+    public: str | None = None,
     state: str | None = None,
     publish: bool = False,
 ) -> Posted:
-    """Post a person's update. `publish=True` (an admin's explicit decision) also sends it outside."""
+    """Post a person's update. `publish=True` (an admin's explicit decision) also sends it outside, in
+    its `public` text (default: the playbook's starting text for the state)."""
     incident = get(session, incident_id, unresolved=True)
-    if state == "resolved":
-        return resolve_incident(
-            session,
-            plan=plan,
-            incident_id=incident_id,
-            know=know,
-            actor=actor,
-            now=now,
-            publish=publish,
-            dont_know=dont_know,
-        )
+    _not_resolving(state)
     update = post(
         session,
         incident,
@@ -116,6 +108,7 @@ def update_incident(
         know=know,
         dont_know=dont_know,
         meanwhile=meanwhile,
+        public=public,
         next_by=next_by or _default_next(plan, incident, now),
         author=actor,
         now=now,
@@ -139,9 +132,10 @@ def resolve_incident(
     now: datetime,
     publish: bool = False,
     dont_know: str = "",
+    public: str | None = None,
 ) -> Posted:
-    """Resolve it. Unpublished, the status page and any outsiders already told get Standby's neutral
-    "resolved" instead of the person's words."""
+    """Resolve it. Published, outsiders read its `public` text; unpublished, the status page and any
+    outsiders already told get Standby's neutral "resolved" instead."""
     incident = get(session, incident_id, unresolved=True)
     update = post(
         session,
@@ -151,6 +145,7 @@ def resolve_incident(
         know=know,
         dont_know=dont_know,
         meanwhile=None,
+        public=public,
         next_by=None,
         author=actor,
         now=now,
@@ -167,6 +162,7 @@ def resolve_incident(
             know=know,
             dont_know="",
             meanwhile=None,
+            public=None,
             next_by=None,
             author=AUTHOR,
             now=now,
@@ -198,6 +194,17 @@ def publish_incident(session: Session, *, plan: Plan, incident_id: int, actor: s
     )
 
 
+@dataclass(frozen=True)
+class Preview:
+    deliveries: list[Delivery]
+    public_text: str  # what outsiders (the status page, external audiences) would read
+    status_page: str  # whether the status page would show it, in words; "" without one
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for d in self.deliveries if (w := d.warning) is not None]
+
+
 def preview(
     session: Session,
     *,
@@ -209,25 +216,52 @@ def preview(
     now: datetime,
     next_by: datetime | None = None,
     meanwhile: str | None = None,
+    public: str | None = None,
     state: str | None = None,
     publish: bool = False,
-) -> list[Delivery]:
-    """Exactly what each audience would receive for this update, and whether it would be sent."""
+    resolving: bool = False,
+) -> Preview:
+    """Exactly what each audience would receive for this update, whom it would reach, and the public
+    text outsiders would read; stores and sends nothing. `resolving`: the preview of a resolve."""
     incident = get(session, incident_id, unresolved=True)
-    state = state or incident.state
+    if not resolving:
+        _not_resolving(state)
+    state = "resolved" if resolving else state or incident.state
     next_by = None if state == "resolved" else next_by or _default_next(plan, incident, now)
     update = draft(
         incident,
+        plan=plan,
         state=state,
         know=know,
         dont_know=dont_know,
         meanwhile=meanwhile,
+        public=public,
         next_by=next_by,
         author=actor,
         now=now,
     )
     found = deliveries(session, incident, update, plan=plan, internal=True, external=publish)
-    return [delivery for _, delivery in found]
+    if plan.status_page is None or not (publish or rules.on_page(plan, incident)):
+        page = ""
+    else:
+        page = "the status page shows it" if publish else "the status page shows it only once it is published"
+    return Preview([delivery for _, delivery in found], update.public_text, page)
+
+
+def public_text(session: Session, *, plan: Plan, incident_id: int, state: str | None = None) -> str:
+    """The public text an update form starts from: the playbook's template, or Standby's words."""
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise IncidentNotFound(f"there is no incident #{incident_id}")
+    return public_words(plan, plan.playbook(incident.playbook), incident.systems, state or incident.state)
+
+
+def _not_resolving(state: str | None) -> None:
+    if state == "resolved":
+        raise StandbyError(
+            "an update does not resolve an incident: a person does, with `standby incident resolve ID "
+            "--know '...'` (or the Resolve form), which says what happened and what was done"
+        )
 
 
 def _default_next(plan: Plan, incident: Incident, now: datetime) -> datetime | None:
@@ -237,12 +271,26 @@ def _default_next(plan: Plan, incident: Incident, now: datetime) -> datetime | N
 
 
 def _told(plan: Plan, incident: Incident, update: IncidentUpdate) -> str:
-    inside = [a for a, r in update.renders.items() if not r["external"]]
+    """What was queued for whom, who cannot be reached, what was held back: never "told", which only
+    the outbox can say once it has delivered (`standby incident show`)."""
+    parts = []
+    for audience, render in update.renders.items():
+        people = render.get("people", [])
+        able = [p["name"] for p in people if not p.get("problem")]
+        unable = [f"{p['name']} ({p['problem']})" for p in people if p.get("problem")]
+        where = f"{audience} (outside)" if render["external"] else audience
+        if able:
+            parts.append(f"queued for {where}: {', '.join(able)}")
+        if not able:
+            why = f": {'; '.join(unable)}" if unable else " (no members, no notify URL)"
+            parts.append(f"nobody in {where} can be reached{why}")
+        elif unable:
+            parts.append(f"cannot reach in {where}: {'; '.join(unable)}")
+    if not parts:
+        parts.append("no audience to tell")
     outside = [a for a, r in update.renders.items() if r["external"]]
-    parts = [f"told {', '.join(inside)}" if inside else "no internal audience told"]
-    if outside:
-        parts.append(f"published to {', '.join(outside)}")
     held = [a for a in external_audiences(plan, incident) if a not in outside]
     if held and update.published_at is None:
         parts.append(f"not sent to {', '.join(held)} (not published; add --publish to tell them)")
+    parts.append(f"`standby incident show {incident.id}` says who heard once it is delivered")
     return "; ".join(parts)

@@ -1,6 +1,7 @@
-"""Incident messages from templates: the defaults that ship, the plain context every template gets,
-and rendering in the plan's sandbox with a bounded output. A template that fails at render time (an
-undefined attribute, a sandbox refusal, too much output) falls back to the default, and says so.
+"""Incident messages from templates: the defaults that ship, and rendering in the plan's sandbox with
+a bounded output (context.py builds what a template sees; outsiders' templates get neutral values
+only). A template that fails at render time (an undefined attribute, a sandbox refusal, too much
+output) falls back to the default, and says so.
 """
 
 from __future__ import annotations
@@ -31,6 +32,17 @@ What we don't know yet:
 What you can do meanwhile:
 {{ update.what_you_can_do }}
 {% endif %}
+{% if plan_b %}
+
+Plan B: these fallback pages are live, and forms embedded with Standby's switch script show
+Standby's form wherever the platform's form does not load; leads are kept and replayed once it is back:
+{% for page in plan_b %}
+  {{ page.title }}: {{ page.url }}
+{% endfor %}
+{% endif %}
+
+What outsiders read once it is published:
+{{ update.public_text }}
 
 {% if update.next_update_by %}
 Next update by {{ update.next_update_by }}.
@@ -51,15 +63,7 @@ Written by {{ update.author }}.
 
 EXTERNAL_SUBJECT = "{{ organization }}: {{ incident.public_title }} ({{ update.state_label | lower }})"
 EXTERNAL_BODY = """\
-{{ update.what_we_know }}
-{% if update.what_we_dont_know %}
-
-What we don't know yet: {{ update.what_we_dont_know }}
-{% endif %}
-{% if update.what_you_can_do %}
-
-What you can do meanwhile: {{ update.what_you_can_do }}
-{% endif %}
+{{ update.public_text }}
 
 {% if update.next_update_by %}
 We will update you by {{ update.next_update_by }}.
@@ -94,6 +98,15 @@ def render(
     except Exception as exc:  # noqa: BLE001 - whatever the template did, the message must still go out
         why = f"{type(exc).__name__}: {exc}"
         return Rendered(_render(subject, body, context), "default", why[:500])
+
+
+def render_text(source: str, context: dict[str, Any]) -> str | None:
+    """A plan template rendered to plain text (the playbook's `public_text`); None when it fails at
+    render time, so the caller falls back to Standby's own words."""
+    try:
+        return _bounded(source, context, MAX_OUTPUT).strip() or None
+    except Exception:  # noqa: BLE001 - whatever the template did, the update must still be possible
+        return None
 
 
 def _render(subject: str, body: str, context: dict[str, Any]) -> Text:

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from standby.incidents.models import Incident, IncidentEvent
 
+PLAN_B = "plan_b"  # what the fallback forms captured (written by leads/tally.py; the page shows the latest)
+
 
 def event(
     session: Session, incident: Incident, kind: str, text: str, *, now: datetime, person: str | None = None
@@ -19,3 +21,8 @@ def event(
 def events(session: Session, incident_id: int) -> list[IncidentEvent]:
     query = select(IncidentEvent).where(IncidentEvent.incident_id == incident_id)
     return list(session.scalars(query.order_by(IncidentEvent.at, IncidentEvent.id)))
+
+
+def latest(session: Session, incident_id: int, kind: str) -> IncidentEvent | None:
+    query = select(IncidentEvent).where(IncidentEvent.incident_id == incident_id, IncidentEvent.kind == kind)
+    return session.scalars(query.order_by(IncidentEvent.id.desc()).limit(1)).first()

@@ -3,13 +3,15 @@ that audience's people and notify URLs, under a key per update × audience × pe
 
 Internal audiences get every update at once. External audiences get an update only when it is
 public: a person published it explicitly, or it is Standby's own neutral words (automatic) after the
-incident was opened to them (publish, or `external_after`). What each audience received is kept on
-the update (`renders`), and the timeline says who was told.
+incident was opened to them (publish, or `external_after`). Outsiders' messages are made of the
+update's public text and neutral values only (context.py). What each audience was sent, and whom it
+addressed, is kept on the update (`renders`); the timeline says what was queued, and who actually
+heard is read from the outbox (reach.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -17,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from standby.alerts.models import Alert
 from standby.channels import drill
-from standby.channels.people import reach
+from standby.channels.people import Recipient, reach
+from standby.channels.receipts import lately
 from standby.channels.tell import Text, tell
 from standby.core.errors import StandbyError
 from standby.incidents import context, templates
@@ -29,16 +32,33 @@ from standby.plan.model import Plan
 
 @dataclass(frozen=True)
 class Delivery:
-    """What one audience receives for an update (or would, in a preview)."""
+    """What one audience receives for an update (or would, in a preview), and whom it can reach."""
 
     audience: str  # an audience id, or "lead"
     external: bool
-    sent: bool  # False: held back, because it is not published
+    goes: bool  # False: held back, because it is not published
     subject: str
     body: str
-    recipients: list[str]  # names
+    reachable: list[str]  # "Dana Reyes (email)": who has a channel it would be queued on
+    unreachable: list[str]  # "Lee Park: has no email address ...": who it cannot reach, and why
     template: str  # "plan" or "default"
     error: str | None = None  # why the plan's template was not used
+    failing: list[str] = field(default_factory=list)  # channels whose latest message was not delivered
+
+    @property
+    def warning(self) -> str | None:
+        """Said before posting when this audience would hear nothing."""
+        if not self.goes:
+            return None
+        if not self.reachable:
+            why = "; ".join(self.unreachable) or "it has no members and no notify URL"
+            return f"Nobody in {self.audience} can be reached ({why}): this update would reach no one there."
+        if len(self.failing) >= len(self.reachable):
+            return (
+                f"Every channel to {self.audience} failed lately ({'; '.join(self.failing)}): "
+                "this update may reach no one there."
+            )
+        return None
 
 
 def post(
@@ -50,6 +70,7 @@ def post(
     know: str,
     dont_know: str,
     meanwhile: str | None,
+    public: str | None,
     next_by: datetime | None,
     author: str,
     now: datetime,
@@ -57,13 +78,16 @@ def post(
     automatic: bool = False,
     public_only: bool = False,
 ) -> IncidentUpdate:
-    """Record an update, move the incident to its state, and send it to whoever may hear it now."""
+    """Record an update, move the incident to its state, and send it to whoever may hear it now.
+    `public` is the text outsiders read (None: the playbook's starting text for the state)."""
     update = draft(
         incident,
+        plan=plan,
         state=state,
         know=know,
         dont_know=dont_know,
         meanwhile=meanwhile,
+        public=public,
         next_by=next_by,
         author=author,
         now=now,
@@ -84,8 +108,8 @@ def post(
         incident.last_update_at = now
     if publish_by is not None:
         open_to_public(session, incident, plan=plan, by=publish_by, now=now)
-    public = incident.published and (publish_by is not None or automatic)
-    if public:
+    public_now = incident.published and (publish_by is not None or automatic)
+    if public_now:
         update.published_at, update.published_by = now, publish_by or AUTHOR
     who = "Standby" if automatic else name(plan, author)
     promised = next_by if state != "resolved" else None  # a resolved incident promises nothing more
@@ -93,17 +117,19 @@ def post(
         f" (next update by {context.short_time(promised, plan.timezone, reference=now)})" if promised else ""
     )
     event(session, incident, "update", f"{who} posted update ({state}): {know}{due}", now=now, person=author)
-    send(session, incident, update, plan=plan, internal=not public_only, external=public, now=now)
+    send(session, incident, update, plan=plan, internal=not public_only, external=public_now, now=now)
     return update
 
 
 def draft(
     incident: Incident,
     *,
+    plan: Plan,
     state: str,
     know: str,
     dont_know: str,
     meanwhile: str | None,
+    public: str | None,
     next_by: datetime | None,
     author: str,
     now: datetime,
@@ -120,12 +146,15 @@ def draft(
         )
     if next_by is not None and next_by <= now:
         raise StandbyError("the next update must be promised for a time still to come")
+    playbook = plan.playbook(incident.playbook)
+    public_text = (public or "").strip() or context.public_words(plan, playbook, incident.systems, state)
     return IncidentUpdate(
         incident_id=incident.id,
         state=state,
         what_we_know=know.strip(),
         what_we_dont_know=dont_know.strip(),
         what_you_can_do=(meanwhile or "").strip() or None,
+        public_text=public_text,
         next_update_by=None if state == "resolved" else next_by,
         author=author,
         automatic=automatic,
@@ -155,7 +184,8 @@ def deliveries(
     internal: bool,
     external: bool,
 ) -> list[tuple[Target, Delivery]]:
-    """Every audience's message for `update`; `sent` says who gets it with these permissions."""
+    """Every audience's message for `update`; `goes` says who gets it with these permissions, and
+    each says whom it can reach and whose channels failed lately."""
     playbook = plan.playbook(incident.playbook)
     found = targets(plan, playbook, incident.lead)
     alerts = _alert_lines(session, incident)
@@ -182,20 +212,36 @@ def deliveries(
         done = templates.render(
             plan, playbook, audience=target.audience, external=target.external, context=values
         )
-        sent = external if target.external else internal
-        names = [r["name"] for r in target.recipients]
+        reachable = [f"{r['name']} ({reach(r)})" for r in target.recipients if r["contacts"]]
+        unreachable = [
+            f"{r['name']}: {r['problem'] or 'has no working channel'}"
+            for r in target.recipients
+            if not r["contacts"]
+        ]
         delivery = Delivery(
             target.audience,
             target.external,
-            sent,
+            external if target.external else internal,
             done.text.subject,
             done.text.body,
-            names,
+            reachable,
+            unreachable,
             done.template,
             done.error,
+            [f for r in target.recipients if (f := _failing(session, r)) is not None],
         )
         out.append((target, delivery))
     return out
+
+
+def _failing(session: Session, recipient: Recipient) -> str | None:
+    """`Lee Park: the last message to json://… was not delivered (failed: HTTP 500)` when the latest
+    message on every channel of the recipient went wrong; None when one works or was never tried."""
+    latest = [lately(session, c["channel"], c["address"]) for c in recipient["contacts"]]
+    if not latest or any(r is None or r.outcome in ("delivered", "sending") for r in latest):
+        return None
+    why = "; ".join(f"the last message to {r.address} was not delivered ({r.why_not})" for r in latest if r)
+    return f"{recipient['name']}: {why}"
 
 
 def send(
@@ -208,13 +254,15 @@ def send(
     external: bool,
     now: datetime,
 ) -> None:
+    """Queue each audience's message for everyone it can reach; record whom each audience addressed
+    (and why anyone could not be reached) on the update. Who heard is the outbox's to say (reach.py)."""
     renders = dict(update.renders or {})
     topic = f"incident:{incident.id}"
     run = drill.get(session, incident.drill_run_id)
     for target, delivery in deliveries(
         session, incident, update, plan=plan, internal=internal, external=external
     ):
-        if not delivery.sent or not target.recipients:
+        if not delivery.goes:
             continue
         text = Text(delivery.subject, delivery.body)
         if delivery.error:
@@ -225,29 +273,29 @@ def send(
                 f"the {target.audience} template failed, the default was sent instead: {delivery.error}",
                 now=now,
             )
-        told = []
+        queued = []
         for recipient in target.recipients:
             key = f"u{update.id}/{target.audience}"
             missing = tell(session, recipient, topic=topic, key=key, text=text, now=now, drill=run)
             if missing is not None:
                 event(session, incident, "no_channel", missing, now=now, person=recipient["id"])
             else:
-                told.append(f"{recipient['name']} ({reach(recipient)})")
-        if not told:
-            continue
+                queued.append(f"{recipient['name']} ({reach(recipient)})")
         renders[target.audience] = {
             "subject": delivery.subject,
             "body": delivery.body,
             "template": delivery.template,
             "external": target.external,
-            "recipients": delivery.recipients,
+            "recipients": [r["name"] for r in target.recipients],
+            "people": [
+                {"id": r["id"], "name": r["name"], "problem": None if r["contacts"] else r["problem"]}
+                for r in target.recipients
+            ],
             "at": now.isoformat(),
         }
-        if target.external:
-            incident.first_public_at = incident.first_public_at or now
-        else:
-            incident.first_internal_at = incident.first_internal_at or now
-        event(session, incident, "told", f"{target.audience}: told {', '.join(told)}", now=now)
+        where = f"{target.audience} (outside)" if target.external else target.audience
+        said = f"queued for {', '.join(queued)}" if queued else "nobody in it can be reached: nothing queued"
+        event(session, incident, "queued", f"{where}: {said}", now=now)
     update.renders = renders
 
 

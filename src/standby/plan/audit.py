@@ -9,8 +9,9 @@ anything at it or under it (a subdomain) depends on it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
+from standby.plan.hosts import at_or_under
 from standby.plan.issues import Path
 from standby.plan.model import Person, Plan
 from standby.plan.refs import Problem
@@ -23,35 +24,42 @@ _HOSTED = {
     "ncloud", "nclouds",
 }  # fmt: skip
 ELSEWHERE = "an address on another domain or a chat notify URL"
+# How far up a chain of responsibility the audit looks for someone who can still be reached. Escalation
+# steps name a few levels (owner.reports_to.reports_to); a cap keeps a 10,000-person chain linear.
+_CHAIN_LEVELS = 20
 
 
-def _at_or_under(host: str, domain: str) -> bool:
-    host = host.strip().rstrip(".").lower()
-    return host == domain or host.endswith("." + domain)
+def _split(url: str) -> SplitResult | None:
+    try:
+        return urlsplit(url)
+    except ValueError:  # `http://[::1` and the like: the channel says so when it is used
+        return None
 
 
 def _host(url: str) -> str | None:
-    host = urlsplit(url).hostname
+    parts = _split(url)
+    host = parts.hostname if parts else None
     return host.rstrip(".") if host else None
 
 
 class _Monitored:
     def __init__(self, plan: Plan) -> None:
-        # Longest first, so a host is reported under the most specific monitored domain.
-        self.domains = sorted({d.name for d in plan.domains}, key=len, reverse=True)
+        self.domains = {d.name for d in plan.domains}
 
     def under(self, host: str | None) -> str | None:
-        """The monitored domain `host` is at or under, if any."""
-        return next((d for d in self.domains if host and _at_or_under(host, d)), None)
+        """The most specific monitored domain `host` is at or under, if any: a look-up per label, so a
+        plan of thousands of domains and people costs no more than its size."""
+        labels = host.strip().rstrip(".").lower().split(".") if host else []
+        return next((d for i in range(len(labels)) if (d := ".".join(labels[i:])) in self.domains), None)
 
     def address(self, email: str | None) -> str | None:
         return self.under(email.rpartition("@")[2]) if email and "@" in email else None
 
     def notify(self, url: str) -> tuple[str, str] | None:
         """(host, monitored domain) when an Apprise URL goes through a host under a monitored domain."""
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme not in _HOSTED:
+        parts = _split(url)
+        scheme = parts.scheme.lower() if parts else ""
+        if parts is None or scheme not in _HOSTED:
             return None
         hosts = [_host(url) or ""]
         if scheme.startswith("mailto"):
@@ -77,6 +85,7 @@ def audit_plan(plan: Plan) -> list[Problem]:
     out += _notify(plan, monitored)
     out += _owners(plan, monitored)
     out += _chains(plan, monitored)
+    out += _fallback(plan, monitored)
     return out
 
 
@@ -133,6 +142,39 @@ def _runbook(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
             )
 
 
+def _fallback(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
+    """Fallback forms must keep working when a monitored domain fails: where visitors post, where
+    the pages are read and where they are published."""
+    if not plan.forms:
+        return
+    fallback = plan.fallback
+    capture = fallback.capture_url if fallback and fallback.capture_url else plan.settings.base_url
+    path = ("fallback", "capture_url") if fallback and fallback.capture_url else ("settings", "base_url")
+    if capture is not None and (domain := monitored.under(_host(str(capture)))):
+        yield _warn(
+            path,
+            f"fallback forms post to {_host(str(capture))}, under {domain}, which this plan monitors: if "
+            f"{domain} fails, no lead can be captured; give the capture endpoint a host on a domain you do "
+            "not monitor (fallback.capture_url)",
+        )
+    if fallback is None:
+        return
+    found: list[tuple[Path, str | None]] = []
+    if fallback.pages_url is not None:
+        found.append((("fallback", "pages_url"), _host(str(fallback.pages_url))))
+    for i, target in enumerate(fallback.publish):
+        if protocol_of(target.url) not in OBJECT_STORES:
+            found.append((("fallback", "publish", i, "url"), _host(target.url)))
+    for where, host in found:
+        if domain := monitored.under(host):
+            yield _warn(
+                where,
+                f"the fallback pages live at {host}, under {domain}, which this plan monitors: if {domain} "
+                "fails, so do the pages meant to replace what failed; host them on a domain you do not "
+                "monitor",
+            )
+
+
 def _email(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
     email = plan.settings.email
     if email is None:
@@ -174,7 +216,7 @@ def _owners(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
         if domain.owner not in people:
             continue
         i, person = people[domain.owner]
-        if not person.email or not _at_or_under(person.email.rpartition("@")[2], domain.name):
+        if not person.email or not at_or_under(person.email.rpartition("@")[2], domain.name):
             continue
         if any(monitored.notify(url) is None for url in person.notify):
             continue  # a chat path that does not depend on the domain still reaches them
@@ -188,13 +230,17 @@ def _owners(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
 def _chains(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
     people = {p.id: (i, p) for i, p in enumerate(plan.people)}
     owners = {
-        a.owner for s in (plan.domains, plan.certificates, plan.dns, plan.endpoints, plan.vendors) for a in s
+        a.owner
+        for s in (plan.domains, plan.certificates, plan.dns, plan.endpoints, plan.vendors, plan.backups)
+        for a in s
     }
     for ident, (i, person) in people.items():
         if ident not in owners or person.reports_to is None:
             continue
         chain = [person]
-        while (up := chain[-1].reports_to) in people and people[up][1] not in chain:
+        while (up := chain[-1].reports_to) in people and len(chain) < _CHAIN_LEVELS:
+            if any(p.id == up for p in chain):
+                break
             chain.append(people[up][1])
         inboxes = {d for p in chain if (d := monitored.address(p.email))}
         if not inboxes or any(monitored.independent(p) for p in chain):

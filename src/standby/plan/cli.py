@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from standby.core.errors import StandbyError
+from standby.core.words import plural
 from standby.plan.issues import PlanError
 from standby.plan.load import load_plan
 from standby.plan.registrars import renewal_unverified
@@ -25,13 +26,14 @@ def validate(plan: Annotated[Path, typer.Argument(help="The plan file.")]) -> in
         for issue in exc.issues:
             print(issue, file=sys.stderr)
         errors = sum(1 for i in exc.issues if i.severity == "error")
-        print(f"{plan}: {errors} error(s); the plan was not loaded", file=sys.stderr)
+        print(f"{plan}: {plural(errors, 'error')}; the plan was not loaded", file=sys.stderr)
         return 1
     for issue in warnings:
         print(issue, file=sys.stderr)
-    sections = ("people", "domains", "certificates", "dns", "endpoints", "vendors")
-    counts = ", ".join(f"{len(getattr(loaded, name))} {name}" for name in sections)
-    print(f"{plan}: valid ({counts}; {len(warnings)} warning(s))")
+    sections = (("people", "person"), ("domains", "domain"), ("certificates", "certificate"),
+                ("dns", "DNS check"), ("endpoints", "endpoint"), ("vendors", "vendor"))  # fmt: skip
+    counts = ", ".join(plural(len(getattr(loaded, name)), one) for name, one in sections)
+    print(f"{plan}: valid ({counts}; {plural(len(warnings), 'warning')})")
     unverified = renewal_unverified(loaded)
     if unverified:
         print(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,9 +22,32 @@ def dotted(path: Path) -> str:
     return out
 
 
+# While a plan is read, how much looking for near misses is left: [hints, comparisons]. Each look
+# compares the word with every choice (difflib), so thousands of unknown references among thousands of
+# people would be quadratic; past the budget, messages simply go without the hint.
+_budget: ContextVar[list[int] | None] = ContextVar("suggestion_budget", default=None)
+
+
+@contextlib.contextmanager
+def suggestion_budget(hints: int, comparisons: int) -> Iterator[None]:
+    token = _budget.set([hints, comparisons])
+    try:
+        yield
+    finally:
+        _budget.reset(token)
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """` (did you mean 'dana'?)` for a near miss, else an empty string."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    left = _budget.get()
+    if left is not None and (left[0] <= 0 or left[1] <= 0):
+        return ""
+    choices = list(choices)
+    if left is not None:
+        left[0], left[1] = left[0] - 1, left[1] - len(choices)
+    # A near miss is about as long as the word (difflib's cutoff needs that too): compare only those.
+    near = [c for c in choices if abs(len(c) - len(word)) <= max(2, len(word) // 3)]
+    match = difflib.get_close_matches(word, near, n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 

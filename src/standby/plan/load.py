@@ -11,18 +11,31 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from standby.plan import limits, templates
 from standby.plan.audit import audit_plan
-from standby.plan.issues import Path, PlanError, PlanIssue, dotted, suggest
+from standby.plan.backups_check import backup_problems
+from standby.plan.forms_check import clear_secrets, form_problems
+from standby.plan.issues import Path, PlanError, PlanIssue, dotted, suggest, suggestion_budget
+from standby.plan.messages import friendly
 from standby.plan.model import NOT_YET, Plan
+from standby.plan.partial import partial_plan
 from standby.plan.refs import check_references
 from standby.plan.yamlmap import Positions, load_yaml
+
+MAX_ISSUES = 100  # problems listed; past that, how many more (the first ones are usually the cause)
+MAX_HINTS = 20  # "did you mean …?" looked for (see issues.suggestion_budget)
+MAX_HINT_WORK = 50_000  # words compared while looking for them: a few tenths of a second
+_LAST = 1 << 30
 
 
 def load_plan(file: str | FsPath, env: Mapping[str, str] | None = None) -> tuple[Plan, list[PlanIssue]]:
     """Read and check a plan; return it with its warnings, or raise PlanError listing every problem."""
     name = str(file)
     try:
-        text = FsPath(file).read_text(encoding="utf-8")
+        data = read_bounded(FsPath(file))
+        if len(data) > limits.MAX_BYTES:
+            raise PlanError([PlanIssue(name, 0, 0, "", limits.TOO_BIG)])
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise PlanError([PlanIssue(name, 0, 0, "", "no such file; create one with `standby init`")]) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -30,7 +43,32 @@ def load_plan(file: str | FsPath, env: Mapping[str, str] | None = None) -> tuple
     return parse_plan(text, name, os.environ if env is None else env)
 
 
+def read_bounded(path: FsPath) -> bytes:
+    """The file's bytes, but never more than one past the most a plan may have (whatever the file
+    is: a device or a growing log does not make the reader wait or fill the memory)."""
+    with path.open("rb") as f:
+        return f.read(limits.MAX_BYTES + 1)
+
+
 def parse_plan(text: str, file: str, env: Mapping[str, str]) -> tuple[Plan, list[PlanIssue]]:
+    """Check a plan's text; return it with its warnings, or raise PlanError listing the problems (at
+    most MAX_ISSUES of them, then how many more). Bounded: see plan/limits.py."""
+    with suggestion_budget(MAX_HINTS, MAX_HINT_WORK):
+        try:
+            return _parse(text, file, env)
+        except PlanError as exc:
+            raise PlanError(_at_most(exc.issues)) from None
+
+
+def _at_most(issues: list[PlanIssue]) -> list[PlanIssue]:
+    if len(issues) <= MAX_ISSUES:
+        return issues
+    more = len(issues) - MAX_ISSUES
+    rest = PlanIssue(issues[0].file, 0, 0, "", f"… and {more:,} more problems; fix these first")
+    return [*issues[:MAX_ISSUES], rest]
+
+
+def _parse(text: str, file: str, env: Mapping[str, str]) -> tuple[Plan, list[PlanIssue]]:
     data, positions, issues = load_yaml(text, file, env)
     if data is None and not issues:
         issues = [PlanIssue(file, 1, 1, "", "the plan is empty; start from `standby init`")]
@@ -40,32 +78,51 @@ def parse_plan(text: str, file: str, env: Mapping[str, str]) -> tuple[Plan, list
         raise PlanError(
             [PlanIssue(file, 1, 1, "", "the plan must be a mapping (version: 1, organization: ...)")]
         )
+    if (where := templates.oversized(data)) is not None:
+        line, col = positions.at(where)
+        raise PlanError([*issues, PlanIssue(file, line, col, dotted(where), templates.TOO_MUCH)])
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        raise PlanError(sorted(issues + _from_validation(exc, file, positions), key=_order)) from None
-    problems = check_references(plan) + audit_plan(plan)
-    found = list(issues)
-    for p in problems:
-        line, col = positions.at(p.path, key=p.key)
-        found.append(
-            PlanIssue(
-                file, line, col, dotted(p.path), p.message, "warning" if p.severity == "warning" else "error"
-            )
-        )
+        fields = _from_validation(exc, file, positions)
+        # Every problem at once: the whole-plan checks run on what is valid (plan/partial.py). A check
+        # that trips over a half-built plan loses only its own findings, never the field problems.
+        try:
+            whole = _whole_plan(partial_plan(data), file, positions, skip=fields)
+        except (AttributeError, TypeError, ValueError):
+            whole = []
+        raise PlanError(sorted(issues + fields + whole, key=_order)) from None
+    found = issues + _whole_plan(plan, file, positions, skip=[])
     errors = [i for i in found if i.severity == "error"]
     if errors:
         raise PlanError(sorted(found, key=_order))
     return plan, sorted(found, key=_order)
 
 
+def _whole_plan(plan: Plan, file: str, positions: Positions, *, skip: list[PlanIssue]) -> list[PlanIssue]:
+    """References and the independence audit, as issues; none where a field problem already is."""
+    taken = {i.path for i in skip}
+    problems = check_references(plan) + form_problems(plan) + audit_plan(plan)
+    problems += clear_secrets(plan, positions.substituted)
+    problems += backup_problems(plan, positions.substituted)
+    found = []
+    for p in problems:
+        if dotted(p.path) in taken:
+            continue
+        line, col = positions.at(p.path, key=p.key)
+        warning = p.severity == "warning"
+        found.append(PlanIssue(file, line, col, dotted(p.path), p.message, "warning" if warning else "error"))
+    return found
+
+
 def _order(issue: PlanIssue) -> tuple[int, int, int]:
-    return (issue.severity != "error", issue.line, issue.column)
+    return (issue.severity != "error", issue.line or _LAST, issue.column)  # line 0: the whole file
 
 
 def _from_validation(exc: ValidationError, file: str, positions: Positions) -> list[PlanIssue]:
     out = []
-    for error in exc.errors():
+    errors = exc.errors(include_url=False)  # inputs are references to the data, not copies
+    for error in errors[:MAX_ISSUES]:
         loc: Path = tuple(error["loc"])
         kind = error["type"]
         if kind == "extra_forbidden":
@@ -80,11 +137,14 @@ def _from_validation(exc: ValidationError, file: str, positions: Positions) -> l
             message = f"{loc[-1]!r} is required here"
             line, col = positions.at(loc[:-1])
         else:
-            message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
-            if kind in {"url_parsing", "url_scheme"}:
-                message += " (write a full URL like https://host/path)"
+            # A value from ${VAR} may be a secret: its message never echoes it.
+            shown = {k: v for k, v in error.items() if k != "input" or loc not in positions.substituted}
+            message = friendly(shown)
             line, col = positions.at(loc)
         out.append(PlanIssue(file, line, col, dotted(loc), message))
+    if len(errors) > MAX_ISSUES:
+        more = len(errors) - MAX_ISSUES
+        out.append(PlanIssue(file, 0, 0, "", f"… and {more:,} more values that do not fit the plan format"))
     return out
 
 

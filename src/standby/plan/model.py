@@ -10,29 +10,37 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from standby.plan.assets import Asset
+from standby.plan.backups import Backup
 from standby.plan.drills import Drill
+from standby.plan.forms import Fallback, Form
 from standby.plan.impact import Impact
+from standby.plan.issues import suggest
 from standby.plan.registrars import RegistrarAccount
 from standby.plan.resolvers import PublicResolver
 from standby.plan.runbook import Runbook
-from standby.plan.status_page import StatusPage
-from standby.plan.templates import AudienceTemplate
+from standby.plan.status_page import StatusPage, shown_url
+from standby.plan.templates import AudienceTemplate, check_template
 from standby.plan.types import Duration, HostName, HostPort
 
 IANA_BOOTSTRAP = "https://data.iana.org/rdap/dns.json"
 # Fields a plan may not use yet: they would be read by nothing, so they are refused, with why.
-NOT_YET = {
-    ("playbooks", "plan_b"): (
-        "plan_b is not supported yet: Standby does not switch to fallbacks, so this list would be "
-        "silently ignored; remove it (Plan B arrives with fallback forms and lead capture)"
-    ),
-}
+# (("section", "field") → the message; empty while every field the models have is acted on.)
+NOT_YET: dict[tuple[str, str], str] = {}
 RecordType = Literal["A", "AAAA", "CNAME", "MX", "TXT", "NS", "CAA", "SOA"]
+
+
+def _zone_hint(value: str) -> str:
+    """` (did you mean 'America/New_York'?)`, else how to write one."""
+    zones = available_timezones()
+    exact = {z.lower(): z for z in zones}.get(value.strip().lower().replace(" ", "_"))
+    if exact is not None:
+        return f" (did you mean {exact!r}? time zone names are case-sensitive)"
+    return suggest(value, zones) or "; use an IANA name like America/New_York"
 
 
 class Model(BaseModel):
@@ -45,6 +53,27 @@ class Email(Model):
     starttls: bool = True
     username: str | None = None
     password: str | None = None
+    accept_timeout: Duration = Field(
+        timedelta(minutes=10),
+        ge=timedelta(seconds=1),
+        le=timedelta(hours=1),
+        description="how long to wait for the relay to accept a message (its reply to the end of the "
+        "message; RFC 5321 allows it 10 minutes); settings.timeout covers every other step",
+    )
+
+
+class SelfCheck(Model):
+    """What Standby looks at each tick to know that it can see at all (docs/engine.md, "Standby's own
+    sight"): point it at things you control, that are up whenever your network is."""
+
+    name: str = Field(
+        ".", description="a name its resolvers must always resolve (one you control); default: the root zone"
+    )
+    connect: list[HostPort] = Field(
+        default_factory=list,
+        description="host:port it must always reach over TCP (one you control); default: only the route "
+        "to the resolvers is checked",
+    )
 
 
 class Settings(Model):
@@ -83,6 +112,9 @@ class Settings(Model):
     public_resolvers: list[PublicResolver] | None = Field(
         None,
         description="resolvers the DNS recovery tracker asks; default: a built-in list (docs/recovery.md)",
+    )
+    self_check: SelfCheck = Field(
+        default_factory=SelfCheck, description="how Standby tells that it can see at all (each tick)"
     )
 
 
@@ -246,6 +278,21 @@ class Playbook(Model):
     templates: dict[str, AudienceTemplate] = Field(
         default_factory=dict, description="incident messages per audience id (docs/incidents.md)"
     )
+    public_text: str | None = Field(
+        None,
+        description="Jinja template of the public text an update starts from (neutral values only); "
+        "default: Standby's neutral words for the state",
+    )
+
+    @field_validator("public_text")
+    @classmethod
+    def _public_text_compiles(cls, value: str | None) -> str | None:
+        return None if value is None else check_template(value)
+
+    plan_b: list[str] = Field(
+        default_factory=list,
+        description="form ids whose fallback pages its incidents announce and count (docs/plan-b.md)",
+    )
     impact: Impact | None = Field(None, description="what an hour of the outage costs (incident reports)")
 
 
@@ -255,6 +302,11 @@ class Plan(Model):
     timezone: str = Field("UTC", description="IANA time zone for times shown to people; storage is UTC")
     settings: Settings = Field(default_factory=Settings)
     people: list[Person] = Field(default_factory=list)
+    operators: list[str] = Field(
+        default_factory=list,
+        description="person ids of who runs Standby: told when Standby itself cannot see; default: the "
+        "web app's admins",
+    )
     audiences: list[Audience] = Field(default_factory=list)
     domains: list[Domain] = Field(default_factory=list)
     certificates: list[Certificate] = Field(default_factory=list)
@@ -267,20 +319,31 @@ class Plan(Model):
         description="registrar accounts Standby reads renewal state from (docs/registrars.md)",
     )
     status_page: StatusPage | None = Field(None, description="the public status page (docs/status-page.md)")
+    forms: list[Form] = Field(
+        default_factory=list, description="fallback forms and lead replay (docs/plan-b.md)"
+    )
+    fallback: Fallback | None = Field(None, description="where fallback forms are captured and published")
+    backups: list[Backup] = Field(
+        default_factory=list, description="scheduled, verified copies of lists and leads (docs/backups.md)"
+    )
     drills: list[Drill] = Field(default_factory=list, description="rehearsed failures (docs/drills.md)")
     runbook: Runbook | None = Field(None, description="where the crisis runbook goes (docs/recovery.md)")
 
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
+        hint = "use an IANA name like America/New_York"
+        if len(value) > 64:  # the longest IANA name is 32 characters; a file name this long is an OSError
+            raise ValueError(f"a time zone name of {len(value)} characters is not one; {hint}")
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name like America/New_York") from None
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"unknown time zone {value!r}{_zone_hint(value)}") from None
         return value
 
     def assets(self) -> Iterator[Asset]:
-        """Every asset the plan watches, in plan order: domains, certificates, DNS, endpoints, vendors."""
+        """Every asset the plan watches, in plan order: domains, certificates, DNS, endpoints, vendors,
+        backups."""
         for d in self.domains:
             yield Asset(d.asset_id, "domain", d.name, d.owner, d.playbook, d.name)
         for c in self.certificates:
@@ -293,6 +356,8 @@ class Plan(Model):
             yield Asset(e.asset_id, "endpoint", str(e.url), e.owner, e.playbook, e.id)
         for v in self.vendors:
             yield Asset(v.asset_id, "vendor", v.id, v.owner, v.playbook, v.name or v.id)
+        for b in self.backups:
+            yield Asset(b.asset_id, "backup", shown_url(b.target.url), b.owner, b.playbook, b.label)
 
     def drill(self, ident: str) -> Drill | None:
         return next((d for d in self.drills if d.id == ident), None)

@@ -5,6 +5,7 @@ Regenerate with `python -m standby.plan.reference > docs/plan-reference.md`; a t
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from datetime import timedelta
 
@@ -13,7 +14,19 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from standby.core.timetext import format_duration
-from standby.plan import drills, impact, model, registrars, resolvers, runbook, status_page, templates
+from standby.plan import (
+    accounts,
+    backups,
+    drills,
+    forms,
+    impact,
+    model,
+    registrars,
+    resolvers,
+    runbook,
+    status_page,
+    templates,
+)
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("plan (top level)", model.Plan),
@@ -37,6 +50,21 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("status_page", status_page.StatusPage),
     ("status_page.publish[]", status_page.PublishTarget),
     ("status_page.components[]", status_page.StatusComponent),
+    ("forms[]", forms.Form),
+    ("forms[].fields[]", forms.FormField),
+    ("forms[].destination", forms.Destination),
+    ("forms[].destination.marketo", forms.MarketoDestination),
+    ("forms[].destination.hubspot", forms.HubSpotDestination),
+    ("forms[].destination.webhook", forms.WebhookDestination),
+    ("fallback", forms.Fallback),
+    ("fallback.rate_limit", forms.RateLimit),
+    ("backups[]", backups.Backup),
+    ("backups[].source", backups.BackupSource),
+    ("backups[].source.marketo", accounts.MarketoAccount),
+    ("backups[].source.hubspot", accounts.HubSpotAccount),
+    ("backups[].leads (a mapping)", backups.LeadsFilter),
+    ("backups[].keep", backups.Keep),
+    ("backups[].target", status_page.PublishTarget),
     ("drills[]", drills.Drill),
     ("drills[].scenario", drills.Scenario),
     ("drills[].schedule", drills.Schedule),
@@ -47,10 +75,15 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
 
 def _type(annotation: object) -> str:
     text = str(annotation).replace("typing.", "").replace("standby.plan.model.", "")
+    # A calendar schedule is written as a string (plan/schedule.py); a drill's schedule is a section.
+    text = text.replace("standby.plan.schedule.Schedule", "schedule")
     for module in (
         "model",
         "status_page",
         "templates",
+        "forms",
+        "backups",
+        "accounts",
         "drills",
         "impact",
         "resolvers",
@@ -58,6 +91,8 @@ def _type(annotation: object) -> str:
         "registrars",
     ):
         text = text.replace(f"standby.plan.{module}.", "")
+    text = text.replace("Union[Literal['all'], LeadsFilter, NoneType]", "'all' or LeadsFilter or null")
+    text = text.replace("datetime.datetime", "date")
     text = text.replace("datetime.timedelta", "duration").replace("pathlib.Path", "path")
     text = text.replace("pydantic.networks.AnyHttpUrl", "URL").replace("<class '", "").replace("'>", "")
     text = text.replace("Annotated[", "").split(", BeforeValidator")[0].split(", PlainSerializer")[0]
@@ -76,6 +111,8 @@ def _default(field: FieldInfo) -> str:
         return "`[" + ", ".join(format_duration(v) for v in value) + "]`"
     if isinstance(value, BaseModel):
         return "(defaults)"
+    if dataclasses.is_dataclass(value):  # a value the plan writes as a string (a schedule)
+        return f"`{value}`"
     return f"`{value!r}`" if value not in ([], {}) else "empty"
 
 

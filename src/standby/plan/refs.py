@@ -6,11 +6,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from standby.plan.drills import FAILURE_KINDS
+from standby.plan.assets import Asset
+from standby.plan.drills import FAILURE_KINDS, Scenario
 from standby.plan.issues import Path, dotted, suggest
 from standby.plan.model import Plan
 from standby.plan.registrars import NO_ACCOUNT
 from standby.plan.status_page import ASSET_KINDS
+from standby.plan.templates import internal_fields
 
 _CHAIN = re.compile(r"^owner(\.reports_to)*$")
 
@@ -72,6 +74,8 @@ def check_references(plan: Plan) -> list[Problem]:
             )
         for j, member in enumerate(audience.members):
             out += _ref(("audiences", i, "members", j), member, people, "person", "list people by their id")
+    for i, operator in enumerate(plan.operators):
+        out += _ref(("operators", i), operator, people, "person", "operators are the ids of who runs Standby")
     out += _duplicates(
         ((("registrars", i, "id"), r.id) for i, r in enumerate(plan.registrars)), "registrar account id"
     )
@@ -81,6 +85,7 @@ def check_references(plan: Plan) -> list[Problem]:
             hint = "name an id under registrars, or none when its registrar has no API"
             out += _ref(("domains", i, "registrar"), domain.registrar, accounts, "registrar account", hint)
     out += _chain_problems(plan, people)
+    out += _channel_problems(plan)
     out += _asset_problems(plan, people, playbooks)
     out += _playbook_problems(plan, people, audiences)
     out += _status_page_problems(plan)
@@ -91,7 +96,7 @@ def check_references(plan: Plan) -> list[Problem]:
 def _chain_problems(plan: Plan, people: set[str]) -> list[Problem]:
     out: list[Problem] = []
     boss = {p.id: p.reports_to for p in plan.people}
-    reported: set[str] = set()
+    walked: dict[str, bool] = {}  # person id → still on the current walk up (else: done, no loop above)
     for i, person in enumerate(plan.people):
         if person.reports_to is not None:
             out += _ref(
@@ -109,13 +114,17 @@ def _chain_problems(plan: Plan, people: set[str]) -> list[Problem]:
                     "warning",
                 )
             )
-        chain, current = [person.id], boss.get(person.id)
-        while current is not None and current in boss and current not in chain:
+        # Each person is walked once, whoever's chain reaches them first: linear in the people.
+        chain: list[str] = []
+        current: str | None = person.id
+        while current is not None and current in boss and current not in walked:
+            walked[current] = True
             chain.append(current)
             current = boss[current]
-        if current is not None and current in chain and current not in reported:
-            loop = [*chain[chain.index(current) :], current]
-            reported.update(loop)
+        looped = current if current is not None and walked.get(current, False) else None
+        walked.update(dict.fromkeys(chain, False))
+        if looped is not None:
+            loop = [*chain[chain.index(looped) :], looped]
             out.append(
                 Problem(
                     ("people", i, "reports_to"),
@@ -125,6 +134,22 @@ def _chain_problems(plan: Plan, people: set[str]) -> list[Problem]:
                 )
             )
     return out
+
+
+def _channel_problems(plan: Plan) -> list[Problem]:
+    """People whose only address is an email, in a plan that configures no way to send one."""
+    if plan.settings.email is not None:
+        return []
+    mailed = [(i, p) for i, p in enumerate(plan.people) if p.email and not p.notify]
+    if not mailed:
+        return []
+    names = ", ".join(str(p.id) for _, p in mailed)
+    message = (
+        f"settings.email is not configured, so Standby can send no email: {names} "
+        f"{'has' if len(mailed) == 1 else 'have'} only an email address and would hear nothing (no alert, "
+        "no incident update); add settings.email (your SMTP relay) or give them a notify URL"
+    )
+    return [Problem(("people", mailed[0][0], "email"), message, "warning")]
 
 
 def _asset_problems(plan: Plan, people: set[str], playbooks: set[str]) -> list[Problem]:
@@ -181,15 +206,31 @@ def _pin(section: str, asset: object) -> tuple[str | None, str | None]:
     return (url.host.lower() if url is not None and url.host else None), address
 
 
+def _neutral(path: Path, source: str | None, who: str) -> list[Problem]:
+    """An outsiders' template may use only neutral values: what insiders wrote never goes outside."""
+    used = internal_fields(source) if source else []
+    if not used:
+        return []
+    return [
+        Problem(
+            path,
+            f"{who} read outside the company, so it may not use {', '.join(used)} (written for insiders); "
+            "use update.public_text, the text a person writes for outsiders, and the neutral values "
+            "(incident.public_title, incident.public_systems, update.state_label, update.next_update_by)",
+        )
+    ]
+
+
 def _playbook_problems(plan: Plan, people: set[str], audiences: set[str]) -> list[Problem]:
     out: list[Problem] = []
     targets = people | audiences
+    outsiders = {a.id for a in plan.audiences if a.external}
     for i, playbook in enumerate(plan.playbooks):
         for j, audience in enumerate(playbook.audiences):
             out += _ref(
                 ("playbooks", i, "audiences", j), audience, audiences, "audience", "define it under audiences"
             )
-        for name in playbook.templates:
+        for name, template in playbook.templates.items():
             out += _ref(
                 ("playbooks", i, "templates", name),
                 name,
@@ -197,6 +238,11 @@ def _playbook_problems(plan: Plan, people: set[str], audiences: set[str]) -> lis
                 "audience",
                 "templates are per audience: name one of this playbook's audiences",
             )
+            if name in outsiders:
+                for part in ("subject", "body"):
+                    out += _neutral(("playbooks", i, "templates", name, part), getattr(template, part),
+                                    f"the {name} audience is external")  # fmt: skip
+        out += _neutral(("playbooks", i, "public_text"), playbook.public_text, "the public text is")
         for j, step in enumerate(playbook.escalation):
             for k, target in enumerate(step.notify):
                 if _CHAIN.match(target):
@@ -227,20 +273,8 @@ def _drill_problems(plan: Plan, people: set[str], audiences: set[str]) -> list[P
     out = _duplicates(((("drills", i, "id"), d.id) for i, d in enumerate(plan.drills)), "drill id")
     assets = {a.id: a for a in plan.assets()}
     for i, drill in enumerate(plan.drills):
-        scenario = drill.scenario
-        asset = assets.get(scenario.asset)
-        where = ("drills", i, "scenario", "asset")
-        if asset is None:
-            out += _ref(where, scenario.asset, set(assets), "asset", "name an asset of this plan by its id")
-        elif asset.kind not in FAILURE_KINDS[scenario.failure]:
-            kinds = " or ".join(FAILURE_KINDS[scenario.failure])
-            out.append(Problem(where, f"{scenario.failure} happens to a {kinds}, not to {scenario.asset}"))
-        elif asset.playbook is None:
-            message = (
-                f"{scenario.asset} has no playbook: the drill rehearses only its chain of responsibility "
-                "(no incident, no updates, no promises); give the asset a playbook to rehearse those too"
-            )
-            out.append(Problem(where, message, "warning"))
+        if drill.scenario is not None:  # None only in a plan with errors, which name it already
+            out += _scenario_problems(drill.scenario, ("drills", i, "scenario", "asset"), assets)
         for j, who in enumerate(drill.participants):
             out += _ref(
                 ("drills", i, "participants", j), who, people | audiences, "person or audience",
@@ -255,3 +289,21 @@ def _drill_problems(plan: Plan, people: set[str], audiences: set[str]) -> list[P
                     message = "an email sink needs settings.email (the relay to send through)"
                     out.append(Problem(("drills", i, "sink", j), message))
     return out
+
+
+def _scenario_problems(scenario: Scenario, where: Path, assets: dict[str, Asset]) -> list[Problem]:
+    if scenario.asset is None or scenario.failure is None:  # a plan with errors, which name them
+        return []
+    asset = assets.get(scenario.asset)
+    if asset is None:
+        return _ref(where, scenario.asset, set(assets), "asset", "name an asset of this plan by its id")
+    if asset.kind not in FAILURE_KINDS[scenario.failure]:
+        kinds = " or ".join(FAILURE_KINDS[scenario.failure])
+        return [Problem(where, f"{scenario.failure} happens to a {kinds}, not to {scenario.asset}")]
+    if asset.playbook is None:
+        message = (
+            f"{scenario.asset} has no playbook: the drill rehearses only its chain of responsibility "
+            "(no incident, no updates, no promises); give the asset a playbook to rehearse those too"
+        )
+        return [Problem(where, message, "warning")]
+    return []

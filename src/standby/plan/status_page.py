@@ -6,8 +6,10 @@ are errors, models are frozen.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
@@ -15,6 +17,7 @@ from standby.plan.issues import suggest
 from standby.plan.types import Duration
 
 ASSET_KINDS = ("vendor", "endpoint", "domain")
+_SECRET_WORDS = ("secret", "password", "passwd", "token", "key", "credential", "passphrase", "session")
 # Object stores have buckets and keys, not hosts and directories.
 OBJECT_STORES = {"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "adl", "oss", "oci"}
 
@@ -27,6 +30,32 @@ def protocol_of(url: str) -> str:
     """The fsspec protocol of a publish URL: "file" for a plain directory path."""
     scheme, sep, _ = url.partition("://")
     return scheme.lower() if sep else "file"
+
+
+def shown_url(url: str) -> str:
+    """The URL with its password masked and its query (which may carry tokens) left out."""
+    if "://" not in url:
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = f"{parts.username or ''}:***@" + netloc.rpartition("@")[2]
+    return parts._replace(netloc=netloc, query="", fragment="").geturl()
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    """`text` (an error message) with every one of `secrets` masked."""
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def _secret_values(options: Mapping[str, Any]) -> Iterator[str]:
+    for name, value in options.items():
+        if isinstance(value, Mapping):
+            yield from _secret_values(value)
+        elif isinstance(value, str) and value and any(w in name.lower() for w in _SECRET_WORDS):
+            yield value
 
 
 class PublishTarget(_Model):
@@ -55,6 +84,13 @@ class PublishTarget(_Model):
                 "an fsspec URL such as s3://bucket/prefix or sftp://host/path"
             )
         return value
+
+    def secrets(self) -> list[str]:
+        """What must never be shown of this target: the URL's password, secret-looking options.
+        Longest first, so a secret containing another is masked whole."""
+        found = list(_secret_values(self.options))
+        password = urlsplit(self.url).password if "://" in self.url else None
+        return sorted([*found, *([password] if password else [])], key=len, reverse=True)
 
 
 class StatusComponent(_Model):

@@ -12,17 +12,28 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from standby.plan.issues import suggest
+from standby.plan.issues import Path, suggest
 
 # The names every template may use (incidents/templates.py builds exactly these).
-VARIABLES = frozenset({"organization", "audience", "incident", "update", "status_page_url"})
+VARIABLES = frozenset({"organization", "audience", "incident", "update", "status_page_url", "plan_b"})
 MAX_OUTPUT = 20_000  # characters a rendered body may have; subjects are cut to one line
+MAX_SOURCE = 32_768  # characters of distinct template text in a whole plan
+TOO_MUCH = (
+    f"the plan's templates hold more than {MAX_SOURCE:,} characters in all; keep messages short, and "
+    "share one template between audiences and playbooks (a YAML anchor) instead of copies that differ"
+)
+# What insiders wrote or may read, and outsiders' templates (external audiences, a playbook's public
+# text) never get: their context simply lacks these (incidents/context.py).
+INTERNAL = {
+    "incident": frozenset({"title", "severity", "systems", "lead", "alerts"}),
+    "update": frozenset({"what_we_know", "what_we_dont_know", "what_you_can_do", "author", "outside"}),
+}
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
@@ -51,16 +62,39 @@ def environment() -> ImmutableSandboxedEnvironment:
     )
 
 
+def oversized(data: Any) -> Path | None:
+    """Where the plan's templates pass `MAX_SOURCE` characters in all (each distinct text counted
+    once), or None. Checked before validation: compiling templates is the slowest part of reading a
+    plan, about a second for 100 KB."""
+    seen: set[str] = set()
+    total = 0
+    playbooks = data.get("playbooks") if isinstance(data, dict) else None
+    for i, playbook in enumerate(playbooks if isinstance(playbooks, list) else []):
+        templates = playbook.get("templates") if isinstance(playbook, dict) else None
+        for audience, template in templates.items() if isinstance(templates, dict) else ():
+            for part in ("subject", "body"):
+                text = template.get(part) if isinstance(template, dict) else None
+                if isinstance(text, str) and text not in seen:
+                    seen.add(text)
+                    total += len(text)
+                    if total > MAX_SOURCE:
+                        return ("playbooks", i, "templates", audience, part)
+    return None
+
+
+@functools.lru_cache(maxsize=256)  # the same text for several audiences or playbooks is checked once
 def check_template(source: str) -> str:
     """`source` if it compiles and uses only known variables, else ValueError saying where and why."""
     env = environment()
     try:
         tree = env.parse(source)
-    except TemplateSyntaxError as exc:
+        # Compiling the tree (to find its names) is also where an unknown filter or test is caught.
+        names = meta.find_undeclared_variables(tree)
+    except TemplateSyntaxError as exc:  # TemplateAssertionError included
         raise ValueError(
             f"template syntax error at line {exc.lineno} of the template: {exc.message}"
         ) from None
-    unknown = sorted(meta.find_undeclared_variables(tree) - VARIABLES - set(env.globals))
+    unknown = sorted(names - VARIABLES - set(env.globals))
     if unknown:
         name = unknown[0]
         raise ValueError(
@@ -68,6 +102,25 @@ def check_template(source: str) -> str:
             f"templates can use {', '.join(sorted(VARIABLES))}"
         )
     return source
+
+
+def internal_fields(source: str) -> list[str]:
+    """The internal values a (compiled) template uses, as `update.what_we_know`: an outsiders' template
+    that names one would fail when rendered, so the plan is refused when it loads."""
+    found: list[str] = []
+    for node in environment().parse(source).find_all((nodes.Getattr, nodes.Getitem)):
+        key: object
+        if isinstance(node, nodes.Getattr):
+            owner, key = node.node, node.attr
+        elif isinstance(node, nodes.Getitem):
+            owner, key = node.node, getattr(node.arg, "value", None)
+        else:
+            continue
+        if isinstance(owner, nodes.Name) and key in INTERNAL.get(owner.name, ()):
+            name = f"{owner.name}.{key}"
+            if name not in found:
+                found.append(name)
+    return found
 
 
 class AudienceTemplate(BaseModel):

@@ -13,6 +13,7 @@ import dns.name
 import dns.rcode
 import dns.rdatatype
 
+from standby.core.local import dns_words, local_cause, mark, resolver_failure
 from standby.core.status import Finding, Status
 from standby.plan.model import Domain
 from standby.probes.context import ProbeContext
@@ -33,7 +34,9 @@ async def lookup_delegation(name: str, ctx: ProbeContext, *, port: int = 53) -> 
     except dns.exception.DNSException as exc:
         parent = name.partition(".")[2]
         return Delegation(
-            zone=parent, error=f"the resolvers could not find the {parent} zone's servers ({exc})"
+            zone=parent,
+            error=f"the resolvers could not find the {parent} zone's servers ({dns_words(exc)})",
+            local=resolver_failure(exc, ctx.net.resolvers_text, parent),
         )
 
     async def ask(server: Server, address: str) -> Delegation:
@@ -49,7 +52,7 @@ async def lookup_delegation(name: str, ctx: ProbeContext, *, port: int = 53) -> 
     try:
         return await first_answer(servers, ctx, ask)
     except ServerFailure as exc:
-        return Delegation(zone=zone, error=str(exc))
+        return Delegation(zone=zone, error=str(exc), local=local_cause(exc))
 
 
 def _ns_set(response: dns.message.Message, qname: dns.name.Name) -> list[str]:
@@ -120,7 +123,11 @@ def evaluate_delegation(domain: Domain, delegation: Delegation, registry_ns: lis
     }
     listed = ", ".join(actual)
     status = Status.CRITICAL
-    if delegation.error is not None:
+    if delegation.local is not None:  # Standby could not ask: that says nothing about the domain
+        status, summary = Status.UNKNOWN, delegation.local.summary
+        unasked = f"Could not ask the {delegation.zone} zone's servers about {name}: {delegation.error}."
+        details = mark(details, delegation.local, otherwise=unasked)
+    elif delegation.error is not None:
         status = Status.UNKNOWN
         summary = f"Could not ask the {delegation.zone} zone's servers about {name}: {delegation.error}."
     elif delegation.nxdomain:

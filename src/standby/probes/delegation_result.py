@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from standby.core.local import LocalError
+
 
 @dataclass
 class Delegation:
@@ -13,3 +15,4 @@ class Delegation:
     nxdomain: bool = False  # the parent says the name does not exist (hold, deleted)
     ds: bool | None = None  # the parent holds a DS record for the name
     error: str | None = None  # we could not ask: why (then the other fields mean nothing)
+    local: LocalError | None = None  # ... because of Standby's own failure (core/local.py)

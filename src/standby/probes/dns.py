@@ -17,6 +17,7 @@ import dns.rdatatype
 import dns.resolver
 from dns.rdtypes.ANY.TXT import TXT
 
+from standby.core.local import LocalError, dns_words, mark, resolver_failure
 from standby.core.status import Finding, Status
 from standby.plan.model import DnsCheck
 from standby.probes.context import ProbeContext
@@ -65,8 +66,13 @@ def _finding(
     expected: list[str] | None,
     answers: list[str],
     ttl: int | None,
+    *,
+    local: LocalError | None = None,
+    otherwise: str | None = None,
 ) -> Finding:
-    details = {"answers": answers, "expected": expected, "ttl": ttl}
+    details: dict[str, object] = {"answers": answers, "expected": expected, "ttl": ttl}
+    if local is not None:
+        details = mark(details, local, otherwise=otherwise)
     return Finding(check.asset_id, "dns", check.name, "dns", status, summary, check.owner, details)
 
 
@@ -82,26 +88,33 @@ async def _check_records(check: DnsCheck, ctx: ProbeContext) -> Finding:
 
     try:
         answer = await ctx.net.resolver.resolve(check.name, check.type)
-    except dns.resolver.NXDOMAIN:
-        status, summary = (
-            Status.CRITICAL,
-            f"{check.name} does not exist (NXDOMAIN): nothing that uses it can reach it{wanted}.",
-        )
-    except dns.resolver.NoAnswer:
-        status, summary = Status.CRITICAL, f"{check.name} exists but has no {check.type} record{wanted}."
-    except dns.resolver.LifetimeTimeout:
-        status, summary = Status.UNKNOWN, f"No resolver answered for {what} within {ctx.net.timeout:g}s."
-    except dns.resolver.NoNameservers:
-        status, summary = (
-            Status.UNKNOWN,
-            f"The resolvers failed (SERVFAIL) to look up {what}: its nameservers are broken or "
-            "unreachable, or its DNSSEC signatures do not validate.",
-        )
     except dns.exception.DNSException as exc:
-        status, summary = Status.UNKNOWN, f"Could not look up {what}: {exc}."
+        if (local := resolver_failure(exc, ctx.net.resolvers_text, check.name)) is not None:
+            slow = f"No resolver answered for {what} within {ctx.net.timeout:g}s."
+            return _finding(
+                check, Status.UNKNOWN, local.summary, shown, [], None, local=local, otherwise=slow
+            )
+        status, summary = _failed(exc, check, wanted, ctx.net.timeout)
     else:
         return _compare(check, answer, expected, shown)
     return _finding(check, status, summary, shown, [], None)
+
+
+def _failed(
+    exc: dns.exception.DNSException, check: DnsCheck, wanted: str, timeout: float
+) -> tuple[Status, str]:
+    """Why the lookup failed, when the resolvers did answer: about the name, not about Standby."""
+    what = f"{check.name} {check.type}"
+    if isinstance(exc, dns.resolver.NXDOMAIN):
+        return (
+            Status.CRITICAL,
+            f"{check.name} does not exist (NXDOMAIN): nothing that uses it can reach it{wanted}.",
+        )
+    if isinstance(exc, dns.resolver.NoAnswer):
+        return Status.CRITICAL, f"{check.name} exists but has no {check.type} record{wanted}."
+    if isinstance(exc, dns.resolver.LifetimeTimeout):
+        return Status.UNKNOWN, f"No resolver answered for {what} within {timeout:g}s."
+    return Status.UNKNOWN, f"Could not look up {what}: {dns_words(exc)}."
 
 
 def _compare(

@@ -18,6 +18,7 @@ import dns.name
 import dns.rdatatype
 
 from standby.core.hostport import split_host_port
+from standby.core.local import LocalError, local_cause
 from standby.core.net import ResolveError
 from standby.probes.context import ProbeContext
 
@@ -72,11 +73,13 @@ async def first_answer(
     Raises ServerFailure saying what each server did when none did.
     """
     failures: list[str] = []
+    local: list[LocalError] = []  # failures on Standby's side: when every one is, no server was at fault
     for server in servers:
         try:
             addresses = await ctx.net.addresses(server.host)
-        except ResolveError as exc:
+        except (ResolveError, LocalError) as exc:
             failures.append(str(exc))
+            local += [found] if (found := local_cause(exc)) else []
             continue
         for address in addresses:
             try:
@@ -84,7 +87,11 @@ async def first_answer(
                     return await ask(server, address)
             except ServerFailure as exc:
                 failures.append(f"{server} {exc}")
-    raise ServerFailure("; ".join(failures) or "no servers to ask")
+                local += [found] if (found := local_cause(exc)) else []
+    error = ServerFailure("; ".join(failures) or "no servers to ask")
+    if failures and len(local) == len(failures):
+        raise error from local[0]
+    raise error
 
 
 async def query(

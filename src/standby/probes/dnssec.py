@@ -20,6 +20,7 @@ import dns.rrset
 from dns.rdtypes.ANY.RRSIG import RRSIG
 
 from standby.core.expiry import iso
+from standby.core.local import dns_words, local_cause, mark, resolver_failure
 from standby.core.status import Finding, Status
 from standby.plan.model import DnsCheck
 from standby.probes.context import ProbeContext
@@ -102,7 +103,11 @@ async def check_dnssec(check: DnsCheck, ctx: ProbeContext, *, port: int = 53) ->
         qname = dns.name.from_text(check.name)
         zone, servers = await zone_servers(qname, ctx.settings.authoritative_servers, ctx, port)
     except dns.exception.DNSException as exc:
-        return finding(Status.UNKNOWN, f"Could not find the authoritative servers of {check.name}: {exc}.")
+        unfound = f"Could not find the authoritative servers of {check.name}: {dns_words(exc)}."
+        if (local := resolver_failure(exc, ctx.net.resolvers_text, check.name)) is not None:
+            details.update(mark({}, local, otherwise=unfound))
+            return finding(Status.UNKNOWN, local.summary)
+        return finding(Status.UNKNOWN, unfound)
     details["zone"] = zone
     apex = dns.name.from_text(zone)
 
@@ -121,7 +126,11 @@ async def check_dnssec(check: DnsCheck, ctx: ProbeContext, *, port: int = 53) ->
     try:
         server, records, dnskey = await first_answer(servers, ctx, fetch)
     except ServerFailure as exc:
-        return finding(Status.UNKNOWN, f"Could not ask the {zone} zone's servers for signatures: {exc}.")
+        unasked = f"Could not ask the {zone} zone's servers for signatures: {exc}."
+        if (local := local_cause(exc)) is not None:
+            details.update(mark({}, local, otherwise=unasked))
+            return finding(Status.UNKNOWN, local.summary)
+        return finding(Status.UNKNOWN, unasked)
     details["server"] = server
     status, summary = _evaluate(what, zone, server, dnskey, records, ctx.clock.now(), details)
     return finding(status, summary)

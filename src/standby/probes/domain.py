@@ -13,10 +13,12 @@ no date) or when the delegation no longer matches the nameservers the registry g
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from standby.core.errors import ProbeError
-from standby.core.status import Finding
+from standby.core.local import LocalError, local_cause, mark
+from standby.core.status import Finding, Status
 from standby.plan.model import Domain
 from standby.probes.context import ProbeContext
 from standby.probes.delegation import evaluate_delegation, lookup_delegation
@@ -29,7 +31,8 @@ REUSE = timedelta(days=1)
 REUSE_NEAR_EXPIRY = timedelta(hours=6)
 _NOW = timedelta(0)  # a memo TTL that forces a fresh lookup
 
-Lookup = tuple[RegistrationRecord | None, str | None, bool]  # record, error, fetched just now
+# record, error, fetched just now, and whether the error was Standby's own (core/local.py)
+Lookup = tuple[RegistrationRecord | None, str | None, bool, LocalError | None]
 
 
 def reuse_for(domain: Domain, record: RegistrationRecord, now: datetime) -> timedelta:
@@ -54,13 +57,13 @@ async def _registration(domain: Domain, ctx: ProbeContext, *, refresh: bool = Fa
         if not fresh and ctx.clock.now() - fetched_at >= reuse_for(domain, record, ctx.clock.now()):
             fetched_at, record = await ctx.memo(key, _NOW, fetch)
     except ProbeError as exc:
-        return None, str(exc), fresh
-    return record, None, fresh
+        return None, str(exc), fresh, local_cause(exc)
+    return record, None, fresh, None
 
 
 async def registry_record(domain: Domain, ctx: ProbeContext) -> RegistrationRecord | None:
     """The registry's answer the domain check holds (or a fresh one), for checks that compare with it."""
-    record, _, _ = await _registration(domain, ctx)
+    record, _, _, _ = await _registration(domain, ctx)
     return record
 
 
@@ -74,13 +77,17 @@ def _moved(record: RegistrationRecord | None, delegation: Delegation) -> bool:
 
 
 async def check_domain(domain: Domain, ctx: ProbeContext) -> list[Finding]:
-    (record, error, fresh), delegation = await asyncio.gather(
+    (record, error, fresh, local), delegation = await asyncio.gather(
         _registration(domain, ctx), lookup_delegation(domain.name, ctx)
     )
     if not fresh and _moved(record, delegation):
-        record, error, _ = await _registration(domain, ctx, refresh=True)
+        record, error, _, local = await _registration(domain, ctx, refresh=True)
     registry_ns = record.nameservers if record is not None and record.nameservers else None
-    return [
-        evaluate_registration(domain, record, error=error, delegation=delegation, now=ctx.clock.now()),
-        evaluate_delegation(domain, delegation, registry_ns),
-    ]
+    registration = evaluate_registration(
+        domain, record, error=error, delegation=delegation, now=ctx.clock.now()
+    )
+    if local is not None:  # the registry could not be asked because of Standby itself
+        details = mark(registration.details, local, otherwise=registration.summary,
+                       status=registration.status.value)  # fmt: skip
+        registration = replace(registration, status=Status.UNKNOWN, summary=local.summary, details=details)
+    return [registration, evaluate_delegation(domain, delegation, registry_ns)]

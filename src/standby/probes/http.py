@@ -17,7 +17,8 @@ from typing import Any
 
 import httpx
 
-from standby.core.net import describe
+from standby.core.local import LocalError, local_cause, mark
+from standby.core.net import describe, unresolved
 from standby.core.status import Finding, Status
 from standby.plan.model import Endpoint, Expect, VendorEndpoint
 from standby.probes.context import ProbeContext
@@ -111,17 +112,22 @@ def judge(url: str, expect: Expect, response: Response) -> tuple[Status, str, di
 async def probe(target: Endpoint | VendorEndpoint, ctx: ProbeContext) -> tuple[Status, str, dict[str, Any]]:
     """Request `target` and judge the answer; a failure to get one is critical (the page is down)."""
     url = str(target.url)
+    failed: dict[str, Any] = {"status_code": None, "latency_ms": None, "final_url": None, "redirects": None}
     try:
         response = await fetch(ctx, url, method=target.method, follow_redirects=target.follow_redirects)
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, LocalError) as exc:
+        if (local := local_cause(exc)) is not None:  # Standby's own failure says nothing of the page
+            down = f"{url} is down: {local.otherwise}"
+            details = {**failed, "parking": None, "unresolved": bool(local.otherwise)}
+            return Status.UNKNOWN, local.summary, mark(details, local, otherwise=down, status="critical")
         if isinstance(exc, httpx.TooManyRedirects):
             reason = f"it redirects more than {MAX_REDIRECTS} times (a redirect loop?)"
         elif isinstance(exc, httpx.TimeoutException):
             reason = f"it did not answer within {_seconds(ctx.net.timeout)}"
         else:
             reason = describe(exc)
-        failed = {"status_code": None, "latency_ms": None, "final_url": None, "redirects": None}
-        return Status.CRITICAL, f"{url} is down: {reason}", {**failed, "parking": None, "error": reason}
+        details = {**failed, "parking": None, "error": reason, "unresolved": unresolved(exc)}
+        return Status.CRITICAL, f"{url} is down: {reason}", details
     return judge(url, target.expect, response)
 
 

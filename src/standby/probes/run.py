@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from standby.core.local import local_cause, mark
 from standby.core.status import Finding, Status
 from standby.plan.model import Plan
 from standby.probes.context import ProbeContext
@@ -64,6 +65,20 @@ async def run_job(job: Job, ctx: ProbeContext) -> list[Finding]:
     try:
         return await job.run(ctx)
     except Exception as exc:
+        if (local := local_cause(exc)) is not None:  # Standby's own failure, not a bug in the probe
+            details = mark({}, local)
+            return [
+                Finding(
+                    job.asset,
+                    job.kind,
+                    job.target,
+                    "probe",
+                    Status.UNKNOWN,
+                    local.summary,
+                    job.owner,
+                    details,
+                )
+            ]
         log.exception("probe for %s failed", job.asset)
         summary = (
             f"Standby could not check {job.target}: internal error "

@@ -20,9 +20,11 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from standby.core.expiry import days_left, expiry_details, expiry_status
-from standby.core.net import ResolveError, describe
+from standby.core.local import local_cause, mark
+from standby.core.net import ResolveError, describe, unresolved
 from standby.core.status import Finding, Status
 from standby.core.tls import inspect_context
+from standby.core.words import plural
 from standby.plan.model import Certificate, Endpoint
 from standby.probes.context import ProbeContext
 
@@ -106,7 +108,7 @@ def _date(when: datetime) -> str:
 
 
 def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+    return plural(n, "day")
 
 
 def _problems(error: ssl.SSLCertVerificationError, info: CertInfo, host: str, now: datetime) -> list[str]:
@@ -167,6 +169,8 @@ async def inspect(
     try:
         der = await _peer_certificate(ctx, host, port, address, ctx.net.ssl_context)
     except ssl.SSLCertVerificationError as exc:
+        if (local := ctx.net.trust_problem()) is not None:  # nothing would verify: Standby's own fault
+            return Status.UNKNOWN, local.summary, mark(dict(unknown), local)
         verify_error = exc
         try:
             der = await _peer_certificate(ctx, host, port, address, inspect_context())
@@ -180,8 +184,12 @@ async def inspect(
         summary = f"{where} accepts connections but the TLS handshake fails ({reason}); no client can connect"
         return Status.CRITICAL, summary, {**unknown, "error": str(exc)}
     except (OSError, ResolveError) as exc:
+        if (local := local_cause(exc)) is not None:
+            unread = f"Could not read the certificate of {where}: {local.otherwise}"
+            details = {**unknown, "unresolved": bool(local.otherwise)}
+            return Status.UNKNOWN, local.summary, mark(details, local, otherwise=unread)
         summary = f"Could not read the certificate of {where}: {describe(exc)}"
-        return Status.UNKNOWN, summary, {**unknown, "error": describe(exc)}
+        return Status.UNKNOWN, summary, {**unknown, "error": describe(exc), "unresolved": unresolved(exc)}
     info = read_certificate(der)
     details = info.details(now)
     if verify_error is None:

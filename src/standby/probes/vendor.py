@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from standby.core.errors import ProbeError
+from standby.core.local import LocalError, local_cause, mark
 from standby.core.net import describe
 from standby.core.status import Finding, Status, worst
 from standby.plan.model import Vendor, VendorEndpoint
@@ -52,7 +53,7 @@ async def read_summary(url: str, ctx: ProbeContext) -> dict[str, Any]:
     """The page's summary.json as a dict; ProbeError saying why when it cannot be had."""
     try:
         response = await fetch(ctx, url, limit=MAX_SUMMARY)
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, LocalError) as exc:
         raise ProbeError(f"{url} could not be read ({describe(exc)})") from exc
     if response.status_code != 200:
         raise ProbeError(f"{url} answered {response.status_code}")
@@ -151,6 +152,8 @@ async def _statuspage(vendor: Vendor, ctx: ProbeContext) -> Finding:
     except ProbeError as exc:
         status, summary = Status.UNKNOWN, f"Could not tell {name}'s status: {exc}"
         details = {"statuspage": url, "error": str(exc)}
+        if (local := local_cause(exc)) is not None:
+            summary, details = local.summary, mark({"statuspage": url}, local, otherwise=summary)
     target = str(vendor.statuspage)
     return Finding(vendor.asset_id, "vendor", target, "statuspage", status, summary, vendor.owner, details)
 
@@ -166,6 +169,18 @@ async def _endpoints(vendor: Vendor, endpoints: list[VendorEndpoint], ctx: Probe
     ]
     status = worst(status for status, _, _ in results)
     failing = [summary for s, summary, _ in results if s is not Status.OK]
+    local = next((d for _, _, d in results if d.get("local")), None)
+    if local is not None and status is Status.UNKNOWN:  # Standby's own failure: one summary for all
+        details: dict[str, Any] = {"endpoints": rows, "local": local["local"], "error": local["error"]}
+        readings = [r["otherwise"] for r in rows if isinstance(r.get("otherwise"), dict)]
+        if readings:
+            worst_reading = max(readings, key=lambda r: Status(r["status"]).urgency)
+            said = f"{name}: " + "; ".join(r["summary"] for r in readings)
+            details["otherwise"] = {"status": worst_reading["status"], "summary": said}
+        target = f"{len(endpoints)} endpoints"
+        return Finding(
+            vendor.asset_id, "vendor", target, "http", status, str(local["error"]), vendor.owner, details
+        )
     if len(results) == 1:
         summary = f"{name}: {results[0][1]}"
     elif failing:

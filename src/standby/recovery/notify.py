@@ -79,8 +79,8 @@ def send_tests(plan: Plan, found: list[Recipient], *, via: dict[str, Sender], no
             try:
                 if sender is None:
                     raise DeliveryError(f"no {channel} channel is configured (settings.email)")
-                sender.send(message)
+                sender.send(message, lambda: True)  # sent here and now: nobody else can take it over
             except DeliveryError as exc:
-                error = str(exc)
+                error = f"not confirmed, it may have arrived: {exc}" if exc.unknown else str(exc)
             out.append(Tried(recipient["name"], channel, shown(channel, address), error))
     return out

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from standby.core.local import LocalError, local_cause
 from standby.plan.model import Domain
 from standby.plan.registrars import NO_ACCOUNT, RegistrarAccount
 from standby.probes.context import ProbeContext
@@ -42,6 +43,7 @@ class Seen:
     checked: list[str] = field(default_factory=list)  # account ids looked in
     errors: dict[str, str] = field(default_factory=dict)  # account id -> what went wrong
     read_at: datetime | None = None
+    local: list[LocalError] = field(default_factory=list)  # errors that were Standby's own (core/local.py)
 
 
 def accounts_for(domain: Domain, accounts: list[RegistrarAccount]) -> list[RegistrarAccount]:
@@ -122,6 +124,7 @@ async def find(domain: Domain, accounts: list[RegistrarAccount], ctx: ProbeConte
         read = await listing(account, ctx)
         if read.error is not None:
             seen.errors[account.id] = str(read.error)
+            seen.local += [found] if (found := local_cause(read.error)) else []
             continue
         assert read.domains is not None
         listed = read.domains.get(domain.name)
@@ -134,6 +137,7 @@ async def find(domain: Domain, accounts: list[RegistrarAccount], ctx: ProbeConte
             direct = await single(account, domain.name, ctx, reuse)
             if direct.error is not None:
                 seen.errors[account.id] = str(direct.error)
+                seen.local += [found] if (found := local_cause(direct.error)) else []
                 if listed is None:
                     continue
             elif direct.domains is not None:

@@ -3,6 +3,7 @@ the accounts that list it), compare with the registry's answer, and judge (evalu
 
 from __future__ import annotations
 
+from standby.core.local import mark
 from standby.core.status import Finding, Status
 from standby.plan.model import Domain
 from standby.plan.registrars import NO_ACCOUNT, RegistrarAccount
@@ -38,6 +39,9 @@ async def check_registrar(
         return [finding(domain, Status.CRITICAL, summary, base)]
     if seen.errors and len(seen.errors) == len(seen.checked):
         summary = f"could not read the registrar account(s) for {domain.name}: {failed}"
+        if len(seen.local) == len(seen.errors):  # every account failed on Standby's side
+            local = seen.local[0]
+            return [finding(domain, Status.UNKNOWN, local.summary, mark(base, local, otherwise=summary))]
         return [finding(domain, Status.UNKNOWN, summary, base)]
     looked = ", ".join(seen.checked)
     summary = (

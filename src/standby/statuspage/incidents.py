@@ -3,9 +3,9 @@ page reads incidents; incidents know nothing of the page.
 
 An incident is on the page when it touches a component the page lists, or when it was published.
 Of its updates the page shows Standby's own neutral ones (automatic) at once, and a person's only
-once published: the "investigating" entry is there within a tick of detection without anyone typing,
-and no human words go out that nobody chose to publish. The page names systems as outsiders may
-(rules.public_names) and titles every incident "Problems with ...".
+once published, and of each only its public text: the "investigating" entry is there within a tick of
+detection without anyone typing, and no words written for insiders ever go out. The page names
+systems as outsiders may (rules.public_names) and titles every incident "Problems with ...".
 """
 
 from __future__ import annotations
@@ -80,28 +80,23 @@ def page_incidents(
 
 
 def _entry(update: IncidentUpdate) -> PageUpdate:
-    lines = [update.what_we_know]
-    if update.what_we_dont_know:
-        lines.append(f"What we don't know yet: {update.what_we_dont_know}")
-    if update.what_you_can_do:
-        lines.append(f"What you can do meanwhile: {update.what_you_can_do}")
+    """An update as the page shows it: its public text, never the fields written for insiders."""
     status = cast(IncidentStatus, update.state)
     return PageUpdate(
         # Sortable by when it was made (the page breaks ties between same-second updates by id).
         id=f"{update.id:08x}{stable_id(f'incident-update:{update.id}:{update.created_at.isoformat()}')[:4]}",
         status=status,
-        body="\n\n".join(lines),
+        body=update.public_text,
         created_at=update.published_at or update.created_at,
         next_update_by=update.next_update_by,
     )
 
 
 def mark_shown(session: Session, incident_ids: list[int], *, now: datetime) -> None:
-    """The page now shows these incidents: the first public word for those not seen outside before."""
+    """The page now shows these incidents: remember since when, for the incident's page."""
     if not incident_ids:
         return
     query = select(Incident).where(Incident.id.in_(incident_ids), Incident.page_shown_at.is_(None))
     for incident in session.scalars(query):
         incident.page_shown_at = now
-        incident.first_public_at = min(incident.first_public_at or now, now)
         event(session, incident, "status_page", "shown on the status page", now=now)

@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from standby.core.status import Status, worst
 from standby.engine.models import CheckState
 from standby.plan.model import Plan
-from standby.plan.status_page import PublishTarget
+from standby.plan.status_page import PublishTarget, shown_url
 from standby.statuspage import incidents
 from standby.statuspage.models import StatusPageFile, StatusPageTarget
 from standby.statuspage.page import Component, Page
-from standby.statuspage.publish import PublishResult, digest, publish_all, shown_url
+from standby.statuspage.publish import PublishResult, digest, publish_all
 from standby.statuspage.render import render
 from standby.statuspage.snapshot import page_from_plan
 from standby.store.db import lock_for_write

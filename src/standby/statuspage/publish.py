@@ -13,26 +13,24 @@ import hashlib
 import posixpath
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
-from urllib.parse import urlsplit
 
 import fsspec
 from fsspec import AbstractFileSystem
 
-from standby.plan.status_page import OBJECT_STORES, PublishTarget, protocol_of
+from standby.plan.status_page import OBJECT_STORES, PublishTarget, protocol_of, scrub, shown_url
 from standby.statuspage.render import INDEX
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".json": "application/json; charset=utf-8",
     ".atom": "application/atom+xml; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",  # fallback forms' switch scripts (leads/build.py)
 }
 CACHE_CONTROL = "max-age=60"  # a CDN in front must not serve an old status for long
 LOCAL = {"file", "local"}
-_SECRET_WORDS = ("secret", "password", "passwd", "token", "key", "credential", "passphrase", "session")
 _PERMANENT = (
     PermissionError, FileNotFoundError, IsADirectoryError, NotADirectoryError,
     ValueError, TypeError, NotImplementedError, ImportError,
@@ -56,17 +54,6 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def shown_url(url: str) -> str:
-    """The URL with its password masked and its query (which may carry tokens) left out."""
-    if "://" not in url:
-        return url
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if parts.password is not None:
-        netloc = f"{parts.username or ''}:***@" + netloc.rpartition("@")[2]
-    return parts._replace(netloc=netloc, query="", fragment="").geturl()
-
-
 def publish(
     files: Mapping[str, bytes],
     target: PublishTarget,
@@ -76,7 +63,7 @@ def publish(
     sleep: Callable[[float], None] = time.sleep,
 ) -> PublishResult:
     """Write the changed `files` (path under the site root → bytes) to `target`."""
-    secrets = sorted(_secrets(target), key=len, reverse=True)
+    secrets = target.secrets()
     shown = shown_url(target.url)
     known = dict(previous_digests or {})
     due = sorted(files, key=lambda path: (path == INDEX, path))
@@ -88,7 +75,7 @@ def publish(
     try:
         fs, root = fsspec.core.url_to_fs(target.url, **target.options)
     except Exception as exc:  # noqa: BLE001 - whatever the backend raises, the caller gets a reason
-        reason = f"cannot open {shown}: {_scrub(_describe(exc), secrets)}"
+        reason = f"cannot open {shown}: {scrub(_describe(exc), secrets)}"
         return PublishResult(
             shown, unchanged=unchanged, failed=tuple((p, reason) for p in todo), digests=known
         )
@@ -99,7 +86,7 @@ def publish(
         error = _retrying(partial(_write, fs, protocol, where, files[path], made), attempts, sleep)
         if error is not None:
             known.pop(path, None)  # what is there now is anybody's guess: write it next time
-            failed = [(path, f"{path} to {shown}: {_scrub(_describe(error), secrets)}")]
+            failed = [(path, f"{path} to {shown}: {scrub(_describe(error), secrets)}")]
             failed += [(p, f"{p}: not tried after the failure above") for p in todo[index + 1 :]]
             return PublishResult(shown, tuple(written), unchanged, tuple(failed), known)
         written.append(path)
@@ -162,25 +149,3 @@ def _retrying(action: Callable[[], None], attempts: int, sleep: Callable[[float]
 def _describe(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text if len(text) <= 300 else text[:297] + "..."
-
-
-def _secrets(target: PublishTarget) -> Iterator[str]:
-    if "://" in target.url:
-        password = urlsplit(target.url).password
-        if password:
-            yield password
-    yield from _secret_values(target.options)
-
-
-def _secret_values(options: Mapping[str, Any]) -> Iterator[str]:
-    for name, value in options.items():
-        if isinstance(value, Mapping):
-            yield from _secret_values(value)
-        elif isinstance(value, str) and value and any(w in name.lower() for w in _SECRET_WORDS):
-            yield value
-
-
-def _scrub(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text

@@ -2,13 +2,19 @@
 
 SQLite (the default, one process) gets WAL, `synchronous=FULL` (a committed acknowledgement survives a
 power cut), foreign keys and a busy timeout. SQLAlchemy rather than the sqlite3 module emits BEGIN, so
-savepoints work and a transaction can ask for the write lock up front (`lock_for_write`).
+savepoints work, and every transaction begins with `BEGIN IMMEDIATE`: it takes the write lock up front,
+waiting up to the busy timeout for it. A transaction that read first and wrote later (a deferred
+BEGIN) would fail at once with "database is locked" whenever another connection had written meanwhile
+— the busy timeout cannot help a snapshot that is already stale — and a web request would answer 500
+while the engine writes. WAL readers never blocked writers; with one process, serialising the short
+transactions of its threads costs little (docs/store.md).
 PostgreSQL (several processes) is reached through psycopg 3.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -17,7 +23,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///standby.db"
 BUSY_TIMEOUT_MS = 10_000
-_IMMEDIATE = "standby_sqlite_immediate"
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -53,12 +58,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
+    open_here = threading.local()  # this thread's connections that began a transaction
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # A second transaction in a thread that holds one would wait for its own write lock until the
+        # busy timeout: say so at once (pass the open session down instead of opening another).
+        mine: list[Connection] = getattr(open_here, "connections", [])
+        mine[:] = [c for c in mine if not c.closed and c.in_transaction()]
+        if mine:
+            raise NestedTransaction(
+                "a second SQLite transaction in a thread that holds one would wait for itself; "
+                "pass the open session down instead of opening another"
+            )
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        open_here.connections = [*mine, connection]
 
     return engine
+
+
+class NestedTransaction(RuntimeError):
+    """A programming error: a thread opened a second transaction on the SQLite file it holds."""
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -67,10 +87,11 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def lock_for_write(session: Session) -> None:
-    """Start the session's transaction holding the database's write lock (SQLite: BEGIN IMMEDIATE).
+    """Start the session's transaction holding the database's write lock.
 
-    Call it first in a transaction that reads and then writes what it read, so that two SQLite
-    connections cannot both read the same rows; on PostgreSQL it does nothing (use row locks there).
+    Call it first in a transaction that reads and then writes what it read, so that two connections
+    cannot both read the same rows. SQLite transactions always begin so (BEGIN IMMEDIATE, above), so
+    this only begins the transaction; on PostgreSQL it does nothing more (use row locks there).
     """
     if session.get_bind().dialect.name == "sqlite":
-        session.connection(execution_options={_IMMEDIATE: True})
+        session.connection()

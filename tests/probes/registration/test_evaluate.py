@@ -40,13 +40,13 @@ def test_it_warns_inside_warn_within_and_is_critical_inside_critical_within() ->
     assert verdict(record(expires_at=NOW + timedelta(days=30))).status is Status.WARNING
     found = verdict(record(expires_at=NOW + timedelta(days=7)))
     assert found.status is Status.CRITICAL
-    assert "expires in 7 day(s)" in found.summary
+    assert "expires in 7 days" in found.summary
 
 
 def test_an_expired_domain_is_critical() -> None:
     found = verdict(record(expires_at=NOW - timedelta(days=2)))
     assert found.status is Status.CRITICAL
-    assert "expired 2 day(s) ago" in found.summary
+    assert "expired 2 days ago" in found.summary
     assert found.details["days_left"] == -2
 
 

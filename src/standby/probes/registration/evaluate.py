@@ -14,6 +14,7 @@ from typing import Any
 
 from standby.core.expiry import days_left, expiry_details, expiry_status, iso
 from standby.core.status import Finding, Status
+from standby.core.words import plural
 from standby.plan.model import Domain
 from standby.probes.delegation_result import Delegation
 from standby.probes.parking import parking_nameserver
@@ -106,12 +107,12 @@ def _verdict(domain: Domain, record: RegistrationRecord, delegation: Delegation 
         ago = days_left(now, expiry)
         return (
             Status.CRITICAL,
-            f"{name} expired {ago} day(s) ago, on {expiry:%Y-%m-%d}: renew it now{ambiguity}",
+            f"{name} expired {plural(ago, 'day')} ago, on {expiry:%Y-%m-%d}: renew it now{ambiguity}",
         )
     status = expiry_status(
         expiry, now, warn_within=domain.warn_within, critical_within=domain.critical_within
     )
-    when = f"{name} expires in {left} day(s), on {expiry:%Y-%m-%d}{ambiguity}"
+    when = f"{name} expires in {plural(left, 'day')}, on {expiry:%Y-%m-%d}{ambiguity}"
     if renewal:
         return max(status, Status.WARNING, key=lambda s: s.urgency), (
             f"{when}, but only because the registry auto-renewed it after it lapsed ({renewal}); the "

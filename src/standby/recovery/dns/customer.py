@@ -31,3 +31,8 @@ def dont_know(latest: datetime | None, tz: str) -> str:
         f"itself{by}, with nothing to do on your side; reloading, or trying another network such as a "
         "phone's, may show it sooner."
     )
+
+
+def public(name: str, latest: datetime | None, tz: str) -> str:
+    """Both, as the status page's text: only public names and a time, nothing written for insiders."""
+    return f"{know(name, latest, tz)}\n\nWhat we don't know yet: {dont_know(latest, tz)}"

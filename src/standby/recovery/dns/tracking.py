@@ -4,7 +4,8 @@ incident's timeline, posts the customer words on the status page once, and stops
 
 `on_state_change` is subscribed after the alerts and incidents (standby/app/subscribers.py): it only
 writes a watch. `run_due`, a tick job, claims due watches with a lease and surveys them in a thread of
-its own (recovery/background.py), so eighteen resolvers timing out never hold up a tick.
+its own (recovery/background.py), so eighteen resolvers timing out never hold up a tick. `reclaim`
+gives a dead process's claims back when an engine starts.
 """
 
 from __future__ import annotations
@@ -138,6 +139,19 @@ def run_due(sessions: sessionmaker[Session], *, plan: Plan, now: datetime, worke
     return int(background.start(JOB, sessions, survey_all))
 
 
+def reclaim(session: Session, *, owner: str | None) -> int:
+    """At start (engine/restart.py): release the watches a process that is gone had claimed (all on
+    SQLite, `owner`'s on PostgreSQL), so they are surveyed at the first tick, not a lease later."""
+    lock_for_write(session)
+    query = select(RecoveryWatch).where(RecoveryWatch.lease_owner.is_not(None)).with_for_update()
+    if owner is not None:
+        query = query.where(RecoveryWatch.lease_owner == owner)
+    found = list(session.scalars(query))
+    for watch in found:
+        watch.lease_owner = watch.lease_until = None
+    return len(found)
+
+
 def settle(sessions: sessionmaker[Session]) -> None:
     background.settle(JOB, sessions)
 
@@ -241,4 +255,14 @@ def _post_customer_words(
     name = " and ".join(public_names(plan, incident.systems))
     know = customer.know(name, found.at_latest, plan.timezone)
     dont_know = customer.dont_know(found.at_latest, plan.timezone)
-    automatic(session, incident, plan=plan, state=incident.state, know=know, dont_know=dont_know, now=now)
+    words = customer.public(name, found.at_latest, plan.timezone)
+    automatic(
+        session,
+        incident,
+        plan=plan,
+        state=incident.state,
+        know=know,
+        dont_know=dont_know,
+        public=words,
+        now=now,
+    )

@@ -19,12 +19,12 @@ from standby.channels.drill import DrillRun
 from standby.engine.models import PlanLoad
 from standby.plan.model import Plan
 from standby.plan.runbook import FILE
-from standby.plan.status_page import PublishTarget
+from standby.plan.status_page import PublishTarget, shown_url
 from standby.recovery import background
 from standby.recovery.runbook.build import build
 from standby.recovery.runbook.models import RunbookTarget
 from standby.recovery.runbook.render import render
-from standby.statuspage.publish import PublishResult, digest, publish_all, shown_url
+from standby.statuspage.publish import PublishResult, digest, publish_all
 from standby.store.db import lock_for_write
 
 log = logging.getLogger("standby.recovery")

@@ -27,6 +27,15 @@ class Caller:
 ANONYMOUS = Caller()
 
 
+def presents_credentials(connection: HTTPConnection) -> bool:
+    """Whether the caller shows anything to look up; anonymous callers need no trip to the store."""
+    return bool(
+        connection.headers.get("authorization")
+        or (connection.url.path == CALENDAR and connection.query_params.get("token"))
+        or connection.cookies.get(sessions.COOKIE)
+    )
+
+
 def resolve(connection: HTTPConnection, factory: sessionmaker[Session], clock: Clock) -> Caller:
     """Look the caller up (in the store: call it from a thread). Invalid credentials are anonymous."""
     authorization = connection.headers.get("authorization")

@@ -40,7 +40,9 @@ class AuthMiddleware:
         protected = not public.is_public(request.url.path) and _routed(request)
         ctx = request.app.state.standby
         try:
-            found = await run_in_threadpool(caller.resolve, request, ctx.sessions, ctx.clock)
+            found = caller.ANONYMOUS
+            if caller.presents_credentials(request):  # a thread for the store only when there is a lookup
+                found = await run_in_threadpool(caller.resolve, request, ctx.sessions, ctx.clock)
         except SQLAlchemyError as exc:
             log.warning("cannot check who is calling: the database did not answer: %s", exc)
             if protected:
@@ -51,7 +53,11 @@ class AuthMiddleware:
         response: Response | None = None
         if found.user is None and protected:
             response = _sign_in_first(request)
-        elif request.method not in SAFE and found.via != "token":
+        elif (
+            request.method not in SAFE
+            and found.via != "token"
+            and not public.takes_cross_origin(request.url.path)
+        ):
             response = _foreign_origin(request, ctx.plan().settings.base_url)
             if response is None and protected and found.csrf is not None:
                 body = await request.body()

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from standby.core.words import plural
 from standby.web.app import context, page
 from standby.web.auth import public, sessions, throttle, users
 from standby.web.auth.deps import current_user
@@ -68,16 +69,19 @@ def login(
     address = request.client.host if request.client else "unknown"
     with ctx.sessions.begin() as session:
         until = throttle.refused_until(session, email=email, address=address, now=now)
-        if until is not None:
-            minutes = max(1, math.ceil((until - now).total_seconds() / 60))
-            error = f"Too many failed sign-ins: try again in {minutes} minute{'s' if minutes > 1 else ''}."
-            response = _form(request, status=429, error=error, email=email, target=next)
-            response.headers["Retry-After"] = str(max(1, int((until - now).total_seconds())))
-            return response
-        user = users.authenticate(session, email, password, now=now)
-        throttle.record(session, email=email, address=address, ok=user is not None, now=now)
+        attempt = throttle.attempt(session, email=email, address=address, now=now) if until is None else 0
+    if until is not None:
+        minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+        error = f"Too many failed sign-ins: try again in {plural(minutes, 'minute')}."
+        response = _form(request, status=429, error=error, email=email, target=next)
+        response.headers["Retry-After"] = str(max(1, int((until - now).total_seconds())))
+        return response
+    user_id = users.authenticate(ctx.sessions, email, password)
+    with ctx.sessions.begin() as session:
+        user = users.signed_in(session, user_id, password, now=now) if user_id is not None else None
         if user is None:
             return _form(request, status=401, error="Wrong email or password.", email=email, target=next)
+        throttle.succeeded(session, attempt)
         previous = request.cookies.get(sessions.COOKIE)
         if previous:  # signing in again replaces the browser's session, never adds to it
             sessions.end(session, previous)

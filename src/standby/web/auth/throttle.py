@@ -3,7 +3,8 @@
 every process serving the same database agrees.
 
 A success clears the account's count (its owner is back), never the address's: one address
-guessing many accounts stays throttled.
+guessing many accounts stays throttled. An attempt is counted as failed before anything about it can
+fail, and marked a success only once the password proved right.
 """
 
 from __future__ import annotations
@@ -42,6 +43,18 @@ def _failures(session: Session, where: ColumnElement[bool], *, since: datetime) 
     return sorted(session.scalars(query.order_by(LoginAttempt.at)))
 
 
-def record(session: Session, *, email: str, address: str, ok: bool, now: datetime) -> None:
+def attempt(session: Session, *, email: str, address: str, now: datetime) -> int:
+    """Count a sign-in attempt as failed, before the password is even looked at: whatever happens
+    next (a wrong password, an error, a crash), it counts. Returns its id for `succeeded`."""
     session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - KEEP))
-    session.add(LoginAttempt(at=now, email=email, address=address, ok=ok))
+    row = LoginAttempt(at=now, email=email, address=address, ok=False)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def succeeded(session: Session, attempt_id: int) -> None:
+    """The attempt turned out right: it clears its account's count."""
+    row = session.get(LoginAttempt, attempt_id)
+    if row is not None:
+        row.ok = True

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from standby.core.errors import StandbyError
 from standby.web.auth import passwords
@@ -54,10 +54,20 @@ def remove(session: Session, email: str) -> None:
     session.delete(user)
 
 
-def authenticate(session: Session, email: str, password: str, *, now: datetime) -> User | None:
-    """The user whose password this is, or None; as slow for an unknown email as for a wrong password."""
-    user = find(session, email)
-    if not passwords.verify(user.password_hash if user else None, password) or user is None:
+def authenticate(sessions: sessionmaker[Session], email: str, password: str) -> int | None:
+    """The id of the user whose password this is, or None; as slow for an unknown email as for a wrong
+    password. The hash is read in a short transaction and checked outside it: argon2 takes a tenth of
+    a second on purpose, and no write lock should be held meanwhile."""
+    with sessions() as session:
+        user = find(session, email)
+        user_id, stored = (user.id, user.password_hash) if user else (None, None)
+    return user_id if passwords.verify(stored, password) and user_id is not None else None
+
+
+def signed_in(session: Session, user_id: int, password: str, *, now: datetime) -> User | None:
+    """Note the sign-in of an authenticated user (None if removed meanwhile); rehash an old hash."""
+    user = session.get(User, user_id)
+    if user is None:
         return None
     if passwords.needs_rehash(user.password_hash):  # argon2's defaults rose since it was hashed
         user.password_hash = passwords.hash_password(password)

@@ -1,8 +1,8 @@
 """Drills (a run, and the drill's mark on alerts, incidents and outbox messages, with the sink channel of
 a dry run), the DNS recovery tracker (watches, resolver readings, the curve) and the runbook's targets.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0010
+Revises: 0008
 Create Date: 2026-12-05 14:52:21.661459
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0010"
+down_revision = "0008"  # 0009 is kept for scale's engine migration: this one follows it once merged
 branch_labels = None
 depends_on = None
 
