@@ -5,6 +5,7 @@ email delivered to a local SMTP peer. Dashboard and browser tests read what the 
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -33,6 +34,15 @@ class Seeded:
     sessions: sessionmaker[Session]
     plan: Plan
     clock: ManualClock
+
+
+class CeilingJitter(random.Random):
+    """Retry waits at their ceiling (30 s, 1 min, 2 min, 4 min...): the same schedule on every run. Drawn
+    at random, a run of short waits could spend all eight attempts of Lee's webhook messages within the
+    twelve ticks, and the page would show them given up on instead of waiting for a retry."""
+
+    def random(self) -> float:
+        return 1.0
 
 
 def now() -> datetime:
@@ -83,7 +93,7 @@ def seeded(directory: Path, *, ticks: int = 12) -> Iterator[Seeded]:
             path = net.write_plan(
                 settings=settings, certificates=[certificate], people=people, timezone="Europe/Berlin"
             )
-            engine = Engine(path, sessions, clock=clock)
+            engine = Engine(path, sessions, clock=clock, rng=CeilingJitter())
             asyncio.run(_run(engine, clock, ticks))
         yield Seeded(sessions, engine.plan, clock)
     finally:

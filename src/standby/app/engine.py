@@ -3,6 +3,7 @@ jobs and sight subscribers (subscribers.py)."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +32,7 @@ class Engine(runner.Engine):
         capacity: int | None = None,
         on_state_change: StateChange | None = None,
         monitors: Callable[[Plan], list[Job]] = jobs_for,
+        rng: random.Random | None = None,
     ) -> None:
         subscribers = STATE_CHANGES if on_state_change is None else (on_state_change,)
         super().__init__(
@@ -44,4 +46,5 @@ class Engine(runner.Engine):
             worker=worker,
             capacity=capacity,
             monitors=monitors,
+            rng=rng,
         )

@@ -193,11 +193,13 @@ def deliver(
     senders: Mapping[str, Sender],
     limit: int = 10,
     policy: OutboxPolicy = OutboxPolicy(),  # noqa: B008 - frozen, safe to share
-    rng: random.Random = _RNG,
+    rng: random.Random | None = None,
 ) -> int:
     """Claim due messages, send them, record every outcome; returns how many were claimed (0: nothing
     is due). Email goes one message after the other, each chat message beside it (`_lanes`).
-    Blocking: call it from a thread."""
+    Blocking: call it from a thread. `rng` draws the retry jitter (a module-wide generator when None;
+    a test passes its own)."""
+    rng = rng or _RNG
     with session_factory(expire_on_commit=False) as session, session.begin():
         messages = claim(
             session,

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import random
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -84,6 +85,7 @@ class Engine:
         worker: str | None = None,
         capacity: int | None = None,
         monitors: Callable[[Plan], list[Job]] = jobs_for,
+        rng: random.Random | None = None,
     ) -> None:
         self.plan_file = PlanFile(plan)
         self.sessions = sessions
@@ -102,6 +104,7 @@ class Engine:
         self._ctx: ProbeContext | None = None
         self._retired: list[ProbeContext] = []
         self._senders: dict[str, Sender] = {}
+        self._rng = rng  # the outbox's retry jitter; a test injects its own to fix the retry schedule
         self._runs: list[_Run] = []
         self._delivery: asyncio.Task[int] | None = None
         self._pruned_at: datetime | None = None
@@ -340,7 +343,12 @@ class Engine:
             work = upkeep.deliver_outbox
             self._delivery = asyncio.create_task(
                 asyncio.to_thread(
-                    work, self.sessions, worker=self.worker, clock=self.clock, senders=self._senders
+                    work,
+                    self.sessions,
+                    worker=self.worker,
+                    clock=self.clock,
+                    senders=self._senders,
+                    rng=self._rng,
                 )
             )
         if wait:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,14 +41,19 @@ def senders_for(settings: Settings, *, first: bool) -> dict[str, Sender]:
 
 
 def deliver_outbox(
-    sessions: sessionmaker[Session], *, worker: str, clock: Clock, senders: dict[str, Sender]
+    sessions: sessionmaker[Session],
+    *,
+    worker: str,
+    clock: Clock,
+    senders: dict[str, Sender],
+    rng: random.Random | None = None,
 ) -> int:
     """Send due messages, batch after batch, until none is due or MAX_PER_TICK were. A batch may free
     the next message to the same person (they go in order), so the loop goes on while batches come.
-    Blocking: run it in a thread."""
+    Blocking: run it in a thread. `rng` is the retry jitter (the outbox's own when None)."""
     claimed = 0
     while claimed < MAX_PER_TICK:
-        count = deliver(sessions, worker=worker, clock=clock, senders=senders, limit=BATCH)
+        count = deliver(sessions, worker=worker, clock=clock, senders=senders, limit=BATCH, rng=rng)
         claimed += count
         if count == 0:
             break

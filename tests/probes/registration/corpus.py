@@ -2,12 +2,16 @@
 
 Roots: the committed corpus (tests/data/corpus) and, when `STANDBY_CORPUS_EXTRA` names them (os.pathsep
 between paths), staged corpora in the same layout. A root's `split.json` lists its held-out samples:
-answers drawn at random before the parser was changed, whose individual results are never shown
-(corpus_failures.py refuses them); only their aggregate counts. See docs/corpus.md.
+answers set apart before the parser was changed, whose individual results are never shown
+(corpus_failures.py refuses them); only their aggregate counts. Its `retired` list holds an earlier
+held-out slice that was measured and is now tuning material, reported apart. A root's `audit.json`
+holds the blind audit of its held-out labels: answers left out, and corrections with their reasons.
+See docs/corpus.md.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -31,9 +35,19 @@ FIELDS = ("availability", "expiration_date", "expiration exact", "creation_date"
 # the peers that give an instant to the same second.
 SLACK = timedelta(hours=14)
 
+# A line naming the answer's own domain: `Domain Name: EXAMPLE.PT`, `domain: example.dk`.
+_DOMAIN_LINE = re.compile(
+    r"^\s*(?:domain(?: ?name)?|nome de dom[ií]nio / domain name|nom de domaine)\s*[.:]+\s*"
+    r"([a-z0-9][a-z0-9.-]*\.[a-z]{2,}|xn--[a-z0-9.-]+)\.?\s*$",
+    re.I | re.M,
+)
+_TLD_RECORD = "IANA WHOIS record for a TLD, not a domain registration"
 EXCLUDED = {
-    ("whois/likexian-whois-parser", name): "IANA WHOIS record for a TLD, not a domain registration"
-    for name in ("cn_cn", "com_com", "google_google", "swiss_swiss")
+    **{
+        ("whois/likexian-whois-parser", name): _TLD_RECORD
+        for name in ("cn_cn", "com_com", "google_google", "swiss_swiss")
+    },
+    ("whois/weppos-whois-parser", "whois.iana.org__tld__status_not_assigned"): _TLD_RECORD,
 }
 
 
@@ -44,6 +58,9 @@ class Sample:
     raw: Path
     expected: dict[str, Any]
     heldout: bool = False
+    retired: bool = False  # an earlier held-out slice, measured, now tuning material
+    # The blind audit's corrections: field -> (value, reason); they replace the peer's value.
+    audited: dict[str, tuple[Any, str]] = dataclasses.field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -51,12 +68,22 @@ class Sample:
 
     @property
     def slice(self) -> str:
-        return "held-out" if self.heldout else "tuning"
+        return "held-out" if self.heldout else "r1-held-out" if self.retired else "tuning"
 
     @property
     def query(self) -> str:
-        """The name that was asked about (a placeholder under its TLD when the peer does not say)."""
-        return self.expected["domain"] or f"unnamed-query.{self.expected.get('_query_tld', 'invalid')}"
+        """The name that was asked about: the audit's, the peer's, else the one the answer's own domain
+        line names under the queried TLD (a placeholder when there is none): Standby always knows it."""
+        domain = self.audited["domain"][0] if "domain" in self.audited else self.expected["domain"]
+        if domain:
+            return str(domain)
+        tld = self.expected.get("_query_tld", "invalid")
+        if self.raw.suffix == ".txt":
+            text = self.raw.read_bytes().decode("utf-8", "replace")
+            named = (found.lower().rstrip(".") for found in _DOMAIN_LINE.findall(text))
+            if own := next((name for name in named if name.endswith("." + tld.rsplit(".", 1)[-1])), None):
+                return own
+        return f"unnamed-query.{tld}"
 
 
 def roots() -> list[Path]:
@@ -64,21 +91,32 @@ def roots() -> list[Path]:
     return [CORPUS, *extra]
 
 
+def _json(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return data
+
+
 def load_samples() -> list[Sample]:
     samples: dict[str, Sample] = {}
     for root in roots():
-        split = root / "split.json"
-        heldout = set(json.loads(split.read_text(encoding="utf-8"))["heldout"]) if split.exists() else set()
+        split, audit = _json(root / "split.json"), _json(root / "audit.json")
+        heldout, retired = set(split.get("heldout", [])), set(split.get("retired", []))
+        excluded, corrections = audit.get("excluded", {}), audit.get("corrections", {})
         for expected in sorted(root.glob("*/*/*.expected.json")):
             name = expected.name.removesuffix(".expected.json")
             kind, folder = expected.parent.parent.name, expected.parent.name
             source = f"{kind}/{folder}"
             raw = expected.with_name(name + (".txt" if kind == "whois" else ".json"))
             sample_id = f"{source}/{name}"
-            if (source, name) in EXCLUDED or sample_id in samples:
+            if (source, name) in EXCLUDED or sample_id in excluded or sample_id in samples:
                 continue  # a committed copy of a staged answer wins
             data = json.loads(expected.read_text(encoding="utf-8"))
-            samples[sample_id] = Sample(source, name, raw, data, sample_id in heldout)
+            audited = {
+                key: (fix["value"], fix["reason"]) for key, fix in corrections.get(sample_id, {}).items()
+            }
+            samples[sample_id] = Sample(
+                source, name, raw, data, sample_id in heldout, sample_id in retired, audited
+            )
     return list(samples.values())
 
 
@@ -93,7 +131,7 @@ def parse(sample: Sample) -> RegistrationRecord:
     return parse_whois(text, domain=sample.query, server="whois.example")
 
 
-def expected_availability(sample: Sample) -> str | None:
+def _peer_availability(sample: Sample) -> str | None:
     if "availability" in sample.expected:
         return str(sample.expected["availability"])
     if "_unchecked" in sample.expected:
@@ -107,10 +145,17 @@ def availability(record: RegistrationRecord) -> str:
     return record.availability.value
 
 
+def expected_availability(sample: Sample) -> str | None:
+    if "availability" in sample.audited:
+        return str(sample.audited["availability"][0])
+    return _peer_availability(sample)
+
+
 def compared(sample: Sample, field: str) -> bool:
     if field == "availability":
         return expected_availability(sample) is not None
-    if field.replace("expiration exact", "expiration_date") in sample.expected.get("_unchecked", ()):
+    key = field.replace("expiration exact", "expiration_date")
+    if key in sample.expected.get("_unchecked", ()) and key not in sample.audited:
         return False
     if expected_availability(sample) in ("free", "throttled") and "availability" in sample.expected:
         return False  # a free or throttled answer is judged on its availability alone

@@ -38,6 +38,9 @@ _BO = "`whois.nic.bo solo acepta consultas con dominios .bo`: the server refused
 _BR = "`Query rate limit exceeded. Reduced information.`: the registry withholds the record; a retry gets it"
 _RSV = "reserved by the registry: the peer's `registered?` means 'not available', not 'registered'"
 _SX = "`PREMIUM NAME (No match for domain ...)`: no registration holds the name; 'premium' only prices it"
+_FREENOM = (
+    "`WHOIS lookup for ... can temporarily not be answered. Please try again.`: a rate limit, not 'free'"
+)
 _NAME = "`Not available for (second level) registration`: a shared or reserved name, not a free one"
 CORRECTIONS: dict[tuple[str, str, str], tuple[object, str]] = {
     ("whois/python-whois", "titech.ac.jp", "expiration_date"): ("2026-03-31T00:00:00Z", _JPRS),
@@ -144,6 +147,39 @@ CORRECTIONS: dict[tuple[str, str, str], tuple[object, str]] = {
         ["ns-cdn.amnic.net", "ns-pch.amnic.net", "ns-pri.amnic.net"],
         "the peer's list holds `dnssec:` and `name`, words of the lines after the name servers",
     ),
+    # Round 1's held-out slice, audited in round 2 once it became tuning material (docs/corpus.md).
+    ("whois/php-whois", "am_google.com.am", "availability"): (
+        "reserved",
+        "`Reserved name: Reserved brand name`: php-whois reads every row with expected values as registered",
+    ),
+    ("whois/php-whois", "bo_free", "availability"): ("invalid", _BO),
+    ("whois/php-whois", "ga_free", "availability"): ("throttled", _FREENOM),
+    ("whois/php-whois", "ml_free", "availability"): ("throttled", _FREENOM),
+    ("whois/php-whois", "nz_free", "availability"): (
+        "throttled",
+        "`query_status: 440 Request Denied`: .nz's answer once the query limit is exceeded",
+    ),
+    ("whois/php-whois", "nz_free_progressbuilders.co.nz.nz", "availability"): (
+        "invalid",
+        "`query_status: 510 Domain is not managed by this register`: the query was refused",
+    ),
+    ("whois/php-whois", "qa_free", "availability"): ("reserved", "`Reserved by QDR`: a reserved name"),
+    ("whois/php-whois", "jp_google.co.jp", "expiration_date"): ("2018-03-31T00:00:00Z", _JPRS),
+    ("whois/pythonwhois", "nttpc.co.jp", "expiration_date"): ("2015-03-31T00:00:00Z", _JPRS),
+    ("whois/whoisdomain", "icu.ac.jp", "expiration_date"): ("2024-03-31T00:00:00Z", _JPRS),
+    ("whois/pythonwhois", "ufpa.br", "availability"): ("throttled", _BR),
+    ("whois/whoisdomain", "hkirc.hk", "availability"): ("throttled", _HK),
+    ("whois/weppos-whois-parser", "whois.nic.es__es__status_registered", "creation_date"): (
+        "2003-09-16T00:00:00",
+        "Red.es writes dd/mm/yy (`Creation Date: 16/09/03`); the peer read yy/mm/dd",
+    ),
+    ("whois/weppos-whois-parser", "whois.nic.uk__uk__status_reserved", "creation_date"): (
+        None,
+        "raw `Registered on: before Aug-1996` is a bound, not a date (as python-whois `amazon.co.uk`)",
+    ),
+    ("whois/weppos-whois-parser", "whois.aero__status_reserved", "availability"): ("reserved", _RSV),
+    ("whois/weppos-whois-parser", "whois.jprs.jp__jp__status_reserved", "availability"): ("reserved", _RSV),
+    ("whois/weppos-whois-parser", "whois.nic.io__io__status_reserved", "availability"): ("reserved", _RSV),
     ("rdap/whodap", "bad_response_01", "name_servers"): (
         ["a.share-dns.com", "b.share-dns.net"],
         "we accept the non-standard `nameServers` member on purpose; the expected file follows RFC 9083",
@@ -160,19 +196,24 @@ FLOORS = {
     "name_servers": 1.0,
     "status": 0.96,
 }
-# Staged sources (STANDBY_CORPUS_EXTRA), when a run has them: what the parser reaches today on each slice.
-# The held-out floors guard against sliding back; they were set after the slice was measured, never
-# tuned to (docs/corpus.md). Two are the issue's hard guarantees: no name server is the domain itself,
-# no expiry is silently read with day and month swapped.
+# Sources other than the first committed ones (the round-2 held-out copies in tests/data/corpus, and the
+# staged corpora when STANDBY_CORPUS_EXTRA names them): what the parser reaches on each slice. The
+# held-out floors were set after the slice's final measurement, never tuned to (docs/corpus.md); the
+# expiry floor is below the issue's 98 % because the parser does not reach it there. Two are the issue's
+# hard guarantees: no name server is the domain itself, no expiry is silently read day/month swapped.
 STAGED_FLOORS = {
-    ("tuning", "free vs registered"): 0.99,
-    ("tuning", "expiration_date"): 0.99,
-    ("held-out", "free vs registered"): 0.96,
+    ("held-out", "free vs registered"): 0.99,
     ("held-out", "expiration_date"): 0.97,
     ("held-out", "NS omit the domain"): 1.0,
     ("held-out", "expiry not d/m-swapped"): 1.0,
+    ("tuning", "free vs registered"): 0.99,
+    ("tuning", "expiration_date"): 0.99,
     ("tuning", "NS omit the domain"): 1.0,
     ("tuning", "expiry not d/m-swapped"): 1.0,
+    ("r1-held-out", "free vs registered"): 0.99,
+    ("r1-held-out", "expiration_date"): 0.99,
+    ("r1-held-out", "NS omit the domain"): 1.0,
+    ("r1-held-out", "expiry not d/m-swapped"): 1.0,
 }
 COMMITTED = (
     "whois/python-whois",
@@ -187,6 +228,8 @@ def expected_value(sample: Sample, field: str) -> Any:
     correction = CORRECTIONS.get((sample.source, sample.name, field))
     if correction:
         return correction[0]
+    if field in sample.audited:  # the blind audit of a held-out slice (the root's audit.json)
+        return sample.audited[field][0]
     if field == "availability":
         return expected_availability(sample)
     if field == "expiration exact":
@@ -248,6 +291,15 @@ def test_every_correction_names_a_tuning_sample_whose_peer_value_differs() -> No
         peer_value = expected_availability(peer) if field == "availability" else peer.expected[field]
         assert peer_value != value, f"{source}/{name} {field}: not a correction"
         assert reason
+
+
+def test_the_held_out_audit_changes_only_held_out_answers_and_says_why() -> None:
+    audited = [s for s in SAMPLES if s.audited]
+    assert audited, "the committed held-out slice carries its audit (tests/data/corpus/audit.json)"
+    for sample in audited:
+        assert sample.heldout, f"{sample.id}: the audit is of held-out answers only"
+        for field, (_, reason) in sample.audited.items():
+            assert field in ("availability", "expiration_date", "domain") and reason, (sample.id, field)
 
 
 def test_the_parsers_reach_their_floors_over_the_corpus() -> None:

@@ -34,6 +34,21 @@ def _read(text: str, domain: str = "example.hu") -> tuple[Availability, str | No
         ("Domain example.hu is available for purchase\n", "Domain example.hu is available for purchase"),
         ("query_status: 220 Available\n", "query_status: 220 Available"),
         ("Die Domain ist nicht registriert.\n", "Die Domain ist nicht registriert."),
+        (
+            "El dominio no se encuentra registrado en NIC Argentina\n",
+            "El dominio no se encuentra registrado en NIC Argentina",
+        ),
+        ("% Unfortunately, No Results Were Found\n", "Unfortunately, No Results Were Found"),
+        ("%error 230 No Objects Found\n", "error 230 No Objects Found"),
+        (
+            "We could not find the requested domain on our system\n",
+            "We could not find the requested domain on our system",
+        ),
+        (
+            "This Domain is not available in our whois database\n",
+            "This Domain is not available in our whois database",
+        ),
+        ("exampleNOT FOUND\n", "exampleNOT FOUND"),  # the verdict glued to the echoed query
     ],
 )
 def test_it_reads_a_free_name_from_the_line_that_says_so(reply: str, line: str) -> None:
@@ -108,3 +123,14 @@ def test_a_record_in_an_unknown_layout_is_registered_by_its_holder_or_its_dates(
 def test_the_answers_own_timestamps_are_no_evidence_of_a_registration() -> None:
     text = "query_datetime: 2012-05-03T13:18:06+12:00\ndomain_name: example.hu\n"
     assert _read(text) == (Availability.UNKNOWN, None)
+
+
+def test_a_status_that_says_reserved_outweighs_a_change_date_but_not_a_registration() -> None:
+    reserved = "[Domain Name]  EXAMPLE.JP\n[Created on]\n[Expires on]\n[Status]  Reserved\n[Last Updated]  2001/02/21\n"
+    assert _read(reserved, "example.jp") == (Availability.UNKNOWN, "[Status]  Reserved")
+    held = "Domain: wiki.pt\nDomain Status: Reserved\nCreation Date: 07/05/2015\n"
+    assert _read(held, "wiki.pt")[0] is Availability.REGISTERED
+
+
+def test_a_placeholder_organisation_is_no_holder() -> None:
+    assert _read("domain: EH\norganisation: Not assigned\n", "eh")[0] is Availability.UNKNOWN

@@ -80,6 +80,18 @@ def test_a_dotted_date_is_day_first_and_an_equal_day_and_month_is_no_ambiguity()
         ("expires: 03/02/2020\n", None, None),
         ("expires: 03/02/2020\n", "es", "dmy"),
         ("Registered: 2001.12.18\nServer 195.24.32.2 version 0.4.1.3\nexpires: 03/02/2020\n", None, None),
+        # A label that states its format settles the order, whatever the dates are.
+        ("Creation Date (dd/mm/yyyy): 09/02/2009\nExpiration Date (dd/mm/yyyy): 01/03/2014\n", None, "dmy"),
+        ("Expiry (MM.DD.YYYY): 01.03.2014\n", None, "mdy"),
+        # Phone numbers and street addresses are no dates: they settle nothing.
+        ("Phone Number: 82-10-6485-1888\nExpiration Date: 03/02/2020\n", None, None),
+        (
+            "[Postal Address]   Minato-ku\n                   3-18-10 AKASAKA\nexpires: 03/02/2020\n",
+            None,
+            None,
+        ),
+        ("expires: 03/02/2020\n", "fr", "dmy"),
+        ("Record will expire on: 03/02/2020\n", "gq", "mdy"),
     ],
 )
 def test_the_answer_settles_the_day_month_order_or_says_it_cannot(answer: str, tld: str | None, order: str | None

@@ -212,6 +212,8 @@ THROTTLED = [
     "Query rate limit exceeded. Please try again later.",
     "Number of allowed queries exceeded.",
     "Your request can temporarily not be answered.",
+    "Please go away for 13 Seconds",
+    "Please wait 5 seconds before your next query",
 ]
 
 
@@ -276,4 +278,25 @@ def test_it_reads_expiry_labels_of_every_kind(line: str) -> None:
     assert record.expires_at is not None and record.expires_at.date().isoformat() in (
         "2027-03-21",
         "2027-03-20",
+    )
+
+
+def test_an_empty_jprs_field_opens_no_section() -> None:
+    text = "[Domain Name]  EXAMPLE.JP\n[Expires on]\n[Last Updated]  2001/02/21 00:00:00 (JST)\n"
+    record = _parse(text, domain="example.jp")
+    assert (record.expires_at, record.last_changed_at) == (None, datetime(2001, 2, 20, 15, tzinfo=UTC))
+
+
+def test_it_reads_letter_labelled_brackets_and_rwhois_records() -> None:
+    mynic = "a [Domain Name]                 example.my\nd [Record Expired]              13-MAY-2014\n"
+    assert _parse(mynic, domain="example.my").expires_at == datetime(2014, 5, 13, tzinfo=UTC)
+    rwhois = (
+        "%rwhois V-1.5:003fff:00 whois.example.ma\ndomain:Domain-Name:example.ma\n"
+        "domain:Primary-Server;I:111.example.ma\ndomain:Created:20090324\n%ok\n"
+    )
+    record = _parse(rwhois, domain="example.ma")
+    assert (record.availability.value, record.created_at, record.nameservers) == (
+        "registered",
+        datetime(2009, 3, 24, tzinfo=UTC),
+        [],
     )

@@ -12,7 +12,8 @@ In this order:
    evidence of the name's own record: a readable registration or expiry date, or a name server.
 3. **Registered** when the name's own record carries evidence: a date, a registrar, a name server, a
    registrant, or a status that is not itself a "free" word. Never from the mere absence of a "not
-   found" phrase.
+   found" phrase. A status that says the name cannot be registered (`Status: Reserved`) outweighs
+   weak evidence (a change date, a registrar) but not a registration or expiry date or a name server.
 4. **Unknown** otherwise, with the line that says why when there is one: a name that cannot be
    registered ("Status: NOT ALLOWED", "Reserved by ICM Registry"), an error ("Invalid input", "only
    accepts .bo queries"); or none: an empty answer, a notice with nothing in it.
@@ -58,6 +59,8 @@ _THROTTLED = re.compile(
             r"queried interval is too short",
             r"can temporarily not be answered",
             r"(?:please )?(?:slow down and )?try again later",
+            # come back after a stated wait: "Please go away for 13 Seconds" (ZACR), "retry in 5 minutes"
+            r"^(?:please )?(?:wait|go away|come back|retry|try again)\b.{0,20}?\b\d+\s*(?:sec|min)",
             r"you have been (?:rate )?(?:limited|blocked|banned)",
         )
     ),
@@ -72,8 +75,8 @@ _FREE = re.compile(
             r"\bno matching (?:record|domain|entr)",
             r"\bnot found\b",
             r"\bobject_not_found\b",
-            r"\bno (?:such domain|data found|entries found|records? (?:found|matching)|object found)\b",
-            r"\bno (?:entries|records?|data|information) (?:was |were )?found\b",
+            r"\bno (?:such domain|data found|entries found|records? (?:found|matching)|objects? found)\b",
+            r"\bno (?:entries|records?|results?|objects?|data|information) (?:was |were )?found\b",
             r"\bno data was found\b",
             r"\bno (?:\w+ ){0,3}(?:found|matching|matches) (?:for|to)\b",  # "No information found for ..."
             r"\bno found\b",  # TWNIC
@@ -85,10 +88,14 @@ _FREE = re.compile(
             r"\bdo(?:es)? not have an entry\b",
             r"\bnot (?:been )?regist(?:e)?red\b",
             r"\bdoes not exist\b",
+            r"\b(?:could|can) ?not find (?:the |that |this |any )?(?:requested |specified )?"
+            r"(?:domain|object|record|name)\b",
+            r"\bnot (?:available|present|listed) in (?:our|the) (?:whois )?(?:database|registry)\b",
             r"(?<!not )(?<!no longer )\b(?:is )?(?:still )?available for (?:registration|purchase)\b",
             r"\b(?:domain|[a-z0-9-]+\.[a-z0-9.-]+)\s+is (?:available|free)\b",
             r"\bno existe\b",
             r"\bno se encontr[oó]\b",
+            r"\bno (?:se encuentra|est[aá]) registrad[oa]\b",
             # Other languages (registries answer in their own; these are the common wordings)
             r"\bnincs tal[aá]lat\b",  # hu
             r"\bnicht (?:gefunden|registriert|vergeben)\b",  # de
@@ -109,6 +116,8 @@ _FREE = re.compile(
     ),
     re.I,
 )
+# A verdict in capitals glued to the echoed query: `freeNOT FOUND` (.sn).
+_GLUED = re.compile(r"(?<=[a-z0-9.])(?:NOT FOUND|NO MATCH)\b")
 # A status value that is itself the verdict: "Status: AVAILABLE", "Domain Status: free", "Available".
 _FREE_WORD = re.compile(
     r"^(?:available|free|not registered|no object found|unregistered|disponible|libre|vrij|frei|свободен)\b",
@@ -152,9 +161,12 @@ def decide(text: str, fields: Iterable[Field], evidence: Iterable[Field], *, str
     free = _free_line(lines, list(fields))
     if free and not strong:
         return Availability.FREE, free
-    if shown is not None:  # `strong` implies evidence: a free line never outlives it
-        return Availability.REGISTERED, shown.line
     verdicts = [(field.value, field.line) for field in fields if _VERDICT_KEYS.match(field.key)]
+    refused = next((line for value, line in verdicts if _NOT_REGISTRABLE.search(value)), None)
+    if shown is not None and (strong or refused is None):  # `strong` implies evidence
+        return Availability.REGISTERED, shown.line
+    if refused is not None:  # `Status: Reserved` outweighs a change date or a registrar
+        return Availability.UNKNOWN, refused
     candidates = [*verdicts, *((line, line) for line in lines if len(line) <= _PROSE)]
     for pattern in (_NOT_REGISTRABLE, _INVALID):
         if said := next((line for text, line in candidates if pattern.search(text)), None):
@@ -169,7 +181,7 @@ def _free_line(lines: list[str], fields: list[Field]) -> str | None:
     for line in lines:
         if len(line) > _PROSE or line in other_values:
             continue
-        if _FREE.search(line) or _FREE_WORD.match(line):
+        if _FREE.search(line) or _FREE_WORD.match(line) or _GLUED.search(line):
             return line
     for field in fields:
         if _VERDICT_KEYS.match(field.key) and _FREE_WORD.match(field.value):

@@ -4,8 +4,9 @@ Layouts: ISO 8601, `02-Jan-2006`, `2006.01.02`, `02.01.2006`, `2006/01/02`, `200
 `20060102`, `20060102150405` (in a status: `OK-UNTIL 20131218000000`), `Sat Jan 02 15:04:05 2006`,
 `2nd January 2006`, `21-March-2015`, `16/09/14`...
 
-Day or month first: a numeric date such as `05/06/2026` is ambiguous on its own. `answer_order` looks
-at every numeric date in the answer: one that can only be day-first (`18/12/2001`) or only month-first
+Day or month first: a numeric date such as `05/06/2026` is ambiguous on its own. A label that states
+its format (`Creation Date (dd/mm/yyyy):`) settles it; otherwise `answer_order` looks at every numeric
+date in the answer: one that can only be day-first (`18/12/2001`) or only month-first
 (`12/18/2001`) settles the order for all of them; if the answer has both, nothing is settled. Next comes
 the registry's known convention (`CONVENTIONS`), then the separator: dotted dates are day-first
 everywhere they are written. Otherwise the date is ambiguous and `read_date` returns both readings,
@@ -38,8 +39,26 @@ CONVENTIONS: dict[str, Order] = {
     # ISOC-IL: "validity: 05-06-2026" for google.co.il, first "(Assigned)" on 19990605 (python-whois)
     "il": "dmy",
     "hk": "dmy",  # HKIRC: "Expiry Date: 31-03-2020" (likexian hk_google.hk)
+    # Freenom runs .tk, .ml, .ga, .cf and .gq with one WHOIS server: "Domain registered: 03/27/2013"
+    # (php-whois cf_google.cf)
+    **dict.fromkeys(("ml", "ga", "cf", "gq"), "mdy"),
+    # AFNIC (.fr and the overseas TLDs it runs): "Expiry Date: 30/12/2017" (weppos whois.nic.fr
+    # status_registered), "Expiry Date: 31/12/2017" (its .pm, .re, .wf, .yt answers)
+    **dict.fromkeys(("fr", "pm", "re", "tf", "wf", "yt"), "dmy"),
+    "pt": "dmy",  # DNS.PT: "Creation Date: 30/10/2002" (python-whois sapo.pt)
+    "ug": "dmy",  # UG Registry: "Updated: 13/02/2008 09:35:15 EAT" (weppos whois.co.ug status_registered)
+    "hm": "dmy",  # HMNIC: "Domain creation date: 28/04/2003" (weppos whois.registry.hm status_registered)
+    "nl": "dmy",  # SIDN: "Date registered: 27-05-1999" (weppos whois.domain-registry.nl status_registered)
 }
 
+# A label's own format text: `Creation Date (dd/mm/yyyy):`, `Expiry (MM.DD.YYYY)`.
+_FORMAT_TEXT = re.compile(r"\(\s*(dd|mm)\s*[/.-]\s*(?:dd|mm)\s*[/.-]\s*(?:yyyy|yy)\s*\)", re.I)
+# Words on a line that name a date of the record (any language the corpus has).
+_DATE_WORDS = re.compile(
+    r"date|creat|expir|regist|updat|chang|modif|valid|renew|paid|activ|until|till|since|assigned|"
+    r"fecha|data|datum|dato|vencim|scaden|échéance|expira|commencement|\bon\b",
+    re.I,
+)
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
 
@@ -60,15 +79,36 @@ _MON_D_Y = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}
 
 
 def answer_order(text: str, tld: str | None = None) -> Order | None:
-    """The day/month order the answer's own numeric dates settle, else the registry's convention."""
+    """The day/month order the answer states in a label (`Expiration Date (dd/mm/yyyy):`), else the one its
+    own numeric dates settle, else the registry's convention."""
+    stated = {"dmy" if found.group(1).lower() == "dd" else "mdy" for found in _FORMAT_TEXT.finditer(text)}
+    if len(stated) == 1:
+        return "dmy" if "dmy" in stated else "mdy"
     day_first = month_first = False
-    for found in _NUMERIC.finditer(text):
+    for found in _answer_dates(text):
         first, second = int(found.group(1)), int(found.group(3))
         day_first |= first > 12 >= second
         month_first |= second > 12 >= first
     if day_first != month_first:
         return "dmy" if day_first else "mdy"
     return None if day_first else CONVENTIONS.get(tld or "")
+
+
+def _answer_dates(text: str) -> list[re.Match[str]]:
+    """The answer's numeric dates: on a line that names a date (`Expiry date: 05-06-2027`) or holds
+    nothing else, never a phone number (`82-10-6485-1888`) or a street address (`3-18-10 AKASAKA`)."""
+    dates = []
+    for line in text.splitlines():
+        for found in _NUMERIC.finditer(line):
+            before, after = line[: found.start()], line[found.end() :]
+            if after.startswith(("-", "/")) or re.search(r"[+\d-]\s*$", before):
+                continue  # part of a longer number
+            year = int(found.group(4))
+            if len(found.group(4)) == 4 and not 1900 <= year <= 2999:
+                continue
+            if _DATE_WORDS.search(before) or not re.sub(r"[\W\d_]|[TZ]\b", "", before + after).strip():
+                dates.append(found)
+    return dates
 
 
 def read_date(text: str, order: Order | None = None) -> tuple[datetime, ...]:

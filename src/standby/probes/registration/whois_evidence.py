@@ -16,8 +16,15 @@ from standby.probes.registration.whois_dates import Order, read_date
 from standby.probes.registration.whois_lines import Field
 from standby.probes.registration.whois_nameservers import is_nameserver_key, nameserver_records
 
-NO_NAME = re.compile(r"^(?:n/?a|none|null|not (?:available|disclosed|applicable)|-+|\.+|redacted.*)$", re.I)
+NO_NAME = re.compile(
+    r"^(?:n/?a|none|null|not (?:available|disclosed|applicable|assigned)|-+|\.+|redacted.*)$", re.I
+)
 EXPIRY_WORDS = re.compile(r"^(?!.*\bregistrar\b).*(?:expir|paid ?(?:till|until)|valid ?(?:till|until))")
+# A label the tables lack that still names the creation (`Domain creation date`), never a contact's.
+CREATION_WORDS = re.compile(
+    r"^(?!.*\b(?:registrar|expir|updat|modif|chang|contact|admin|tech|holder|registrant))"
+    r".*(?:creat|registration date)"
+)
 _DATE_WORDS = re.compile(r"creat|regist|expir|renew|updat|chang|modif|paid|valid|until|till|activ|date")
 _NOT_RECORD_DATE = re.compile(
     r"query|whois|database|response|request|last update of|timestamp|generated|current"

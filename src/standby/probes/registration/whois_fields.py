@@ -167,6 +167,7 @@ NAMESERVERS = (
     "ns",
     "current nameservers",
     "servidores de nombre",
+    "servidor de nombres de dominio",  # NIC-Uruguay, NIC-Venezuela: `Servidor(es) de Nombres de Dominio:`
     "dns name",
 )
 

@@ -1,11 +1,12 @@
 """Split a WHOIS answer into (key, value) pairs, whatever the registry's layout.
 
 Layouts seen in the corpus: `Key: value`, `key.......: value`, `Key:........ value`, `Key<TAB>value`,
-JPRS `[Key]  value`, a key alone on its line with its values indented below (Nominet, EURid, SIDN,
-EDUCAUSE), the same without indentation up to a blank line (SWITCH), YAML-style lists (`  - ns1.`),
-`** Domain Servers:` headings, and sentences such as `Record expires on 2020-05-23`. A colon inside
-an IPv6 address (`ns1.example.com 2001:db8::1`) is no key separator. Keys come back normalized
-(`normalize_key`) so one spelling in the field table covers its variants.
+JPRS `[Key]  value` (and MYNIC's `a [Key]  value`), RWhois `domain:Domain-Name:value`, a key alone on
+its line with its values indented below (Nominet, EURid, SIDN, EDUCAUSE), the same without indentation
+up to a blank line (SWITCH), YAML-style lists (`  - ns1.`), `** Domain Servers:` headings, and
+sentences such as `Record expires on 2020-05-23`. A colon inside an IPv6 address (`ns1.example.com
+2001:db8::1`) is no key separator. Keys come back normalized (`normalize_key`) so one spelling in the
+field table covers its variants.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ class Field(NamedTuple):
     line: str = ""  # the answer's line, as written (stripped)
 
 
-_BRACKET = re.compile(r"^\s*(?:[a-z]\.\s*)?\[([^\]]{1,40})\]\s*(.*)$", re.I)
+_BRACKET = re.compile(r"^\s*(?:[a-z](?:\.\s*|\s+))?\[([^\]]{1,40})\]\s*(.*)$", re.I)  # `a. [Key]`, `a [Key]`
+# RWhois (RFC 2167): `domain:Domain-Name:google.ma`; `;I` marks an object reference, not a value.
+_RWHOIS = re.compile(r"^\s*[a-z][a-z-]*:([A-Z][A-Za-z-]*)(;[A-Z])?:(.*)$")
 _COLON = re.compile(r"^\s*([^:\t]{1,80}?)[\s.]*:(?!//)\s*(.*)$")
 _TAB = re.compile(r"^\s*([^\t]{1,60}?)\t+(.+)$")
 _HASH = re.compile(r"^\s*([^#:\t]{1,60}?)#[\s.]*(\S.*)$")  # JWhoisServer: `Nom de domaine#. . . .google.dz`
@@ -90,6 +93,9 @@ def read_fields(text: str, *, known: Collection[str], phrases: Collection[str]) 
         expanded = line.expandtabs(8)
         indent = len(expanded) - len(expanded.lstrip())
         pair = _pair(stripped, known, phrases)
+        if pair is not None and not pair[1] and _BRACKET.match(stripped):
+            section = None  # JPRS `[Signing Key]` with nothing after it: an empty field, not a heading
+            continue
         if section and section.holds(indent, pair):
             members = _member(section, stripped, _pair(stripped, known, phrases, tabs=False), indent)
             fields.extend(Field(key, value, block, stripped) for key, value in members)
@@ -108,6 +114,8 @@ def read_fields(text: str, *, known: Collection[str], phrases: Collection[str]) 
 def _pair(line: str, known: Collection[str], phrases: Collection[str], *, tabs: bool = True) -> Pair | None:
     if found := _BRACKET.match(line):
         return normalize_key(found.group(1)), _value(found.group(2))
+    if found := _RWHOIS.match(line):
+        return normalize_key(found.group(1)), "" if found.group(2) else _value(found.group(3))
     pair = _split(line, known, phrases, tabs=tabs)
     return (pair[0], _value(pair[1])) if pair else None
 

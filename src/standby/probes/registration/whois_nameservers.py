@@ -26,9 +26,9 @@ _TYPES = frozenset({"ns", "a", "aaaa", "in", "glue"})
 _SPLIT = re.compile(r"[\s,;()\[\]]+")
 _LONGEST = 100  # characters: a longer value is prose that strayed under a name-server heading
 _KEY = re.compile(
-    r"(?:^|\s)(?:name ?servers?|nservers?|ns(?: name)?|dns(?: servers?| name)?|domain (?:name )?servers"
+    r"(?:^|\s)(?:name ?servers?|nservers?|ns(?: name)?|dns(?: servers?| name)?|domain (?:name )?servers?"
     r"|(?:primary|secondary|third|fourth|fifth|sixth|seventh|eighth) server(?: hostname)?|host ?name"
-    r"|current nameservers|servidores de nombre)"
+    r"|current nameservers|servidor(?:es)? de nombres?(?: de dominio)?)"
     r"(?: hostname| information| (?:in (?:the )?listed order|listed in order))?$"
     # a name under a name-server heading: `DNS servers` then `Name....: ns4.ati.tn.`
     r"|^(?:dns servers?|name ?servers?|domain servers) (?:name|host ?name)$|^servers$"

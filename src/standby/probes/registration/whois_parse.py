@@ -15,7 +15,13 @@ from standby.probes.registration.record import Availability, RegistrationRecord
 from standby.probes.registration.status_names import normalize_statuses, raw_status
 from standby.probes.registration.whois_availability import decide
 from standby.probes.registration.whois_dates import Order, answer_order, parse_whois_date, read_date
-from standby.probes.registration.whois_evidence import EXPIRY_WORDS, NO_NAME, evidence, is_date_key
+from standby.probes.registration.whois_evidence import (
+    CREATION_WORDS,
+    EXPIRY_WORDS,
+    NO_NAME,
+    evidence,
+    is_date_key,
+)
 from standby.probes.registration.whois_lines import Field, read_fields
 from standby.probes.registration.whois_nameservers import HOST, is_nameserver_key, nameserver_records
 
@@ -44,7 +50,9 @@ def parse_whois(text: str, *, domain: str, server: str) -> RegistrationRecord:
     if record.availability is not Availability.REGISTERED:
         return record
     registrar_expiry = _date(fields, f.REGISTRAR_EXPIRES, order)
-    record.created_at = _date(fields, f.CREATED, order)
+    record.created_at = _date(fields, f.CREATED, order) or _date(
+        [field for field in fields if CREATION_WORDS.search(field.key)], None, order
+    )
     expiry = _expiry(fields, order)
     if expiry is not None:
         record.expiry_text, readings = expiry
@@ -87,13 +95,13 @@ def _first(fields: list[Field], keys: tuple[str, ...]) -> str | None:
     return next((field.value for key in keys for field in fields if field.key == key), None)
 
 
-def _date(fields: list[Field], keys: tuple[str, ...], order: Order | None) -> datetime | None:
-    """The first readable date under any of `keys`, in answer order: the domain's own object comes
-    first, and which spelling is "the" creation date differs by registry (AFNIC dates its registrar
-    `registered:`, NIC Argentina dates its contacts `created:`). A date whose day and month cannot be
-    told apart gives None: only the expiry is worth reporting with both readings."""
+def _date(fields: list[Field], keys: tuple[str, ...] | None, order: Order | None) -> datetime | None:
+    """The first readable date under any of `keys` (any key when None), in answer order: the domain's own
+    object comes first, and which spelling is "the" creation date differs by registry (AFNIC dates its
+    registrar `registered:`, NIC Argentina dates its contacts `created:`). A date whose day and month
+    cannot be told apart gives None: only the expiry is worth reporting with both readings."""
     for field in fields:
-        if field.key in keys and (readings := read_date(field.value, order)):
+        if (keys is None or field.key in keys) and (readings := read_date(field.value, order)):
             return readings[0] if len(readings) == 1 else None
     return None
 
