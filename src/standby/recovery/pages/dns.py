@@ -11,6 +11,7 @@ from standby.incidents.rules import public_names
 from standby.recovery.dns import customer
 from standby.recovery.dns.models import RecoveryResolver, RecoveryWatch
 from standby.recovery.dns.render import words_ttl
+from standby.web.api import Id
 from standby.web.app import context, page
 
 router = APIRouter()
@@ -36,7 +37,7 @@ def watches(request: Request) -> Response:
 
 
 @router.get("/recovery/{watch_id}")
-def watch(request: Request, watch_id: int) -> Response:
+def watch(request: Request, watch_id: Id) -> Response:
     ctx = context(request)
     plan, now = ctx.plan(), ctx.clock.now()
     tz = plan.timezone

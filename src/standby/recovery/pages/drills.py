@@ -17,6 +17,7 @@ from standby.recovery.drills import service
 from standby.recovery.drills.status_page import drill_page
 from standby.recovery.pages import files
 from standby.store.db import lock_for_write
+from standby.web.api import Id
 from standby.web.app import context, page
 from standby.web.auth.deps import actor, current_user, require_admin
 
@@ -103,7 +104,7 @@ def run(request: Request, drill_id: str, dry_run: Annotated[str | None, Form()] 
 
 
 @router.post("/drills/runs/{run_id}/end", dependencies=ADMIN)
-def end(request: Request, run_id: int) -> Response:
+def end(request: Request, run_id: Id) -> Response:
     ctx = context(request)
     try:
         with ctx.sessions() as session, session.begin():
@@ -126,7 +127,7 @@ def _missing(request: Request, run_id: int) -> Response:
 
 
 @router.get("/drills/runs/{run_id}")
-def report(request: Request, run_id: int) -> Response:
+def report(request: Request, run_id: Id) -> Response:
     built = _report(request, run_id)
     if built is None:
         return _missing(request, run_id)
@@ -134,7 +135,7 @@ def report(request: Request, run_id: int) -> Response:
 
 
 @router.get("/drills/runs/{run_id}/report.md")
-def report_markdown(request: Request, run_id: int) -> Response:
+def report_markdown(request: Request, run_id: Id) -> Response:
     built = _report(request, run_id)
     if built is None:
         return _missing(request, run_id)
@@ -142,7 +143,7 @@ def report_markdown(request: Request, run_id: int) -> Response:
 
 
 @router.get("/drills/runs/{run_id}/timeline.svg")
-def report_chart(request: Request, run_id: int) -> Response:
+def report_chart(request: Request, run_id: Id) -> Response:
     built = _report(request, run_id)
     if built is None:
         return _missing(request, run_id)
@@ -150,12 +151,12 @@ def report_chart(request: Request, run_id: int) -> Response:
 
 
 @router.get("/drills/runs/{run_id}/status")
-def status_root(run_id: int) -> Response:
+def status_root(run_id: Id) -> Response:
     return RedirectResponse(f"/drills/runs/{run_id}/status/", status_code=308)
 
 
 @router.get("/drills/runs/{run_id}/status/")
-def status(request: Request, run_id: int) -> Response:
+def status(request: Request, run_id: Id) -> Response:
     ctx = context(request)
     with ctx.sessions() as session:
         found = session.get(DrillRun, run_id)

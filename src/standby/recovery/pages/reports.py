@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from standby.incidents.models import Incident
 from standby.recovery.pages import files
 from standby.recovery.reports import incident as reports
+from standby.web.api import Id
 from standby.web.app import context, page
 
 router = APIRouter()
@@ -27,7 +28,7 @@ def _missing(request: Request, incident_id: int) -> Response:
 
 
 @router.get("/incidents/{incident_id}/report")
-def report(request: Request, incident_id: int) -> Response:
+def report(request: Request, incident_id: Id) -> Response:
     built = _report(request, incident_id)
     if built is None:
         return _missing(request, incident_id)
@@ -35,7 +36,7 @@ def report(request: Request, incident_id: int) -> Response:
 
 
 @router.get("/incidents/{incident_id}/report.md")
-def report_markdown(request: Request, incident_id: int) -> Response:
+def report_markdown(request: Request, incident_id: Id) -> Response:
     built = _report(request, incident_id)
     if built is None:
         return _missing(request, incident_id)
@@ -43,7 +44,7 @@ def report_markdown(request: Request, incident_id: int) -> Response:
 
 
 @router.get("/incidents/{incident_id}/timeline.svg")
-def report_chart(request: Request, incident_id: int) -> Response:
+def report_chart(request: Request, incident_id: Id) -> Response:
     built = _report(request, incident_id)
     if built is None:
         return _missing(request, incident_id)
