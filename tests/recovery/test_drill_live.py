@@ -64,6 +64,7 @@ async def test_a_live_drill_measures_each_person_and_touches_nothing_public(
     assert [p[3] for p in report.promises] == ["MISSED", "not yet due when it ended"]
     assert "Lee Park acknowledged first, 1 min after the page." in report.headline
     assert "The public status page was not touched." in report.headline
+    assert "Plan B: the playbook names no Plan B: nothing to switch." in report.headline
     assert "Could not be reached" not in " ".join(report.headline)
 
     assert all(str(m["Subject"]).startswith("[DRILL]") for m in drill.smtp.messages)

@@ -82,6 +82,25 @@ def test_the_example_plans_runbook_is_one_file_that_fetches_nothing() -> None:
     assert "@media print" in found.style
 
 
+def test_a_playbooks_plan_b_is_its_fallback_pages_written_out_not_linked() -> None:
+    data: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text())
+    data["forms"] = [
+        {
+            "id": "demo-request",
+            "title": "Request a demo",
+            "fields": [{"name": "email", "label": "Email", "type": "email"}],
+            "destination": {"webhook": {"url": "https://hooks.acme-backup.example/leads"}},
+        }
+    ]
+    data["fallback"] = {"pages_url": "https://pages.acme-backup.example"}
+    data["playbooks"][0]["plan_b"] = ["demo-request"]
+    html = current(None, Plan.model_validate(data), T0).decode()
+    found = Loads()
+    found.feed(html)
+    assert "Request a demo: https://pages.acme-backup.example/p/demo-request/" in html
+    assert all(link.startswith("#") for link in found.links)  # a page to copy, not a link to follow
+
+
 def test_notify_urls_are_masked_and_a_person_nobody_can_reach_is_said_so() -> None:
     plan = Plan.model_validate(
         {

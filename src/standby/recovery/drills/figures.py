@@ -1,5 +1,6 @@
 """What a drill measured, per person and for the team, from what really happened: deliveries the
-outbox confirmed (recovery/delivered.py), acknowledgements, and the incident's updates and promises.
+outbox confirmed (channels/receipts.py, incidents/reach.py), acknowledgements, and the incident's
+updates and promises.
 
 - Paged: when the first page about the drill's alert reached them. Answered: when they acknowledged
   it — first (which stopped the chain), or after someone else had (the link still counts their answer).
@@ -21,11 +22,13 @@ from sqlalchemy.orm import Session
 from standby.alerts.chain import Chain
 from standby.alerts.models import Alert, AlertEvent, Escalation
 from standby.channels.drill import DrillRun
+from standby.channels.receipts import Receipt, first_delivered, of_topics
 from standby.core.timetext import at, words
+from standby.incidents import reach
 from standby.incidents.audiences import name
 from standby.incidents.models import Incident, IncidentEvent, IncidentUpdate
 from standby.plan.model import Plan
-from standby.recovery.delivered import Delivery, deliveries, first_delivered, outside
+from standby.recovery.reports import plan_b as reports_plan_b
 from standby.recovery.reports.promises import Promise, promises
 from standby.recovery.reports.timeline import Entry, entries
 
@@ -57,7 +60,7 @@ class DrillFigures:
     first_word: datetime | None  # the first incident message to reach anyone inside
     first_public: datetime | None  # the incident's first public entry (the drill's page, outsiders)
     timeline: list[Entry]
-    sent: list[Delivery]
+    sent: list[Receipt]
     plan_b: str
 
 
@@ -73,13 +76,19 @@ def _windows(chain: Chain | None) -> dict[str, timedelta]:
     return out
 
 
-def plan_b(plan: Plan, incident: Incident | None) -> str:
-    """Whether Plan B was switched. Standby switches nothing yet; the playbook says if there is one."""
-    playbook = plan.playbook(incident.playbook) if incident is not None else None
-    forms = getattr(playbook, "plan_b", None) if playbook is not None else None
-    if not forms:
+def plan_b(
+    session: Session, plan: Plan, incident: Incident | None, *, since: datetime, until: datetime
+) -> str:
+    """Whether people were sent to Plan B: the fallback pages of the playbook's forms, who a delivered
+    update named them to, and what the forms took during the drill (the platform was not really down,
+    so only visitors sent there, or the team trying a page, show up)."""
+    found = reports_plan_b.measure(session, plan, incident, since=since, until=until)
+    if found is None:
         return "the playbook names no Plan B: nothing to switch"
-    return f"Plan B ({', '.join(forms)}) is not switched by Standby: check it was switched by hand"
+    return (
+        f"fallback pages {found.pages_text()}, {found.told_text(plan.timezone)}; "
+        f"during the drill the forms took {found.leads.sentence()}"
+    )
 
 
 def measure(session: Session, run: DrillRun, *, plan: Plan, now: datetime) -> DrillFigures:
@@ -90,7 +99,7 @@ def measure(session: Session, run: DrillRun, *, plan: Plan, now: datetime) -> Dr
     started = run.started_at or run.requested_at
     until = run.ended_at or now
     topics = ([f"alert:{alert.id}"] if alert else []) + ([f"incident:{incident.id}"] if incident else [])
-    sent = deliveries(session, topics)
+    sent = of_topics(session, topics)
     chain = None
     if alert is not None:
         row = session.scalars(select(Escalation.chain).where(Escalation.alert_id == alert.id)).first()
@@ -135,13 +144,9 @@ def measure(session: Session, run: DrillRun, *, plan: Plan, now: datetime) -> Dr
         )
         for ident in run.participants
     ]
-    internal = [d for d in sent if d.topic.startswith("incident:") and d.audience and not outside(plan, d)]
-    public = [
-        d.delivered_at
-        for d in sent
-        if d.topic.startswith("incident:") and outside(plan, d) and d.delivered_at
-    ]
+    heard = reach.of_incident(session, incident) if incident is not None else None
     shown = [u.created_at for u in updates if u.automatic or u.published_at is not None]
+    public = [t for t in (heard.first_outside if heard else None, *shown) if t is not None]
     names = {p.id: p.name or p.id for p in plan.people}
     timeline = entries(
         session,
@@ -158,11 +163,11 @@ def measure(session: Session, run: DrillRun, *, plan: Plan, now: datetime) -> Dr
         until,
         people,
         judged,
-        first_delivered(internal),
-        min(public + shown) if public or shown else None,
+        heard.first_inside if heard else None,
+        min(public, default=None),
         timeline,
         sent,
-        plan_b(plan, incident),
+        plan_b(session, plan, incident, since=started, until=until),
     )
 
 
@@ -170,7 +175,7 @@ def _person(
     ident: str,
     *,
     plan: Plan,
-    sent: list[Delivery],
+    sent: list[Receipt],
     answers: dict[str, datetime],
     missing: dict[str, str],
     windows: dict[str, timedelta],
@@ -179,12 +184,12 @@ def _person(
     promises: list[Promise],
     incident: Incident | None,
 ) -> PersonFigures:
-    mine = [d for d in sent if d.recipient == ident]
-    pages = [d for d in mine if d.topic.startswith("alert:")]
-    words_ = [d for d in mine if d.topic.startswith("incident:") and d.audience]
+    mine = [r for r in sent if r.recipient == ident]
+    pages = [r for r in mine if r.topic.startswith("alert:")]
+    words_ = [r for r in mine if incident is not None and reach.update_of(r, incident.id)]
     paged, answered = first_delivered(pages), answers.get(ident)
-    delivered = sum(d.delivered_at is not None for d in mine)
-    failures = [f"{d.channel} {d.address}: {d.error}" for d in mine if d.outcome == "failed"]
+    delivered = sum(r.delivered for r in mine)
+    failures = [f"{r.channel} {r.address}: {r.error}" for r in mine if r.outcome == "failed"]
     unreachable = None
     if delivered == 0 and (failures or ident in missing):
         unreachable = "; ".join(failures) or missing[ident]

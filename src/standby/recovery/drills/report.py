@@ -13,7 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from standby.channels.drill import DrillRun
+from standby.channels.receipts import Receipt
 from standby.core.timetext import at
+from standby.incidents import reach
 from standby.incidents.audiences import name
 from standby.plan.model import Plan
 from standby.recovery.drills.figures import DrillFigures, PersonFigures, measure
@@ -141,18 +143,21 @@ def build(session: Session, run: DrillRun, *, plan: Plan, now: datetime) -> Dril
     )
 
 
+def _word(f: DrillFigures, receipt: Receipt) -> bool:
+    """An incident update's message (a word), not a page of the chain."""
+    return f.incident is not None and reach.update_of(receipt, f.incident.id) is not None
+
+
 def _lanes(f: DrillFigures) -> list[chart.Lane]:
     lanes = []
     for p in f.people:
-        mine = [d for d in f.sent if d.recipient == p.id]
+        mine = [r for r in f.sent if r.recipient == p.id]
         marks = [
-            chart.Mark(d.delivered_at, "word" if d.audience else "page", f"{p.name}: {d.subject}")
-            for d in mine
-            if d.delivered_at is not None
+            chart.Mark(r.at, "word" if _word(f, r) else "page", f"{p.name}: {r.subject}")
+            for r in mine
+            if r.delivered
         ]
-        marks += [
-            chart.Mark(d.queued_at, "failed", f"{p.name}: {d.error}") for d in mine if d.outcome == "failed"
-        ]
+        marks += [chart.Mark(r.at, "failed", f"{p.name}: {r.error}") for r in mine if r.outcome == "failed"]
         if p.answered is not None:
             marks.append(chart.Mark(p.answered, "ack", f"{p.name} acknowledged"))
         wait = (p.paged, p.answered or f.until) if p.paged else None

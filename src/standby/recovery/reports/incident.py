@@ -2,9 +2,10 @@
 ready to paste into a post-mortem (docs/reports.md).
 
 Time to detect counts from when the problem began; every other "time to" from detection. Every time
-someone was told is a delivery the channel accepted (recovery/delivered.py), not a message that was
-only queued; the status page counts from when it first showed the incident. Nothing unknown is shown
-as a number: a step that never happened says so.
+someone was told is a delivery the channel accepted (channels/receipts.py; the first word inside and
+outside is the incident page's own, incidents/reach.py), not a message that was only queued; the
+status page counts from when it first showed the incident. Nothing unknown is shown as a number: a
+step that never happened says so.
 """
 
 from __future__ import annotations
@@ -19,14 +20,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from standby.alerts.models import Alert
+from standby.channels.receipts import Receipt, first_delivered, of_topics
 from standby.core.timetext import at, words
+from standby.incidents import reach
 from standby.incidents.audiences import name
 from standby.incidents.models import Incident, IncidentAlert, IncidentUpdate
 from standby.incidents.rules import internal_names
 from standby.plan.model import Plan
-from standby.recovery.delivered import Delivery, deliveries, first_delivered, outside
 from standby.recovery.dns.models import RecoverySample, RecoveryWatch
-from standby.recovery.reports import chart
+from standby.recovery.reports import chart, plan_b
 from standby.recovery.reports.promises import Promise, promises
 from standby.recovery.reports.render import Document, after, clock
 from standby.recovery.reports.timeline import entries
@@ -90,9 +92,16 @@ def cost_of(plan: Plan, incident: Incident, lasted: timedelta) -> str:
     return text
 
 
-def leads_line(plan: Plan, incident: Incident) -> str:
-    """Leads captured and replayed during the outage (Plan B)."""
-    return "not measured: Standby has no lead capture in this version"
+def leads_line(session: Session, plan: Plan, incident: Incident) -> str:
+    """Leads the Plan B forms captured while the incident lasted and what became of them (replayed:
+    delivered to the destination), with the fallback pages and who was sent to them."""
+    found = plan_b.measure(session, plan, incident, since=incident.started_at, until=incident.resolved_at)
+    if found is None:
+        return "no Plan B: the playbook names no fallback forms (plan_b), so none were counted"
+    return (
+        f"{found.leads.sentence()} while it lasted (forms {', '.join(found.forms)}); fallback pages "
+        f"{found.pages_text()}, {found.told_text(plan.timezone)}"
+    )
 
 
 def _recovery(session: Session, incident: Incident, tz: str, until: datetime) -> list[Recovery]:
@@ -112,15 +121,15 @@ def _recovery(session: Session, incident: Incident, tz: str, until: datetime) ->
     return out
 
 
-def _told(sent: list[Delivery], shown: Names, detected: datetime, tz: str) -> list[Told]:
+def _told(sent: list[Receipt], shown: Names, detected: datetime, tz: str) -> list[Told]:
     out = []
-    for ident in dict.fromkeys(d.recipient for d in sent if d.recipient):
-        mine = [d for d in sent if d.recipient == ident]
+    for ident in dict.fromkeys(r.recipient for r in sent if r.recipient):
+        mine = [r for r in sent if r.recipient == ident]
         first = first_delivered(mine)
         when = f"{clock(first, tz)} ({after(first, detected)} after detection)" if first else "never"
-        how = ", ".join(sorted({d.channel for d in mine if d.delivered_at})) or "—"
-        problems = [f"{d.channel}: {d.error}" for d in mine if d.outcome == "failed"]
-        unsure = sum(d.outcome in ("waiting", "unknown") for d in mine)
+        how = ", ".join(sorted({r.channel for r in mine if r.delivered})) or "—"
+        problems = [f"{r.channel}: {r.error}" for r in mine if r.outcome == "failed"]
+        unsure = sum(r.outcome in ("sending", "failing", "unknown") for r in mine)
         if unsure:
             problems.append(f"{unsure} not confirmed delivered")
         out.append(Told(shown(ident), when, how, "; ".join(problems)))
@@ -128,23 +137,22 @@ def _told(sent: list[Delivery], shown: Names, detected: datetime, tz: str) -> li
 
 
 def _lanes(
-    sent: list[Delivery],
+    incident: Incident,
+    sent: list[Receipt],
     judged: list[Promise],
     updates: list[IncidentUpdate],
     alerts: list[Alert],
     shown: Names,
 ) -> list[chart.Lane]:
     lanes = []
-    for ident in dict.fromkeys(d.recipient for d in sent if d.recipient):
-        mine, who = [d for d in sent if d.recipient == ident], shown(ident)
+    for ident in dict.fromkeys(r.recipient for r in sent if r.recipient):
+        mine, who = [r for r in sent if r.recipient == ident], shown(ident)
         marks = [
-            chart.Mark(d.delivered_at, "word" if d.audience else "page", f"{who}: {d.subject}")
-            for d in mine
-            if d.delivered_at is not None
+            chart.Mark(r.at, "word" if reach.update_of(r, incident.id) else "page", f"{who}: {r.subject}")
+            for r in mine
+            if r.delivered
         ]
-        marks += [
-            chart.Mark(d.queued_at, "failed", f"{who}: {d.error}") for d in mine if d.outcome == "failed"
-        ]
+        marks += [chart.Mark(r.at, "failed", f"{who}: {r.error}") for r in mine if r.outcome == "failed"]
         marks += [
             chart.Mark(a.acknowledged_at, "ack", f"{who} acknowledged")
             for a in alerts
@@ -160,15 +168,13 @@ def build(session: Session, incident: Incident, *, plan: Plan, now: datetime) ->
     tz = plan.timezone
     linked = select(Alert).join(IncidentAlert, IncidentAlert.alert_id == Alert.id)
     alerts = list(session.scalars(linked.where(IncidentAlert.incident_id == incident.id).order_by(Alert.id)))
-    sent = deliveries(session, [f"incident:{incident.id}", *(f"alert:{a.id}" for a in alerts)])
+    sent = of_topics(session, [f"incident:{incident.id}", *(f"alert:{a.id}" for a in alerts)])
     updates = list(session.scalars(select(IncidentUpdate).where(IncidentUpdate.incident_id == incident.id)))
     detected, until = incident.detected_at, incident.resolved_at or now
     acks = [a.acknowledged_at for a in alerts if a.acknowledged_at is not None]
-    news = [d for d in sent if d.topic.startswith("incident:") and d.audience]
-    inside = first_delivered([d for d in news if not outside(plan, d)])
-    public = [
-        t for t in (first_delivered([d for d in news if outside(plan, d)]), incident.page_shown_at) if t
-    ]
+    heard = reach.of_incident(session, incident)
+    inside = heard.first_inside
+    public = [t for t in (heard.first_outside, incident.page_shown_at) if t]
     ended = _outage_end(incident, alerts, now)
     open_for = f"not resolved (open for {words(now - detected)})"
     facts = [
@@ -208,12 +214,12 @@ def build(session: Session, incident: Incident, *, plan: Plan, now: datetime) ->
             )
             for p in judged
         ],
-        leads=leads_line(plan, incident),
+        leads=leads_line(session, plan, incident),
         recovery=_recovery(session, incident, tz, until),
         cost=cost_of(plan, incident, ended - incident.started_at),
         timeline=[(clock(e.at, tz), e.text) for e in timeline],
         chart=chart.timeline(
-            _lanes(sent, judged, updates, alerts, shown),
+            _lanes(incident, sent, judged, updates, alerts, shown),
             start=incident.started_at,
             end=end,
             tz=tz,

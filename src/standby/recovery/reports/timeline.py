@@ -1,5 +1,5 @@
 """One timeline for a report: the alerts' and incidents' own timelines with every delivery (and every
-failed one) woven in, in time order, each in one sentence."""
+message given up on, or whose outcome is unknown) woven in, in time order, each in one sentence."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from standby.alerts.models import AlertEvent
+from standby.channels.receipts import Receipt
 from standby.incidents.models import IncidentEvent
-from standby.recovery.delivered import Delivery
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def entries(
     *,
     alerts: Sequence[int],
     incidents: Sequence[int],
-    sent: Sequence[Delivery],
+    sent: Sequence[Receipt],
     name: Callable[[str | None], str],
 ) -> list[Entry]:
     out: list[Entry] = []
@@ -42,26 +42,12 @@ def entries(
             Entry(e.at, f"incident #{e.incident_id}", e.kind, e.text, e.person)
             for e in session.scalars(query2)
         ]
-    for d in sent:
-        who = name(d.recipient)
-        if d.delivered_at is not None:
-            out.append(
-                Entry(
-                    d.delivered_at,
-                    "delivery",
-                    "delivered",
-                    f"{who} got “{d.subject}” by {d.channel} ({d.address})",
-                    d.recipient,
-                )
-            )
-        elif d.outcome == "failed":
-            out.append(
-                Entry(
-                    d.queued_at,
-                    "delivery",
-                    "failed",
-                    f"could not deliver “{d.subject}” to {who} by {d.channel}: {d.error}",
-                    d.recipient,
-                )
-            )
+    for r in sent:
+        who = name(r.recipient)
+        if r.delivered:
+            text = f"{who} got “{r.subject}” by {r.channel} ({r.address})"
+            out.append(Entry(r.at, "delivery", "delivered", text, r.recipient))
+        elif r.outcome in ("failed", "unknown"):  # still sending or retrying: not an outcome yet
+            text = f"“{r.subject}” to {who} by {r.channel} was not delivered: {r.why_not}"
+            out.append(Entry(r.at, "delivery", r.outcome, text, r.recipient))
     return sorted(out, key=lambda e: e.at)

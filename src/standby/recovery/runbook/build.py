@@ -21,6 +21,7 @@ from standby.channels.drill import DrillRun
 from standby.channels.people import Recipient, contacts, reach, shown
 from standby.core.timetext import at, words
 from standby.engine.models import CheckState
+from standby.plan.fallback import LivePage, live_pages
 from standby.plan.model import Person, Plan, Playbook
 from standby.plan.templates import AudienceTemplate
 from standby.recovery.drills.figures import measure, summary
@@ -65,7 +66,7 @@ class PlaybookCard:
     external_after: str
     audiences: list[AudienceCard]
     impact: str | None
-    plan_b: list[str]
+    plan_b: list[LivePage]  # the fallback pages of its forms (docs/plan-b.md)
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def _playbook(plan: Plan, playbook: Playbook) -> PlaybookCard:
         words(playbook.external_after) if playbook.external_after else "only when published by hand",
         cards,
         cost,
-        list(getattr(playbook, "plan_b", []) or []),
+        live_pages(plan, playbook.plan_b) if playbook.plan_b else [],
     )
 
 
