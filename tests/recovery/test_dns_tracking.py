@@ -11,7 +11,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from standby.app.subscribers import RECLAIMS
 from standby.core.timetext import at
+from standby.engine import restart
 from standby.incidents.models import Incident
 from standby.recovery.dns import tracking
 from standby.recovery.dns.models import RecoveryResolver, RecoverySample, RecoveryWatch
@@ -123,3 +125,26 @@ def test_a_check_that_was_never_about_dns_starts_no_tracking(world: World, dns: 
     world.check("ok", asset="vendor:marketo", check="statuspage", summary="back")
     with world.sessions() as session:
         assert session.scalars(select(RecoveryWatch)).first() is None
+
+
+def test_a_watch_a_stopped_process_was_surveying_is_taken_back_when_an_engine_starts(
+    world: World, dns: Resolvers
+) -> None:
+    world.check(
+        "critical", asset=ASSET, check="delegation", summary="parked", details={"nameservers": PARKING_NS}
+    )
+    world.at(0)
+    world.clock.set(T0 + timedelta(minutes=60))
+    world.check("ok", asset=ASSET, check="delegation", summary="fixed", details={"nameservers": HEALTHY_NS})
+    with world.sessions.begin() as session:  # worker w1 claimed it, then died mid-survey
+        watch = session.scalars(select(RecoveryWatch)).one()
+        watch.lease_owner, watch.lease_until = "w1", world.now + tracking.LEASE
+    at_minute(world, 60)
+    with world.sessions() as session:
+        assert session.scalars(select(RecoveryWatch)).one().checked_at is None  # its lease holds it
+    with world.sessions.begin() as session:  # what w1 does when it starts again
+        assert restart.reclaim(session, worker="w1", now=world.now, also=RECLAIMS) == 1
+    at_minute(world, 60)
+    with world.sessions() as session:
+        watch = session.scalars(select(RecoveryWatch)).one()
+        assert (watch.checked_at, watch.lease_owner) == (world.now, None)  # surveyed at once
