@@ -50,6 +50,11 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
         ),
         "each with its models, service, cli, routes, templates (and API part)",
     ),
+    (
+        "learning",
+        ("standby.recovery",),
+        "recover and learn: DNS recovery, drills, incident reports, the runbook; they read and drive the features",
+    ),
     ("pages", ("standby.api", "standby.dashboard"), "pages and the API that show several features"),
     (
         "wiring",

@@ -23,9 +23,15 @@ from standby.check.cli import register as register_check
 from standby.core.errors import StandbyError
 from standby.discovery.cli import register as register_discovery
 from standby.engine.cli import register as register_engine
+from standby.incidents.cli import incident_app
 from standby.incidents.cli import register as register_incidents
 from standby.leads.cli import register as register_leads
 from standby.plan.cli import register as register_plan
+from standby.recovery.dns.cli import register as register_recovery
+from standby.recovery.drills.cli import register as register_drills
+from standby.recovery.notify_cli import register as register_notify
+from standby.recovery.reports.cli import register as register_incident_report
+from standby.recovery.runbook.cli import register as register_runbook
 from standby.statuspage.cli import register as register_status_page
 from standby.store.cli import register as register_store
 from standby.web.auth.cli import register as register_auth
@@ -60,9 +66,14 @@ register_discovery(app)
 register_store(app)
 register_alerts(app, followers=_acknowledged)
 register_incidents(app)
+register_incident_report(incident_app)
 register_status_page(app)
 register_leads(app)
 register_backups(app)
+register_recovery(app)
+register_runbook(app)
+register_notify(app)
+register_drills(app)
 register_process(app)
 register_engine(app)
 register_auth(app)

@@ -46,9 +46,7 @@ def test_a_person_is_told_once_one_channel_delivered(
     add_email(sessions, "a", to="dana@acme.example", topic="alert:42")
     add_email(sessions, "b", to="dana@elsewhere.example", topic="alert:42")
     smtp.reject = "550 5.1.1 no such mailbox"
-    deliver(
-        sessions, worker="w", clock=at(T0), senders={"email": email_sender}, limit=1
-    )  # the first one fails
+    deliver(sessions, worker="w", clock=at(T0), senders={"email": email_sender}, limit=1)  # it fails
     smtp.reject = None
     deliver(sessions, worker="w", clock=at(T0), senders={"email": email_sender})
     with sessions() as session:

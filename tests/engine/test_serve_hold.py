@@ -152,7 +152,7 @@ def test_a_kill_while_the_owners_page_is_being_sent_loses_and_reorders_nothing(
     assert sorted(received[2:]) == [("dana@acme.example", "resolved"), ("lee@acme.example", "resolved")]
     taken = re.search(
         r"took back what a stopped process held: (\d+) monitor\(s\), 0 claimed row\(s\) of the features "
-        r"\(escalation steps\), 1 message\(s\) in flight",
+        r"\(escalation steps, DNS recovery watches\), 1 message\(s\) in flight",
         second.log,
     )
     assert taken is not None and int(taken.group(1)) >= 1, second.log

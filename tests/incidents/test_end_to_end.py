@@ -6,19 +6,16 @@ nothing until external_after; a missed promise reminds, then escalates; /status/
 from __future__ import annotations
 
 import json
-import socket
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import jsonschema
 import pytest
 import yaml
-from moto.server import ThreadedMotoServer
 from sqlalchemy.orm import Session, sessionmaker
 
 from standby.app.engine import Engine
@@ -29,6 +26,8 @@ from standby.store import migrate
 from standby.store.db import make_engine, session_factory
 from tests.incidents.conftest import plan_data
 from tests.peers.internet import FakeInternet
+from tests.peers.s3 import client as bucket
+from tests.peers.s3 import s3_server
 from tests.peers.smtp import SmtpPeer
 from tests.web.server import serving
 
@@ -39,21 +38,8 @@ BUCKET = "acme-status"
 
 @pytest.fixture(scope="module")
 def s3() -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-
-
-def bucket(endpoint: str) -> Any:
-    return boto3.client(
-        "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
-    )
+    with s3_server() as endpoint:
+        yield endpoint
 
 
 class Stage:

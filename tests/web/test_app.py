@@ -65,8 +65,9 @@ def test_pages_never_leak_their_url_through_referer_and_the_css_is_served_locall
     sessions: sessionmaker[Session],
 ) -> None:
     with serving(app_for(sessions)) as base:
-        reply = httpx.get(f"{base}/healthz")
-        css = httpx.get(f"{base}/static/standby.css")
+        # 30 s bounds a hung server, not its speed: httpx's 5 s default was missed at load average 14.
+        reply = httpx.get(f"{base}/healthz", timeout=30)
+        css = httpx.get(f"{base}/static/standby.css", timeout=30)
     assert reply.headers["referrer-policy"] == "no-referrer"
     assert "default-src 'self'" in reply.headers["content-security-policy"]
     assert css.status_code == 200 and "max-width" in css.text

@@ -1,5 +1,6 @@
 """/calendar.ics, the renewals' feed: every expiry, `remind_at` and `confirm_by` date of the plan's
-domains and certificates as all-day events, per the current findings, for owners to subscribe to.
+domains and certificates as all-day events, per the current findings, for owners to subscribe to —
+and the plan's scheduled drills, the next year of them, so the team sees the rehearsal coming.
 
 Calendar apps cannot send headers, so the token rides in the URL (`?token=`): a calendar token
 reads this feed and nothing else. UIDs are stable for a given asset, date kind and expiry, so a
@@ -52,6 +53,9 @@ def calendar(
                 keys[state.key], datetime.fromisoformat(str(raw)), state, plan=plan, now=now
             ):
                 cal.add_component(event)
+    if owner is None:
+        for event in _drills(plan, now=now):
+            cal.add_component(event)
     return Response(
         cal.to_ical(),
         media_type="text/calendar; charset=utf-8",
@@ -94,3 +98,33 @@ def _events(item: Watched, expires: datetime, state: CheckState, *, plan: Plan, 
             event.add("url", f"{str(base).rstrip('/')}/assets/{quote(item.asset, safe=':')}")
         events.append(event)
     return events
+
+
+def _drills(plan: Plan, *, now: datetime) -> list[Event]:
+    """Each scheduled drill's due dates within the next year, as all-day events."""
+    today, out = now.astimezone(ZoneInfo(plan.timezone)).date(), []
+    names = {p.id: p.name or p.id for p in plan.people} | {
+        a.id: f"the {a.id} audience" for a in plan.audiences
+    }
+    for drill in plan.drills:
+        if drill.schedule is None:
+            continue
+        who = ", ".join(names.get(p, p) for p in drill.participants)
+        for day in drill.schedule.dates(today):
+            if (day - today).days > 366:
+                break
+            event = Event()
+            event.add("uid", f"{hashlib.sha256(f'drill|{drill.id}|{day}'.encode()).hexdigest()[:32]}@standby")
+            event.add("dtstamp", now)
+            event.add("dtstart", day)
+            event.add("dtend", day + timedelta(days=1))
+            event.add("summary", f"Drill: {drill.title}")
+            failure = drill.scenario.failure.replace("_", " ")
+            event.add(
+                "description",
+                f"{drill.schedule.every} drill: {failure} of {drill.scenario.asset}. Participants: {who}. "
+                f"Run it with `standby drill run {drill.id}` (add --dry-run to tell nobody).",
+            )
+            event.add("transp", "TRANSPARENT")
+            out.append(event)
+    return out

@@ -15,6 +15,9 @@ A root can confirm a moment after what it explains (a domain is checked hourly, 
 minute; the engine checks a domain at once when something on it fails). So an alert whose possible
 root is already seen failing, but not yet confirmed, waits `HOLD` before its first page: when the
 root's alert opens meanwhile, it adopts it, and only the root pages.
+
+A drill's alert (channels/drill.py) is never a root nor explained: a drill never joins a real cause,
+and a real alert never joins a drill.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from standby.alerts import notify
 from standby.alerts.models import Alert, Escalation
+from standby.channels.drill import run_of
 from standby.engine.models import CheckState
 from standby.plan.hosts import foundations, hosts
 from standby.plan.model import Plan
@@ -83,7 +87,11 @@ def top(session: Session, alert: Alert) -> Alert:
 
 def root_of(session: Session, plan: Plan, state: CheckState) -> Alert | None:
     """The live alert whose confirmed cause explains `state`, at the top of its chain; None if none."""
-    query = select(Alert).where(Alert.state.in_(LIVE), Alert.reason == "check", Alert.root_id.is_(None))
+    if run_of(state.details) is not None:
+        return None
+    query = select(Alert).where(
+        Alert.state.in_(LIVE), Alert.reason == "check", Alert.root_id.is_(None), Alert.drill_run_id.is_(None)
+    )
     found = []
     for alert in session.scalars(query):
         candidate = state_of(session, alert)
@@ -95,6 +103,8 @@ def root_of(session: Session, plan: Plan, state: CheckState) -> Alert | None:
 def pending(session: Session, plan: Plan, state: CheckState) -> CheckState | None:
     """A check seen failing that would explain `state` and has no alert yet: its confirmation may be
     a moment away (see the module's docstring)."""
+    if run_of(state.details) is not None:
+        return None
     query = select(CheckState).where(CheckState.observed == "critical", CheckState.key != state.key)
     for candidate in session.scalars(query):
         live = candidate.alert_id is not None and _live(session, candidate.alert_id)
@@ -113,7 +123,7 @@ def same_cause(session: Session, plan: Plan, root: Alert) -> list[str]:
     with its alert when it has one. Checks confirmed in the same pass as the root may not have their
     alert yet; they are listed all the same."""
     state = state_of(session, root)
-    if state is None or root.root_id is not None:
+    if state is None or root.root_id is not None or root.drill_run_id is not None:
         return []
     out = []
     for other in session.scalars(
@@ -134,9 +144,15 @@ def dependents(session: Session, root: Alert, *, live_only: bool = False) -> lis
 
 def adopt(session: Session, plan: Plan, alert: Alert, state: CheckState, *, now: datetime) -> int:
     """Attach to `alert` (or its root) every live alert its cause explains; returns how many."""
+    if alert.drill_run_id is not None:
+        return 0
     root = top(session, alert)
     query = select(Alert).where(
-        Alert.state.in_(LIVE), Alert.reason == "check", Alert.root_id.is_(None), Alert.id != root.id
+        Alert.state.in_(LIVE),
+        Alert.reason == "check",
+        Alert.root_id.is_(None),
+        Alert.id != root.id,
+        Alert.drill_run_id.is_(None),
     )
     adopted = 0
     for other in list(session.scalars(query)):

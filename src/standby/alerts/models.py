@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from standby.channels.drill import DrillRun
 from standby.store.base import Base, intpk
 
 
@@ -33,6 +34,9 @@ class Alert(Base):
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[str | None] = mapped_column(String(255))
     resolved_at: Mapped[datetime | None]
+    # A drill's alert (channels/drill.py): its messages are marked and routed as the drill says, and
+    # it counts in no real figure.
+    drill_run_id: Mapped[int | None] = mapped_column(ForeignKey(DrillRun.id, ondelete="CASCADE"), index=True)
     # The alert whose cause explains this one (docs/escalation.md, "One alert per cause"): it is shown
     # and counted with that root, acknowledged and resolved with it, and never pages on its own.
     root_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id", ondelete="SET NULL"), index=True)

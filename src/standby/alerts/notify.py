@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from standby.alerts.chain import Chain, display, names
 from standby.alerts.models import Alert, AlertEvent, Escalation
+from standby.channels import drill
 from standby.channels.models import Message
 from standby.channels.people import Recipient, reach
 from standby.channels.tell import Text, tell
@@ -44,7 +45,8 @@ def send(
     A recipient without a working channel gets a `no_channel` event instead (the chain goes on);
     with `record`, a `notified` event names the channels.
     """
-    missing = tell(session, recipient, topic=topic(alert), key=key, text=compose, now=now)
+    run = drill.get(session, alert.drill_run_id)
+    missing = tell(session, recipient, topic=topic(alert), key=key, text=compose, now=now, drill=run)
     if missing is not None:
         event(session, alert, "no_channel", missing, now=now, person=recipient["id"])
     elif record:

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from standby.alerts import causes, escalation, messages, notify
 from standby.alerts.chain import Chain, display
-from standby.alerts.models import Alert, Escalation, Renewal
+from standby.alerts.models import Alert, AlertEvent, Escalation, Renewal
+from standby.channels.drill import run_of
 from standby.core.errors import StandbyError
 from standby.core.status import Status
 from standby.core.timetext import at, words
@@ -61,6 +62,7 @@ def on_state_change(session: Session, *, state: CheckState, previous: str, plan:
             now=now,
             root=root,
             hold=causes.pending(session, plan, state) if root is None else None,
+            drill_run_id=run_of(state.details),
         )
         state.alert_id = alert.id
         causes.adopt(session, plan, alert, state, now=now)
@@ -94,10 +96,12 @@ def open_alert(
     root: Alert | None = None,
     hold: CheckState | None = None,
     chain: Chain | None = None,
+    drill_run_id: int | None = None,
 ) -> Alert:
     """Open an alert and start its chain; a `renewal` is linked first, so its messages can carry
     confirmation links. With a `root` (causes.py) it is attached to it and does not page; with `hold`
-    (a possible root seen failing) its first page waits `causes.HOLD`."""
+    (a possible root seen failing) its first page waits `causes.HOLD`. A drill's alert
+    (`drill_run_id`) runs the same chain, as the drill says."""
     playbook = plan.playbook_for(asset)
     alert = Alert(
         reason=reason,
@@ -111,6 +115,7 @@ def open_alert(
         since=since,
         opened_at=now,
         playbook=playbook.id if playbook else None,
+        drill_run_id=drill_run_id,
     )
     session.add(alert)
     session.flush()
@@ -202,6 +207,10 @@ def acknowledge(
             )
         who = display(chain, alert.acknowledged_by or "someone")
         when = at(alert.acknowledged_at or now, tz)
+        if person != alert.acknowledged_by and not _answered(session, alert, person):
+            # They answered too: a drill measures everyone's answer, not only the first.
+            answer = f"{display(chain, person)} answered too ({via}), after {who}"
+            notify.event(session, alert, "also_acknowledged", answer, now=now, person=person)
         return AckResult(alert, False, f"Alert #{alert.id} was already acknowledged by {who} at {when}.")
     escalation.stop(running)
     who = display(chain, person)
@@ -226,6 +235,13 @@ def acknowledge(
     return AckResult(
         alert, True, f"Acknowledged alert #{alert.id} ({alert.asset}){also} as {who}; the escalation stopped."
     )
+
+
+def _answered(session: Session, alert: Alert, person: str) -> bool:
+    query = select(AlertEvent.id).where(
+        AlertEvent.alert_id == alert.id, AlertEvent.kind == "also_acknowledged", AlertEvent.person == person
+    )
+    return session.scalars(query.limit(1)).first() is not None
 
 
 def _transition(session: Session, alert_id: int, allowed: set[str], **values: object) -> bool:

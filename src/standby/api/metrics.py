@@ -98,7 +98,10 @@ class StoreCollector(Collector):
 
     def _delivery(self, session: Session) -> list[Metric]:
         depth = GaugeMetricFamily("standby_outbox_messages", "outbox messages by state", labels=["state"])
-        counts = dict(session.execute(select(Message.state, func.count()).group_by(Message.state)).all())
+        real = Message.drill_run_id.is_(None)  # drills never count here (channels/drill.py)
+        counts = dict(
+            session.execute(select(Message.state, func.count()).where(real).group_by(Message.state)).all()
+        )
         for state in STATES:
             depth.add_metric([state], counts.get(state, 0))
         failures = CounterMetricFamily(
@@ -107,7 +110,7 @@ class StoreCollector(Collector):
         query = (
             select(Message.channel, func.count())
             .join(DeliveryAttempt, DeliveryAttempt.message_id == Message.id)
-            .where(DeliveryAttempt.ok.is_(False))
+            .where(DeliveryAttempt.ok.is_(False), real)
             .group_by(Message.channel)
         )
         for channel, n in session.execute(query):
@@ -167,7 +170,9 @@ class StoreCollector(Collector):
 
     def _alerts(self, session: Session) -> Metric:
         family = GaugeMetricFamily("standby_alerts", "unresolved alerts", labels=["state", "severity"])
-        query = select(Alert.state, Alert.severity).where(Alert.state != "resolved")
+        query = select(Alert.state, Alert.severity).where(
+            Alert.state != "resolved", Alert.drill_run_id.is_(None)
+        )
         for (state, severity), n in sorted(Counter(session.execute(query).all()).items()):
             family.add_metric([state, severity], n)
         return family

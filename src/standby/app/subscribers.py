@@ -2,8 +2,10 @@
 itself here with one line; the features themselves never call a feature above them.
 
 - STATE_CHANGES: called in the engine's transaction when a check's damped status changes. Alerts
-  first (they open, update or resolve the check's alert), then incidents (which follow that alert).
-- TICK_JOBS: run once per engine tick, after the monitors, each in its own transactions. Lead
+  first (they open, update or resolve the check's alert), then incidents (which follow that alert),
+  then the DNS recovery tracker (a recovered delegation starts tracking, linked to that incident).
+- TICK_JOBS: run once per engine tick, after the monitors, each in its own transactions. Drills
+  first: a drill starts by telling the state-change subscribers above that its asset failed. Lead
   replay only starts its (long) passes: they run in the background (leads/replay/job.py).
 - ACKNOWLEDGED: told of an acknowledgement wherever it is made (link, dashboard, API, `standby ack`),
   in its transaction.
@@ -19,29 +21,37 @@ from standby.alerts import blind, escalation, renewals
 from standby.alerts import service as alerts
 from standby.alerts.service import Acknowledged
 from standby.backups.due import Scheduler
-from standby.engine.subscribers import Reclaim, SightChange, StateChange, TickJob
+from standby.engine.subscribers import Reclaim, SightChange, StateChange, TickJob, in_order
 from standby.incidents import deadlines
 from standby.incidents import lifecycle as incidents
 from standby.leads import tally
 from standby.leads.replay.job import ReplayJob
+from standby.recovery.dns import tracking as dns_recovery
+from standby.recovery.drills.service import Runner as Drills
+from standby.recovery.runbook import publish as runbook
 from standby.statuspage import pipeline as status_page
 
 STATE_CHANGES: tuple[StateChange, ...] = (
     alerts.on_state_change,
     incidents.on_state_change,
+    dns_recovery.on_state_change,
 )
 
 TICK_JOBS: tuple[TickJob, ...] = (
+    TickJob("drill", Drills(in_order(STATE_CHANGES))),  # start and end drills: a failure only they see
     TickJob("escalation", escalation.run_due),  # due steps of the chains of responsibility
     TickJob("renewal", renewals.run_due),  # reminders, confirmation deadlines, renewals seen
     TickJob("incident", deadlines.run_due),  # promised updates, external_after
     TickJob("lead replay", ReplayJob()),  # starts a replay pass in the background when a platform is back
     TickJob("plan b", tally.record_due),  # what the fallback forms captured, on incidents' timelines
     TickJob("backup", (BACKUPS := Scheduler()).run_due),  # scheduled backups, each in a thread of its own
+    TickJob("dns recovery", dns_recovery.run_due),  # resolvers asked in the background, flips recorded
     TickJob("status page", status_page.publish_due),  # rebuilt from the states and incidents above
+    TickJob("runbook", runbook.publish_due),  # re-published wherever it is out of date
 )
 
 ACKNOWLEDGED: tuple[Acknowledged, ...] = (incidents.on_alert_acknowledged,)
 
-RECLAIMS: tuple[Reclaim, ...] = (escalation.reclaim,)  # steps claimed by a process that died
+# steps, and watches being surveyed, claimed by a process that died
+RECLAIMS: tuple[Reclaim, ...] = (escalation.reclaim, dns_recovery.reclaim)
 SIGHT: tuple[SightChange, ...] = (blind.on_sight_change,)

@@ -29,6 +29,7 @@ FEATURES = (
     "standby.dashboard",
     "standby.incidents",
     "standby.backups",
+    "standby.recovery",  # drills and their reports, incident reports, DNS recovery, the runbook
 )
 
 

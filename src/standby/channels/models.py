@@ -8,15 +8,16 @@ from typing import Literal
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from standby.channels.drill import DrillRun
 from standby.channels.redact import redact_url
 from standby.store.base import Base, intpk
 
 # unknown: handed to the relay or service, which did not confirm (its answer was lost, or the sender
 # died waiting for it). It may have been delivered: it is sent again only after the far end's window.
 State = Literal["pending", "sending", "sent", "failed", "unknown"]
-Channel = Literal["email", "apprise"]
+Channel = Literal["email", "apprise", "sink"]  # sink: a dry-run drill's, delivered to nobody
 STATES: tuple[State, ...] = ("pending", "sending", "sent", "failed", "unknown")
-CHANNELS: tuple[Channel, ...] = ("email", "apprise")
+CHANNELS: tuple[Channel, ...] = ("email", "apprise", "sink")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -54,6 +55,8 @@ class Message(Base):
     permanent: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # The drill this message belongs to (channels/drill.py): kept out of real figures and /metrics.
+    drill_run_id: Mapped[int | None] = mapped_column(ForeignKey(DrillRun.id, ondelete="SET NULL"), index=True)
 
     attempt_log: Mapped[list[DeliveryAttempt]] = relationship(
         back_populates="message", order_by="DeliveryAttempt.id", cascade="all, delete-orphan"

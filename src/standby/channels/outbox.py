@@ -45,6 +45,7 @@ def enqueue(
     body: str,
     html: str | None = None,
     now: datetime,
+    drill_run_id: int | None = None,
 ) -> Message:
     """Add a message to send (due at once), or return the one already enqueued under `key`."""
     if channel not in CHANNELS:
@@ -66,6 +67,7 @@ def enqueue(
         next_attempt_at=now,
         permanent=False,
         created_at=now,
+        drill_run_id=drill_run_id,
     )
     try:
         with session.begin_nested():

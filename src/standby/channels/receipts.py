@@ -8,7 +8,7 @@ one mapping, so a change of the outbox's states changes every figure at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -28,10 +28,12 @@ class Receipt:
     """One outbox message as a figure: to whom, by which channel, what became of it, and when."""
 
     message_id: int
+    topic: str  # "alert:12", "incident:3"
     key: str
     recipient: str | None
     channel: str
     address: str  # shown: Apprise secrets masked
+    subject: str
     outcome: Outcome
     at: datetime  # delivered: when; otherwise when it was written
     error: str | None  # why it is not delivered (the last error), when there is one
@@ -68,10 +70,12 @@ def receipt(message: Message) -> Receipt:
     found = outcome(message)
     return Receipt(
         message_id=message.id,
+        topic=message.topic,
         key=message.idempotency_key,
         recipient=message.recipient,
         channel=message.channel,
         address=message.shown_address,
+        subject=message.subject,
         outcome=found,
         at=(message.sent_at or message.created_at) if found == "delivered" else message.created_at,
         error=None if found == "delivered" else message.last_error,
@@ -80,8 +84,20 @@ def receipt(message: Message) -> Receipt:
 
 def of_topic(session: Session, topic: str) -> list[Receipt]:
     """Every message of `topic` ("incident:7"), oldest first."""
-    query = select(Message).where(Message.topic == topic).order_by(Message.id)
+    return of_topics(session, [topic])
+
+
+def of_topics(session: Session, topics: Sequence[str]) -> list[Receipt]:
+    """Every message of any of `topics` (an incident's and its alerts'), oldest first."""
+    if not topics:
+        return []
+    query = select(Message).where(Message.topic.in_(list(topics))).order_by(Message.id)
     return [receipt(m) for m in session.scalars(query)]
+
+
+def first_delivered(receipts: Iterable[Receipt]) -> datetime | None:
+    """When the first of these messages was delivered; None if none was (never a queueing time)."""
+    return min((r.at for r in receipts if r.delivered), default=None)
 
 
 def best(receipts: Iterable[Receipt]) -> Receipt | None:

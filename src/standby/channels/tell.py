@@ -11,6 +11,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from standby.channels import drill as drills
+from standby.channels.drill import DrillRun
 from standby.channels.outbox import enqueue
 from standby.channels.people import Recipient
 
@@ -24,7 +26,14 @@ class Text:
 
 
 def enqueue_text(
-    session: Session, *, topic: str, key: str, recipient: Recipient, text: Text, now: datetime
+    session: Session,
+    *,
+    topic: str,
+    key: str,
+    recipient: Recipient,
+    text: Text,
+    now: datetime,
+    drill: DrillRun | None = None,
 ) -> None:
     """One outbox row per contact, keyed `{topic}/{key}/{recipient}/{channel}/{address hash}`."""
     for contact in recipient["contacts"]:
@@ -40,6 +49,7 @@ def enqueue_text(
             subject=text.subject,
             body=text.body,
             now=now,
+            drill_run_id=drill.id if drill is not None else None,
         )
 
 
@@ -51,12 +61,22 @@ def tell(
     key: str,
     text: Text | Callable[[], Text],
     now: datetime,
+    drill: DrillRun | None = None,
 ) -> str | None:
     """Queue `text` for every contact of `recipient` and return None; or, when they have no working
     channel, return why: `could not tell Lee Park: has no email address ...`. A callable `text` is
-    composed only when someone can be told (a message that carries link tokens issues them then)."""
+    composed only when someone can be told (a message that carries link tokens issues them then).
+
+    In a `drill` (channels/drill.py) the message is marked DRILL, only participants are told, and a
+    dry run's message goes to the drill's sink."""
     if not recipient["contacts"]:
         return f"could not tell {recipient['name']}: {recipient['problem'] or 'has no working channel'}"
     message = text() if callable(text) else text
-    enqueue_text(session, topic=topic, key=key, recipient=recipient, text=message, now=now)
+    if drill is not None:
+        routed = drills.route(drill, recipient)
+        if isinstance(routed, str):
+            return routed
+        message = Text(*drills.marked(drill, recipient, message.subject, message.body))
+        recipient = routed
+    enqueue_text(session, topic=topic, key=key, recipient=recipient, text=message, now=now, drill=drill)
     return None

@@ -2,11 +2,11 @@
 
 On SQLite only one engine runs (store/lock.py), so every lease in the database belongs to a process
 that has died: its monitors are released (checked at once, not a lease later), the features' leased
-rows too (the wiring's reclaims: escalation steps), and its messages in flight go back in line where
-they were (sent at once if they had not been handed over; otherwise their outcome is unknown until
-the far end's window has passed). On PostgreSQL other workers may be alive, so only the leases under
-this worker's own id are taken back (a worker restarted with the same `--worker-id`); the others run
-out on their own within seconds.
+rows too (the wiring's reclaims: escalation steps, DNS recovery watches), and its messages in flight
+go back in line where they were (sent at once if they had not been handed over; otherwise their
+outcome is unknown until the far end's window has passed). On PostgreSQL other workers may be
+alive, so only the leases under this worker's own id are taken back (a worker restarted with the same
+`--worker-id`); the others run out on their own within seconds.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def reclaim(session: Session, *, worker: str, now: datetime, also: Sequence[Recl
     if monitors or rows or messages:
         log.warning(
             "took back what a stopped process held: %d monitor(s), %d claimed row(s) of the features "
-            "(escalation steps), %d message(s) in flight",
+            "(escalation steps, DNS recovery watches), %d message(s) in flight",
             monitors, rows, messages,
         )  # fmt: skip
     return monitors + rows + messages

@@ -12,6 +12,7 @@ from standby.channels.apprise_sender import AppriseSender
 from standby.channels.email import EmailSender
 from standby.channels.outbox import deliver
 from standby.channels.sender import Sender
+from standby.channels.sink import SinkSender
 from standby.core.clock import Clock
 from standby.core.errors import StandbyError
 from standby.engine import history
@@ -26,7 +27,7 @@ MAX_PER_TICK = 100  # then let the tick go on: the rest are sent next time
 def senders_for(settings: Settings, *, first: bool) -> dict[str, Sender]:
     """The channels the plan configures. A bad relay URL stops the first load (StandbyError); on a
     reload it is logged and email is left out, so those messages fail visibly rather than vanish."""
-    senders: dict[str, Sender] = {"apprise": AppriseSender()}
+    senders: dict[str, Sender] = {"apprise": AppriseSender(), "sink": SinkSender()}
     try:
         email = EmailSender.from_settings(settings)
     except StandbyError as exc:

@@ -197,7 +197,8 @@ def list_(
     if not found:
         print("No incidents." if all else "No open incidents.")
     for shown in found:
-        print(f"#{shown.id}  {shown.severity}  {shown.state}  {shown.title}")
+        mark = "  DRILL" if shown.drill_run else ""
+        print(f"#{shown.id}  {shown.severity}  {shown.state}  {shown.title}{mark}")
         print(f"    lead {shown.lead}; next update: {shown.next_update}")
         print(f"    first word: inside {shown.first_internal}; outside {shown.first_public}")
 
@@ -210,7 +211,9 @@ def show(incident_id: Id, db: DbOption = None, plan: PlanOption = None) -> None:
 
     with _session(db, plan) as (session, loaded, now):
         shown = view(session, service.get(session, incident_id), plan=loaded, now=now)
-    print(f"#{shown.id}  {shown.title}")
+    print(
+        f"#{shown.id}  {shown.title}{f'  (DRILL: drill run #{shown.drill_run})' if shown.drill_run else ''}"
+    )
     print(f"    state:        {shown.state} ({shown.severity})")
     print(f"    systems:      {', '.join(shown.systems)}")
     print(f"    lead:         {shown.lead}; opened {shown.opened}")

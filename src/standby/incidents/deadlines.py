@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from standby.channels import drill
 from standby.channels.people import Recipient, person
 from standby.channels.tell import Text, tell
 from standby.core.timetext import at, words
@@ -179,9 +180,10 @@ def _escalate(
 def _send(
     session: Session, incident: Incident, recipients: list[Recipient], *, key: str, text: Text, now: datetime
 ) -> str:
+    topic, run = f"incident:{incident.id}", drill.get(session, incident.drill_run_id)
     told = [
         recipient["name"]
         for recipient in recipients
-        if tell(session, recipient, topic=f"incident:{incident.id}", key=key, text=text, now=now) is None
+        if tell(session, recipient, topic=topic, key=key, text=text, now=now, drill=run) is None
     ]
     return ", ".join(told) or "nobody (no one can be reached)"

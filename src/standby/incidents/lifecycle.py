@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from standby.alerts.models import Alert
+from standby.channels.drill import run_of, same_run
 from standby.core.errors import StandbyError
 from standby.engine.models import CheckState
 from standby.incidents import rules
@@ -53,6 +54,7 @@ def _changed_alert(session: Session, state: CheckState, *, now: datetime) -> Ale
         alert = session.get(Alert, state.alert_id)
     else:
         query = select(Alert).where(Alert.asset == state.asset, Alert.check == state.check)
+        query = query.where(same_run(Alert.drill_run_id, run_of(state.details)))
         alert = session.scalars(query.order_by(Alert.id.desc()).limit(1)).first()
     if alert is None or (alert.state == "resolved" and alert.resolved_at != now):
         return None
@@ -71,7 +73,7 @@ def on_alert_change(session: Session, alert: Alert | None, *, plan: Plan, now: d
     playbook = plan.playbook_for(alert.asset)
     if alert.state == "resolved" or playbook is None or not rules.opens_incident(playbook, alert.severity):
         return
-    incident = _joinable(session, alert.asset, playbook.id)
+    incident = _joinable(session, alert.asset, playbook.id, alert.drill_run_id)
     if incident is not None:
         attach(session, incident, alert, now=now)
         if alert.asset not in incident.systems:
@@ -95,6 +97,7 @@ def on_alert_change(session: Session, alert: Alert | None, *, plan: Plan, now: d
         started_at=alert.since,
         alerts=[alert],
         now=now,
+        drill_run_id=alert.drill_run_id,
     )
 
 
@@ -106,8 +109,15 @@ def on_alert_acknowledged(session: Session, alert: Alert, *, person: str, name: 
         event(session, incident, "acknowledged", text, now=now, person=person)
 
 
-def _joinable(session: Session, asset: str, playbook: str) -> Incident | None:
-    query = select(Incident).where(Incident.state != "resolved").order_by(Incident.id)
+def _joinable(session: Session, asset: str, playbook: str, drill_run_id: int | None) -> Incident | None:
+    """The open incident an alert joins: of its system or playbook, and of its drill (a real alert
+    never joins a drill's incident, nor a drill's alert a real one)."""
+    unresolved = Incident.state != "resolved"
+    query = (
+        select(Incident)
+        .where(unresolved, same_run(Incident.drill_run_id, drill_run_id))
+        .order_by(Incident.id)
+    )
     return next((i for i in session.scalars(query) if asset in i.systems or i.playbook == playbook), None)
 
 
@@ -138,8 +148,18 @@ def _recovered(session: Session, incident: Incident, alert: Alert, *, plan: Plan
 
 
 def automatic(
-    session: Session, incident: Incident, *, plan: Plan, state: str, know: str, dont_know: str, now: datetime
+    session: Session,
+    incident: Incident,
+    *,
+    plan: Plan,
+    state: str,
+    know: str,
+    dont_know: str,
+    now: datetime,
+    public: str | None = None,
 ) -> IncidentUpdate:
+    """Standby's own update. `public`: neutral words outsiders may read (None: the playbook's starting
+    text for the state)."""
     playbook = plan.playbook(incident.playbook)
     return post(
         session,
@@ -149,7 +169,7 @@ def automatic(
         know=know,
         dont_know=dont_know,
         meanwhile=None,
-        public=None,
+        public=public,
         next_by=rules.carried_promise(incident.next_update_due_at, playbook, now),
         author=AUTHOR,
         now=now,
@@ -170,6 +190,7 @@ def open_new(
     started_at: datetime,
     alerts: list[Alert],
     now: datetime,
+    drill_run_id: int | None = None,
 ) -> tuple[Incident, IncidentUpdate]:
     incident = Incident(
         title=title,
@@ -184,6 +205,7 @@ def open_new(
         opened_at=now,
         published=False,
         missed_level=0,
+        drill_run_id=drill_run_id,
     )
     session.add(incident)
     session.flush()

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from standby.channels.drill import DrillRun
 from standby.store.base import Base, intpk
 
 State = Literal["investigating", "identified", "monitoring", "resolved"]
@@ -43,6 +44,9 @@ class Incident(Base):
     reminded_for: Mapped[datetime | None]  # the promise the lead was reminded of
     missed_for: Mapped[datetime | None]  # the promise found broken
     missed_level: Mapped[int] = mapped_column(default=0)  # how far up the chain the miss went
+    # A drill's incident (channels/drill.py): only the drill's participants hear of it, it is shown on
+    # the drill's status page, never the public one, and it counts in no real figure.
+    drill_run_id: Mapped[int | None] = mapped_column(ForeignKey(DrillRun.id, ondelete="CASCADE"), index=True)
 
 
 class IncidentAlert(Base):

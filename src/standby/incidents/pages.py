@@ -69,6 +69,7 @@ class Row:
     opened: str
     countdown: Countdown | None
     resolved: str  # when, for a resolved one
+    drill_run: int | None = None  # a drill's incident: marked DRILL
 
     @property
     def href(self) -> str:
@@ -87,6 +88,7 @@ def _row(incident: Incident, *, plan: Plan, now: datetime) -> Row:
         opened=at(incident.opened_at, tz),
         countdown=countdown(incident.next_update_due_at, now=now, tz=tz),
         resolved=at(incident.resolved_at, tz) if incident.resolved_at else "",
+        drill_run=incident.drill_run_id,
     )
 
 

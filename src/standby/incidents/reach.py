@@ -71,7 +71,7 @@ class AudienceReach:
         return f"{where}: told {told}{missed}"
 
 
-def _where(receipt: Receipt, incident_id: int) -> tuple[int, str] | None:
+def update_of(receipt: Receipt, incident_id: int) -> tuple[int, str] | None:
     """(update id, audience) of an update's message; None for the incident's other messages."""
     rest = receipt.key.removeprefix(f"incident:{incident_id}/")
     found = _UPDATE.match(rest)
@@ -91,7 +91,7 @@ def of_update(update: IncidentUpdate, receipts: Iterable[Receipt]) -> list[Audie
     """Each audience `update` was sent to, with what became of every person's messages."""
     mine: dict[tuple[str, str], list[Receipt]] = {}
     for r in receipts:
-        where = _where(r, update.incident_id)
+        where = update_of(r, update.incident_id)
         if where is not None and where[0] == update.id and r.recipient is not None:
             mine.setdefault((where[1], r.recipient), []).append(r)
     out = []
@@ -150,7 +150,7 @@ def timeline(
     about deliveries, next to the "queued" rows written when the messages were made."""
     out = []
     for r in reach.receipts:
-        where = _where(r, incident_id)
+        where = update_of(r, incident_id)
         about = f"update #{where[0]} to {where[1]}" if where else _about(r.key, incident_id)
         who = names.get(r.recipient or "", r.recipient or "someone")
         if r.delivered:

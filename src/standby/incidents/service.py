@@ -57,6 +57,7 @@ def open_incident(
         raise StandbyError(f"--lead {lead!r} is not a person in the plan")
     linked = select(IncidentAlert.alert_id)
     query = select(Alert).where(Alert.asset.in_(found), Alert.state != "resolved", Alert.id.not_in(linked))
+    query = query.where(Alert.drill_run_id.is_(None))  # a person's incident is about real alerts
     alerts = list(session.scalars(query.order_by(Alert.id)))
     started = min((a.since for a in alerts), default=now)
     incident, first = open_new(

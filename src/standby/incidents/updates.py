@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from standby.alerts.models import Alert
+from standby.channels import drill
 from standby.channels.people import Recipient, reach
 from standby.channels.receipts import lately
 from standby.channels.tell import Text, tell
@@ -111,7 +112,10 @@ def post(
     if public_now:
         update.published_at, update.published_by = now, publish_by or AUTHOR
     who = "Standby" if automatic else name(plan, author)
-    due = f" (next update by {context.short_time(next_by, plan.timezone, reference=now)})" if next_by else ""
+    promised = next_by if state != "resolved" else None  # a resolved incident promises nothing more
+    due = (
+        f" (next update by {context.short_time(promised, plan.timezone, reference=now)})" if promised else ""
+    )
     event(session, incident, "update", f"{who} posted update ({state}): {know}{due}", now=now, person=author)
     send(session, incident, update, plan=plan, internal=not public_only, external=public_now, now=now)
     return update
@@ -254,6 +258,7 @@ def send(
     (and why anyone could not be reached) on the update. Who heard is the outbox's to say (reach.py)."""
     renders = dict(update.renders or {})
     topic = f"incident:{incident.id}"
+    run = drill.get(session, incident.drill_run_id)
     for target, delivery in deliveries(
         session, incident, update, plan=plan, internal=internal, external=external
     ):
@@ -271,7 +276,7 @@ def send(
         queued = []
         for recipient in target.recipients:
             key = f"u{update.id}/{target.audience}"
-            missing = tell(session, recipient, topic=topic, key=key, text=text, now=now)
+            missing = tell(session, recipient, topic=topic, key=key, text=text, now=now, drill=run)
             if missing is not None:
                 event(session, incident, "no_channel", missing, now=now, person=recipient["id"])
             else:

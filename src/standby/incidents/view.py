@@ -44,6 +44,7 @@ class IncidentView:
     updates: int
     timeline: list[Entry]
     timezone: str
+    drill_run: int | None = None  # a drill's incident (channels/drill.py): shown marked DRILL
 
     @property
     def heard(self) -> list[str]:
@@ -91,6 +92,7 @@ def view(session: Session, incident: Incident, *, plan: Plan, now: datetime) -> 
         updates=count,
         timeline=[Entry(at(when, tz), kind, text) for when, _, kind, text in entries],
         timezone=tz,
+        drill_run=incident.drill_run_id,
     )
 
 

@@ -15,7 +15,7 @@ from standby.plan.hosts import at_or_under
 from standby.plan.issues import Path
 from standby.plan.model import Person, Plan
 from standby.plan.refs import Problem
-from standby.plan.status_page import OBJECT_STORES, protocol_of
+from standby.plan.status_page import OBJECT_STORES, PublishTarget, protocol_of
 
 # Apprise schemes whose URL names a host the message goes through (slack://, tgram://, ... carry tokens).
 _HOSTED = {
@@ -80,6 +80,7 @@ def audit_plan(plan: Plan) -> list[Problem]:
     if not monitored.domains:
         return []
     out = list(_status_page(plan, monitored))
+    out += _runbook(plan, monitored)
     out += _email(plan, monitored)
     out += _notify(plan, monitored)
     out += _owners(plan, monitored)
@@ -104,21 +105,41 @@ def _status_page(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
             f"{domain} fails, so does the page that should say so; host the status page on a domain you "
             "do not monitor, e.g. with a separate registrar and DNS provider",
         )
-    for i, target in enumerate(page.publish):
-        found: list[tuple[Path, str | None]] = []
+    for path, host in _publish_hosts("status_page", page.publish):
+        if domain := monitored.under(host):
+            yield _warn(
+                path,
+                f"the status page is published to {host}, under {domain}, which this plan monitors: if "
+                f"{domain} fails, the page cannot be updated; publish to storage that does not depend "
+                f"on {domain}",
+            )
+
+
+def _publish_hosts(section: str, targets: list[PublishTarget]) -> Iterator[tuple[Path, str | None]]:
+    """The hosts a section's publish targets write through, with where each is in the plan."""
+    for i, target in enumerate(targets):
         if protocol_of(target.url) not in OBJECT_STORES:  # an object store's "host" is a bucket name
-            found.append((("status_page", "publish", i, "url"), _host(target.url)))
+            yield (section, "publish", i, "url"), _host(target.url)
         endpoint = target.options.get("endpoint_url")
         if isinstance(endpoint, str):
-            found.append((("status_page", "publish", i, "options", "endpoint_url"), _host(endpoint)))
-        for path, host in found:
-            if domain := monitored.under(host):
-                yield _warn(
-                    path,
-                    f"the status page is published to {host}, under {domain}, which this plan monitors: if "
-                    f"{domain} fails, the page cannot be updated; publish to storage that does not depend "
-                    f"on {domain}",
-                )
+            yield (section, "publish", i, "options", "endpoint_url"), _host(endpoint)
+
+
+def _runbook(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:
+    section = plan.runbook
+    if section is None:
+        return
+    found = list(_publish_hosts("runbook", section.publish))
+    if section.url is not None:
+        found.insert(0, (("runbook", "url"), _host(str(section.url))))
+    for path, host in found:
+        if domain := monitored.under(host):
+            yield _warn(
+                path,
+                f"the crisis runbook would be published at {host}, under {domain}, which this plan "
+                f"monitors: when {domain} fails, the plan for that moment fails with it; publish it to "
+                f"storage that does not depend on {domain}",
+            )
 
 
 def _fallback(plan: Plan, monitored: _Monitored) -> Iterator[Problem]:

@@ -16,9 +16,13 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from standby.plan.assets import Asset
 from standby.plan.backups import Backup
+from standby.plan.drills import Drill
 from standby.plan.forms import Fallback, Form
+from standby.plan.impact import Impact
 from standby.plan.issues import suggest
 from standby.plan.registrars import RegistrarAccount
+from standby.plan.resolvers import PublicResolver
+from standby.plan.runbook import Runbook
 from standby.plan.status_page import StatusPage, shown_url
 from standby.plan.templates import AudienceTemplate, check_template
 from standby.plan.types import Duration, HostName, HostPort
@@ -105,6 +109,10 @@ class Settings(Model):
         2, ge=1, le=100, description="ok observations in a row before it recovers (the alert resolves)"
     )
     retention: Duration = Field(timedelta(days=90), description="how long `standby serve` keeps findings")
+    public_resolvers: list[PublicResolver] | None = Field(
+        None,
+        description="resolvers the DNS recovery tracker asks; default: a built-in list (docs/recovery.md)",
+    )
     self_check: SelfCheck = Field(
         default_factory=SelfCheck, description="how Standby tells that it can see at all (each tick)"
     )
@@ -285,6 +293,7 @@ class Playbook(Model):
         default_factory=list,
         description="form ids whose fallback pages its incidents announce and count (docs/plan-b.md)",
     )
+    impact: Impact | None = Field(None, description="what an hour of the outage costs (incident reports)")
 
 
 class Plan(Model):
@@ -317,6 +326,8 @@ class Plan(Model):
     backups: list[Backup] = Field(
         default_factory=list, description="scheduled, verified copies of lists and leads (docs/backups.md)"
     )
+    drills: list[Drill] = Field(default_factory=list, description="rehearsed failures (docs/drills.md)")
+    runbook: Runbook | None = Field(None, description="where the crisis runbook goes (docs/recovery.md)")
 
     @field_validator("timezone")
     @classmethod
@@ -347,6 +358,9 @@ class Plan(Model):
             yield Asset(v.asset_id, "vendor", v.id, v.owner, v.playbook, v.name or v.id)
         for b in self.backups:
             yield Asset(b.asset_id, "backup", shown_url(b.target.url), b.owner, b.playbook, b.label)
+
+    def drill(self, ident: str) -> Drill | None:
+        return next((d for d in self.drills if d.id == ident), None)
 
     def playbook(self, ident: str | None) -> Playbook | None:
         """The playbook with this id, if any."""

@@ -14,12 +14,25 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from standby.core.timetext import format_duration
-from standby.plan import accounts, backups, forms, model, registrars, status_page, templates
+from standby.plan import (
+    accounts,
+    backups,
+    drills,
+    forms,
+    impact,
+    model,
+    registrars,
+    resolvers,
+    runbook,
+    status_page,
+    templates,
+)
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("plan (top level)", model.Plan),
     ("settings", model.Settings),
     ("settings.email", model.Email),
+    ("settings.public_resolvers[]", resolvers.PublicResolver),
     ("people[]", model.Person),
     ("audiences[]", model.Audience),
     ("domains[]", model.Domain),
@@ -32,6 +45,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("playbooks[]", model.Playbook),
     ("playbooks[].escalation[]", model.Step),
     ("playbooks[].templates.AUDIENCE", templates.AudienceTemplate),
+    ("playbooks[].impact", impact.Impact),
     ("registrars[]", registrars.RegistrarAccount),
     ("status_page", status_page.StatusPage),
     ("status_page.publish[]", status_page.PublishTarget),
@@ -51,18 +65,34 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("backups[].leads (a mapping)", backups.LeadsFilter),
     ("backups[].keep", backups.Keep),
     ("backups[].target", status_page.PublishTarget),
+    ("drills[]", drills.Drill),
+    ("drills[].scenario", drills.Scenario),
+    ("drills[].schedule", drills.Schedule),
+    ("runbook", runbook.Runbook),
+    ("runbook.publish[]", status_page.PublishTarget),
 ]
 
 
 def _type(annotation: object) -> str:
     text = str(annotation).replace("typing.", "").replace("standby.plan.model.", "")
-    text = text.replace("standby.plan.status_page.", "").replace("standby.plan.templates.", "")
-    text = text.replace("standby.plan.forms.", "")
-    text = text.replace("standby.plan.backups.", "").replace("standby.plan.schedule.", "")
-    text = text.replace("standby.plan.accounts.", "")
+    # A calendar schedule is written as a string (plan/schedule.py); a drill's schedule is a section.
+    text = text.replace("standby.plan.schedule.Schedule", "schedule")
+    for module in (
+        "model",
+        "status_page",
+        "templates",
+        "forms",
+        "backups",
+        "accounts",
+        "drills",
+        "impact",
+        "resolvers",
+        "runbook",
+        "registrars",
+    ):
+        text = text.replace(f"standby.plan.{module}.", "")
     text = text.replace("Union[Literal['all'], LeadsFilter, NoneType]", "'all' or LeadsFilter or null")
-    text = text.replace("datetime.datetime", "date").replace("Schedule", "schedule")
-    text = text.replace("standby.plan.registrars.", "")
+    text = text.replace("datetime.datetime", "date")
     text = text.replace("datetime.timedelta", "duration").replace("pathlib.Path", "path")
     text = text.replace("pydantic.networks.AnyHttpUrl", "URL").replace("<class '", "").replace("'>", "")
     text = text.replace("Annotated[", "").split(", BeforeValidator")[0].split(", PlainSerializer")[0]

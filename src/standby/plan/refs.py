@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from standby.plan.assets import Asset
+from standby.plan.drills import FAILURE_KINDS, Scenario
 from standby.plan.issues import Path, dotted, suggest
 from standby.plan.model import Plan
 from standby.plan.registrars import NO_ACCOUNT
@@ -87,6 +89,7 @@ def check_references(plan: Plan) -> list[Problem]:
     out += _asset_problems(plan, people, playbooks)
     out += _playbook_problems(plan, people, audiences)
     out += _status_page_problems(plan)
+    out += _drill_problems(plan, people, audiences)
     return out
 
 
@@ -264,3 +267,43 @@ def _status_page_problems(plan: Plan) -> list[Problem]:
     for path, component in zip(paths, components, strict=True):
         out += _ref(path, component.asset, known, "asset", "list a vendor, endpoint or domain of this plan")
     return out
+
+
+def _drill_problems(plan: Plan, people: set[str], audiences: set[str]) -> list[Problem]:
+    out = _duplicates(((("drills", i, "id"), d.id) for i, d in enumerate(plan.drills)), "drill id")
+    assets = {a.id: a for a in plan.assets()}
+    for i, drill in enumerate(plan.drills):
+        if drill.scenario is not None:  # None only in a plan with errors, which name it already
+            out += _scenario_problems(drill.scenario, ("drills", i, "scenario", "asset"), assets)
+        for j, who in enumerate(drill.participants):
+            out += _ref(
+                ("drills", i, "participants", j), who, people | audiences, "person or audience",
+                "participants are person or audience ids",
+            )  # fmt: skip
+        for j, address in enumerate(drill.sink):
+            if "://" not in address and not address.startswith("mailto:"):
+                if "@" not in address:
+                    message = f"{address!r} is neither an email address nor an Apprise URL"
+                    out.append(Problem(("drills", i, "sink", j), message))
+                elif plan.settings.email is None:
+                    message = "an email sink needs settings.email (the relay to send through)"
+                    out.append(Problem(("drills", i, "sink", j), message))
+    return out
+
+
+def _scenario_problems(scenario: Scenario, where: Path, assets: dict[str, Asset]) -> list[Problem]:
+    if scenario.asset is None or scenario.failure is None:  # a plan with errors, which name them
+        return []
+    asset = assets.get(scenario.asset)
+    if asset is None:
+        return _ref(where, scenario.asset, set(assets), "asset", "name an asset of this plan by its id")
+    if asset.kind not in FAILURE_KINDS[scenario.failure]:
+        kinds = " or ".join(FAILURE_KINDS[scenario.failure])
+        return [Problem(where, f"{scenario.failure} happens to a {kinds}, not to {scenario.asset}")]
+    if asset.playbook is None:
+        message = (
+            f"{scenario.asset} has no playbook: the drill rehearses only its chain of responsibility "
+            "(no incident, no updates, no promises); give the asset a playbook to rehearse those too"
+        )
+        return [Problem(where, message, "warning")]
+    return []

@@ -16,6 +16,7 @@ from typing import cast
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from standby.channels.drill import same_run
 from standby.incidents import rules
 from standby.incidents.context import public_title
 from standby.incidents.models import Incident, IncidentUpdate
@@ -30,13 +31,17 @@ def page_id(incident: Incident) -> str:
     return stable_id(f"incident:{incident.id}:{incident.opened_at.isoformat()}")
 
 
-def page_incidents(session: Session, *, plan: Plan, now: datetime) -> list[tuple[int, PageIncident]]:
-    """(incident id, what the page shows of it) for every incident the page shows."""
+def page_incidents(
+    session: Session, *, plan: Plan, now: datetime, drill_run: int | None = None
+) -> list[tuple[int, PageIncident]]:
+    """(incident id, what the page shows of it) for every incident the page shows: the real ones, or
+    with `drill_run` only that drill's (for the drill's own page; the public page never shows them)."""
     section = plan.status_page
     if section is None:
         return []
     recent = or_(Incident.state != "resolved", Incident.resolved_at >= now - section.history)
-    incidents = [i for i in session.scalars(select(Incident).where(recent)) if rules.on_page(plan, i)]
+    chosen = select(Incident).where(recent, same_run(Incident.drill_run_id, drill_run))
+    incidents = [i for i in session.scalars(chosen) if rules.on_page(plan, i)]
     if not incidents:
         return []
     query = select(IncidentUpdate).where(IncidentUpdate.incident_id.in_([i.id for i in incidents]))

@@ -1,0 +1,1 @@
+"""The recovery pages, one module per concept (routes.py mounts them)."""
