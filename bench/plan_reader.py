@@ -1,8 +1,8 @@
 """How long reading a plan takes, whatever the file holds: the plan reader's limits at work.
 
-Each shape is close to the 1 MB limit (or a small hostile file): a real plan of 7,200 assets, a list
-of tiny values, thousands of unknown references and fields, a long reports_to chain, and alias bombs
-("billion laughs") of growing depth. For each, the time `parse_plan` takes (YAML, validation,
+Each shape is about 1 MB or close to the 4 MB limit (or a small hostile file): real plans of 7,400
+and 29,600 assets, a list of tiny values, thousands of unknown references and fields, a long
+reports_to chain, and alias bombs ("billion laughs") of growing depth. For each, the time `parse_plan` takes (YAML, validation,
 references, audit) is printed against the floor of the same run: libyaml turning the same file into
 events and nothing else. The bombs' time must stay flat however deep they go. Last, `standby validate`
 as a command on the largest plan, against the same command on a two-line plan (its start-up).
@@ -52,7 +52,8 @@ def lines(template: str, count: int) -> str:
 
 SHAPES: dict[str, Callable[[], str]] = {
     "a real plan, 7,400 assets": real_plan,
-    "a list of tiny values": lambda: HEAD + "x: [" + ",".join(["1"] * 330_000) + "]\n",
+    "a real plan at the 4 MB limit, 29,600 assets": functools.partial(real_plan, 14_800),
+    "a list of tiny values": lambda: HEAD + "x: [" + ",".join(["1"] * 1_300_000) + "]\n",
     "6,000 unknown owners": lambda: (
         HEAD
         + "people:\n"
