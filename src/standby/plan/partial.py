@@ -58,9 +58,21 @@ def _value(annotation: Any, raw: object) -> object:
             return _MISSING
         return {k: _build(args[1], v) for k, v in raw.items() if isinstance(v, dict)}
     try:
-        return TypeAdapter(annotation).validate_python(raw)
+        return _adapter(annotation).validate_python(raw)
     except (ValidationError, ValueError, TypeError):
         return _MISSING
+
+
+_ADAPTERS: dict[int, tuple[Any, TypeAdapter[Any]]] = {}
+
+
+def _adapter(annotation: Any) -> TypeAdapter[Any]:
+    """One TypeAdapter per field annotation (building one costs ~0.1 ms: 36,000 fields took 2 s).
+    Keyed by identity, since an annotation may hold unhashable metadata; the entry keeps it alive."""
+    found = _ADAPTERS.get(id(annotation))
+    if found is None or found[0] is not annotation:
+        found = _ADAPTERS[id(annotation)] = (annotation, TypeAdapter(annotation))
+    return found[1]
 
 
 def _holds_models(annotation: Any) -> bool:
