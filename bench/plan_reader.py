@@ -3,9 +3,10 @@
 Each shape is about 1 MB or close to the 4 MB limit (or a small hostile file): real plans of 7,400
 and 29,600 assets, a list of tiny values, thousands of unknown references and fields, a long
 reports_to chain, and alias bombs ("billion laughs") of growing depth. For each, the time
-`parse_plan` takes (YAML, validation, references, audit) is printed against the floor of the same run: libyaml turning the same file into
-events and nothing else. The bombs' time must stay flat however deep they go. Last, `standby validate`
-as a command on the largest plan, against the same command on a two-line plan (its start-up).
+`parse_plan` takes (YAML, validation, references, audit) is printed against the floor of the same
+run: libyaml turning the same file into events and nothing else. The bombs' time must stay flat
+however deep they go. Last, `standby validate` as a command on the largest plan, against the same
+command on a two-line plan (its start-up).
 
     uv run python -m bench.plan_reader
 """
