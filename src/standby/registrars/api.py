@@ -166,5 +166,15 @@ class HttpRegistrar:
             raise RegistrarError(f"{self.name} answered with more than {MAX_BODY >> 20} MiB")
         return Reply(answer.status_code, httpx.Headers(dict(answer.headers)), answer.body)
 
+    async def details(self, path: str, name: str) -> dict[str, Any] | None:
+        """The JSON object a registrar keeps about one domain at `path`; None when it answers 404."""
+        reply = await self.request("GET", path)
+        if reply.status == 404:
+            return None
+        item = reply.json()
+        if reply.status != 200 or not isinstance(item, dict):
+            raise self.unexpected(reply, f"the details of {name}")
+        return item
+
     def unexpected(self, reply: Reply, what: str) -> RegistrarError:
         return RegistrarError(f"{self.name} answered {reply.status} to {what}: {self.explain(reply)}")

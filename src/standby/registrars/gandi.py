@@ -52,13 +52,8 @@ class Gandi(HttpRegistrar):
         raise RegistrarError(f"Gandi kept paging past {MAX_PAGES} pages; Standby stopped reading")
 
     async def get(self, name: str) -> AccountDomain | None:
-        reply = await self.request("GET", f"/v5/domain/domains/{name}")
-        if reply.status == 404:
-            return None
-        item = reply.json()
-        if reply.status != 200 or not isinstance(item, dict):
-            raise self.unexpected(reply, f"the details of {name}")
-        return parse(item)
+        item = await self.details(f"/v5/domain/domains/{name}", name)
+        return None if item is None else parse(item)
 
 
 def parse(item: dict[str, Any]) -> AccountDomain | None:
