@@ -219,7 +219,16 @@ async def test_lists_read_through_bulk_extract_use_two_jobs_at_a_time_at_most(
 ) -> None:
     lists = seed_marketo(mkto)
     backup = marketo_backup(mkto, target, method="bulk")
-    manifest = await take(backup, network, clock, tmp_path / "work")
+    # The test clock moves on every poll, so without a hold one list's job could finish before the
+    # other's is even queued. Hold the slots until two jobs wait, then let the instance run them.
+    mkto.bulk.hold = True
+    run = asyncio.create_task(take(backup, network, clock, tmp_path / "work"))
+    async with asyncio.timeout(10):
+        while sum(j.status == "Queued" for j in mkto.bulk.jobs.values()) < 2:
+            assert not run.done(), run.exception()
+            await asyncio.sleep(0.005)
+    mkto.bulk.hold = False
+    manifest = await run
     assert {e.name: e.rows for e in manifest.lists} == {name: len(m) for name, m in lists.items()}
     assert {e.via for e in manifest.lists} == {"bulk"} and mkto.bulk.peak_processing == 2
     for entry in manifest.lists:
