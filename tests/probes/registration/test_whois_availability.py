@@ -88,6 +88,7 @@ def test_registered_needs_evidence_not_just_the_absence_of_not_found() -> None:
         ),
         ("Domain: example.hu\nStatus: NOT ALLOWED\n", "Status: NOT ALLOWED"),
         ("Reserved by ICM Registry\n", "Reserved by ICM Registry"),
+        ("% WHOIS _example.eu\n-7: %Invalid pattern\n", "7: %Invalid pattern"),  # EURid (marks stripped)
     ],
 )
 def test_errors_and_names_that_cannot_be_registered_are_unknown_with_the_line(reply: str, line: str) -> None:
@@ -134,3 +135,23 @@ def test_a_status_that_says_reserved_outweighs_a_change_date_but_not_a_registrat
 
 def test_a_placeholder_organisation_is_no_holder() -> None:
     assert _read("domain: EH\norganisation: Not assigned\n", "eh")[0] is Availability.UNKNOWN
+
+
+def test_a_line_that_ends_in_a_colon_is_no_verdict() -> None:
+    """EURid's terms: "By submitting a query you agree not to use the information made" / "available to:"."""
+    text = "% By submitting a query you agree not to use the information made\n% available to:\n"
+    assert _read(text, "example.eu") == (Availability.UNKNOWN, None)
+    assert _read("Domain: example.eu\nAvailable\n", "example.eu")[0] is Availability.FREE
+
+
+def test_the_isle_of_man_domain_managers_block_is_evidence_of_a_registration() -> None:
+    """The IM registry's layout with each label alone on its line and the value below it."""
+    text = "\nDomain Name:\tnic.im\nDomain Managers\nName\nThe IM Registry\nAddress\nBallasalla\n"
+    assert _read(text, "nic.im") == (Availability.REGISTERED, "domain managers: The IM Registry")
+
+
+def test_numbered_dns_server_labels_are_evidence_and_name_servers() -> None:
+    text = "Date Created:   Tue Aug 2000 00:00:00\nDNS servers1:    ns2.tldns.vu : 37.209.194.6\n"
+    record = parse_whois(text, domain="example.vu", server="whois.example")
+    assert record.availability is Availability.REGISTERED
+    assert record.nameservers == ["ns2.tldns.vu"]

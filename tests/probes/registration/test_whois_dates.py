@@ -47,6 +47,7 @@ from standby.probes.registration.whois_dates import answer_order, parse_whois_da
         ("Sat Mar 28 23:59:00 2026", datetime(2026, 3, 28, 23, 59)),
         ("31 May 1999", datetime(1999, 5, 31)),
         ("30th April 2003 at 00:00:00.000", datetime(2003, 4, 30)),
+        ("9999. 12. 31.", datetime(9999, 12, 31)),  # KISA's "never expires", read as written
     ],
 )
 def test_it_reads_the_date_layouts_registries_use(text: str, expected: datetime) -> None:
@@ -116,3 +117,8 @@ def test_an_ambiguous_or_unknown_zone_abbreviation_reads_the_time_as_utc() -> No
 )
 def test_it_gives_none_for_a_value_that_names_no_date(text: str) -> None:
     assert parse_whois_date(text) is None
+
+
+def test_years_past_2999_are_no_dates_except_the_end_of_the_calendar() -> None:
+    assert parse_whois_date("5678-12-01") is None
+    assert parse_whois_date("9999-12-30") is None

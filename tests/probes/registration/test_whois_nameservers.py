@@ -56,6 +56,7 @@ def test_glue_on_the_same_host_twice_is_gathered_once() -> None:
         "servidores de nombre",
         "ns name",
         "dns",
+        "dns servers1",  # .vu: `DNS servers1:    ns2.tldns.vu : 37.209.194.6`
     ],
 )
 def test_it_knows_the_keys_name_servers_come_under(key: str) -> None:

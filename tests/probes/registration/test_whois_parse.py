@@ -235,6 +235,7 @@ THROTTLED = [
     "Please go away for 13 Seconds",
     "Please wait 5 seconds before your next query",
     "Service temporarily unavailable.",
+    "% You have exceeded allowed connection rate.",  # RIPN
 ]
 
 

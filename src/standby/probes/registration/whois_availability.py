@@ -63,6 +63,7 @@ _THROTTLED = re.compile(
             # come back after a stated wait: "Please go away for 13 Seconds" (ZACR), "retry in 5 minutes"
             r"^(?:please )?(?:wait|go away|come back|retry|try again)\b.{0,20}?\b\d+\s*(?:sec|min)",
             r"you have been (?:rate )?(?:limited|blocked|banned)",
+            r"exceeded (?:the )?allowed (?:connection|query|request) rate",  # RIPN (.ru, .su, .рф)
         )
     ),
     re.I,
@@ -140,7 +141,8 @@ _NOT_REGISTRABLE = re.compile(
 )
 _INVALID = re.compile(
     r"\binvalid (?:input|query|request|domain|characters?)\b|\bis not valid\b|\bnot a valid\b"
-    r"|\bsolo acepta\b|\baccepts only\b|\bonly accepts\b|\bsyntax error\b|\bmalformed\b",
+    r"|\bsolo acepta\b|\baccepts only\b|\bonly accepts\b|\bsyntax error\b|\bmalformed\b"
+    r"|\binvalid pattern\b",  # EURid: "-7: %Invalid pattern"
     re.I,
 )
 _COMMENT = re.compile(r"^[\s%#>*!-]+")
@@ -182,7 +184,8 @@ def _free_line(lines: list[str], fields: list[Field]) -> str | None:
     for line in lines:
         if len(line) > _PROSE or line in other_values:
             continue
-        if _FREE.search(line) or _FREE_WORD.match(line) or _GLUED.search(line):
+        # A line that ends in a colon introduces what follows (EURid's terms: "made available to:")
+        if _FREE.search(line) or (_FREE_WORD.match(line) and not line.endswith(":")) or _GLUED.search(line):
             return line
     for field in fields:
         if _VERDICT_KEYS.match(field.key) and _FREE_WORD.match(field.value):

@@ -60,6 +60,7 @@ _DATE_WORDS = re.compile(
     r"fecha|data|datum|dato|vencim|scaden|échéance|expira|commencement|\bon\b",
     re.I,
 )
+_NEVER = (9999, 12, 31)
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
 
@@ -196,7 +197,9 @@ def _calendar_days(text: str, order: Order | None) -> list[tuple[int, int, int]]
         days = [(int(found.group(3)), _month(found.group(1)), int(found.group(2)))]
     else:
         return []
-    return [(y, m, d) for y, m, d in days if 1900 <= y <= 2999 and 1 <= m <= 12]
+    # 9999-12-31 is the end of the calendar, a registry's "never expires" (KISA: `Expiration Date :
+    # 9999. 12. 31.` for dns.kr): read as written. Other years past 2999 are no dates.
+    return [(y, m, d) for y, m, d in days if 1 <= m <= 12 and (1900 <= y <= 2999 or (y, m, d) == _NEVER)]
 
 
 def _numeric_days(found: re.Match[str], order: Order | None) -> list[tuple[int, int, int]]:

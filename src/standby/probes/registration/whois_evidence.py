@@ -16,8 +16,11 @@ from standby.probes.registration.whois_dates import Order, read_date
 from standby.probes.registration.whois_lines import Field
 from standby.probes.registration.whois_nameservers import is_nameserver_key, nameserver_records
 
+# Placeholders, and a label standing where its value would be (the Isle of Man's `Name` on its own line
+# above the name: the label is no holder).
 NO_NAME = re.compile(
-    r"^(?:n/?a|none|null|not (?:available|disclosed|applicable|assigned)|-+|\.+|redacted.*)$", re.I
+    r"^(?:n/?a|none|null|not (?:available|disclosed|applicable|assigned)|-+|\.+|redacted.*|name|address)$",
+    re.I,
 )
 # `有効` ("valid"): JPRS's Japanese expiry label `[有効期限]`.
 EXPIRY_WORDS = re.compile(r"^(?!.*\bregistrar\b).*(?:expir|paid ?(?:till|until)|valid ?(?:till|until)|有効)")

@@ -133,6 +133,9 @@ REGISTRANT = (
     "owner",
     "holder",
     "titular",
+    # The Isle of Man registry: `Domain Managers` alone on a line, then `Name` and the reseller's name
+    # on the lines below (go-whois im__case3), or `Name: Reseller - Mark Monitor` (weppos google.im)
+    "domain managers",
     # RIPE-style handles of the domain object's contacts
     "admin c",
     "tech c",

@@ -29,7 +29,8 @@ _KEY = re.compile(
     r"(?:^|\s)(?:name ?servers?|nservers?|ns(?: name)?|dns(?: servers?| name)?|domain (?:name )?servers?"
     r"|(?:primary|secondary|third|fourth|fifth|sixth|seventh|eighth) server(?: hostname)?|host ?name"
     r"|current nameservers|servidor(?:es)? de nombres?(?: de dominio)?|ネームサーバ)"
-    r"(?: hostname| information| (?:in (?:the )?listed order|listed in order))?$"
+    # a number glued to the label: .vu's `DNS servers1:    ns2.tldns.vu : 37.209.194.6`
+    r"(?: hostname| information| (?:in (?:the )?listed order|listed in order))?\d*$"
     # a name under a name-server heading: `DNS servers` then `Name....: ns4.ati.tn.`
     r"|^(?:dns servers?|name ?servers?|domain servers) (?:name|host ?name)$|^servers$"
 )
