@@ -198,10 +198,15 @@ FLOORS = {
 }
 # Sources other than the first committed ones (the round-2 slice's copies in tests/data/corpus, and the
 # staged corpora when STANDBY_CORPUS_EXTRA names them): what the parser reaches on each slice. The
-# held-out slice (round 4's) has no floor until it is measured, so that no run tells anything about it
-# before then (docs/corpus.md); retired slices keep theirs. Two are the issue's hard guarantees: no name
-# server is the domain itself, no expiry is silently read day/month swapped.
+# held-out floors (round 4's slice) were set after its one measurement, never tuned to (docs/corpus.md);
+# expiry is below the issue's 98 % because the parser does not reach it there. Two are the issue's hard
+# guarantees: no name server is the domain itself, no expiry is silently read day/month swapped.
 STAGED_FLOORS = {
+    ("held-out", "free vs registered"): 0.99,
+    ("held-out", "expiration_date"): 0.95,
+    ("held-out", "NS omit the domain"): 1.0,
+    ("held-out", "expiry not d/m-swapped"): 1.0,
+    ("held-out", "throttled"): 1.0,
     ("tuning", "free vs registered"): 0.99,
     ("tuning", "expiration_date"): 0.99,
     ("tuning", "NS omit the domain"): 1.0,
