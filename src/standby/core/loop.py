@@ -1,0 +1,33 @@
+"""The event loop Standby's long-running processes use: uvloop where it is installed (Linux, macOS),
+asyncio's own otherwise or when `STANDBY_EVENT_LOOP=asyncio` asks for it.
+
+uvloop runs the same asyncio code with its sockets, timers and callbacks in C (libuv). For a probe
+process, whose every check opens a fresh TCP connection, that halved the CPU per check
+(docs/benchmarks.md, "Checks at scale").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's loop, unless it is missing or STANDBY_EVENT_LOOP=asyncio."""
+    if os.environ.get("STANDBY_EVENT_LOOP", "").strip().lower() == "asyncio":
+        return None
+    try:
+        import uvloop
+    except ImportError:  # Windows, or an install without it: asyncio's loop does the same, slower
+        return None
+    return uvloop.new_event_loop
+
+
+def run(main: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run(main)` on the chosen loop."""
+    with asyncio.Runner(loop_factory=loop_factory()) as runner:
+        return runner.run(main)
