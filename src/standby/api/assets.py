@@ -62,8 +62,7 @@ def all_assets(
     out = []
     for asset, (kind, target, owner) in (
         (name, (a.kind, a.target, a.owner))
-        for name, a in known_assets(plan, states, only=only).items()
-        if among is None or name in among
+        for name, a in known_assets(plan, states, only=only, among=among).items()
     ):
         checks = [_check(s, now) for s in states.get(asset, [])]
         worst = max(checks, key=lambda c: rank(c.status), default=None)

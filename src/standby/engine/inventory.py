@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -46,15 +47,32 @@ def states_by_asset(
     return found
 
 
-@dataclass(frozen=True)
-class Glance:
+class Glance(NamedTuple):
     """What ordering an asset needs, read without loading its checks: the worst of their latest
-    observations and of their damped statuses, and the soonest expiry any of them reported."""
+    observations and of their damped statuses, and the soonest expiry any of them reported. A tuple:
+    a page of a 25,000-asset plan builds one per asset on every request."""
 
-    asset: Asset
+    kind: str
+    target: str
+    owner: str | None
     observed: str
     status: str
     expires: datetime | None
+
+    @property
+    def asset(self) -> Asset:
+        return Asset(self.kind, self.target, self.owner)
+
+
+_planned: tuple[Plan, list[tuple[str, str, str, str | None]]] | None = None
+
+
+def _plan_assets(plan: Plan) -> list[tuple[str, str, str, str | None]]:
+    """The plan's assets as (id, kind, target, owner), kept while the same plan runs."""
+    global _planned  # one plan runs at a time; a race between two requests builds the list twice
+    if _planned is None or _planned[0] is not plan:
+        _planned = (plan, [(a.id, a.kind, a.target, a.owner) for a in plan.assets()])
+    return _planned[1]
 
 
 def glances(session: Session, plan: Plan) -> dict[str, Glance]:
@@ -64,31 +82,38 @@ def glances(session: Session, plan: Plan) -> dict[str, Glance]:
     query = select(CheckState.asset, CheckState.kind, CheckState.target, CheckState.owner,
                    CheckState.observed, CheckState.status, expiry)  # fmt: skip
     seen: dict[str, Glance] = {}
-    for name, kind, target, owner, observed, status, raw in session.execute(query):
+    for name, kind, target, owner, observed, status, raw in session.connection().execute(query):
         expires = datetime.fromisoformat(raw) if raw else None
         was = seen.get(name)
         if was is None:
-            seen[name] = Glance(Asset(kind, target, owner), observed, status, expires)
+            seen[name] = Glance(kind, target, owner, observed, status, expires)
             continue
         soonest = min((e for e in (was.expires, expires) if e is not None), default=None)
-        seen[name] = Glance(
-            was.asset, max(was.observed, observed, key=rank), max(was.status, status, key=rank), soonest
-        )
-    out = {p.id: seen.pop(p.id, Glance(Asset(p.kind, p.target, p.owner), PENDING, PENDING, None))
-           for p in plan.assets()}  # fmt: skip
+        seen[name] = was._replace(
+            observed=max(was.observed, observed, key=rank), status=max(was.status, status, key=rank),
+            expires=soonest,
+        )  # fmt: skip
+    out = {}
+    for name, kind, target, owner in _plan_assets(plan):
+        found = seen.pop(name, None)
+        out[name] = found if found is not None else Glance(kind, target, owner, PENDING, PENDING, None)
     out.update(seen)
     return out
 
 
 def known_assets(
-    plan: Plan, states: dict[str, list[CheckState]], *, only: str | None = None
+    plan: Plan,
+    states: dict[str, list[CheckState]],
+    *,
+    only: str | None = None,
+    among: Collection[str] | None = None,
 ) -> dict[str, Asset]:
     """The plan's assets in plan order, then those only the store holds (just removed from the plan,
-    or another worker's)."""
+    or another worker's); `only` one, or those `among` a page of them."""
     known: dict[str, Asset] = {}
-    for planned in plan.assets():
-        if only is None or planned.id == only:
-            known[planned.id] = Asset(planned.kind, planned.target, planned.owner)
+    for name, kind, target, owner in _plan_assets(plan):
+        if (only is None or name == only) and (among is None or name in among):
+            known[name] = Asset(kind, target, owner)
     for asset, found in states.items():
         known.setdefault(asset, Asset(found[0].kind, found[0].target, found[0].owner))
     return known
