@@ -42,7 +42,10 @@ async def _serve(pipe: Connection) -> None:
     stopped = asyncio.Event()
 
     def command() -> None:
-        what = pipe.recv()
+        try:
+            what = pipe.recv()
+        except EOFError:  # the benchmark is gone (killed): stop rather than spin on a closed pipe
+            what = "stop"
         if what == "take":
             pipe.send(arrivals[:])
             arrivals.clear()
