@@ -17,7 +17,10 @@ class _Server(socketserver.ThreadingTCPServer):
 class WhoisPeer(BackgroundServer):
     """`with WhoisPeer({"acme.test": "Domain Name: ACME.TEST\\n..."}) as whois: whois.server` (host:port)."""
 
-    def __init__(self, answers: dict[str, str] | None = None, delay: float = 0.0) -> None:
+    def __init__(
+        self, answers: dict[str, str] | None = None, delay: float = 0.0, encoding: str = "utf-8"
+    ) -> None:
+        self.encoding = encoding  # JPRS answers in ISO-2022-JP
         self.answers: dict[str, str | Callable[[str], str]] = dict(answers or {})
         self.default = "No match for domain.\r\n"
         self.delay = delay
@@ -40,7 +43,7 @@ class WhoisPeer(BackgroundServer):
                     time.sleep(peer.delay)
                 answer = peer.answers.get(query.lower(), peer.default)
                 text = answer(query) if callable(answer) else answer
-                self.wfile.write(text.encode("utf-8"))
+                self.wfile.write(text.encode(peer.encoding))
 
         server = _Server(("127.0.0.1", 0), Handler)
         self._serve(server)

@@ -24,6 +24,7 @@ from typing import Any
 from standby.probes.registration.rdap_parse import parse_rdap
 from standby.probes.registration.record import RegistrationRecord
 from standby.probes.registration.status_names import normalize_statuses
+from standby.probes.registration.whois import decode_reply
 from standby.probes.registration.whois_parse import parse_whois
 
 CORPUS = Path(__file__).parents[2] / "data" / "corpus"
@@ -131,11 +132,7 @@ def load_samples() -> list[Sample]:
 def parse(sample: Sample) -> RegistrationRecord:
     if sample.source.startswith("rdap/"):
         return parse_rdap(json.loads(sample.raw.read_text(encoding="utf-8")), server="rdap.example")
-    data = sample.raw.read_bytes()
-    try:  # as the WHOIS client decodes a reply
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
+    text = decode_reply(sample.raw.read_bytes())  # as the WHOIS client decodes a reply
     return parse_whois(text, domain=sample.query, server="whois.example")
 
 

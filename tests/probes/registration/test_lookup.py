@@ -142,6 +142,26 @@ async def test_a_tld_without_rdap_is_read_over_whois(make_ctx: Make) -> None:
     assert rdap.queries == ["/dns.json"]
 
 
+async def test_a_whois_reply_in_iso_2022_jp_is_read_with_its_japanese_labels(make_ctx: Make) -> None:
+    """JPRS answers in ISO-2022-JP unless asked with `/e`: every byte is 7-bit, so read as UTF-8 the
+    Japanese labels (the expiry's among them) would be escape codes."""
+    jprs = (
+        "[ Dom Name ]\r\n"
+        "a. [ドメイン名]                 ACME.JP\r\n"
+        "p. [ネームサーバ]               ns1.acme.jp\r\n"
+        "p. [ネームサーバ]               ns2.acme.jp\r\n"
+        "[登録年月日]                    2003/09/11\r\n"
+        "[有効期限]                      2027/09/30\r\n"
+        "[状態]                          Active\r\n"
+    )
+    with RdapPeer() as rdap, WhoisPeer({"acme.jp": jprs}, encoding="iso-2022-jp") as whois:
+        async with make_ctx(rdap_bootstrap=rdap.bootstrap_url, whois_servers={"jp": whois.server}) as ctx:
+            record = await lookup_registration("acme.jp", ctx)
+    assert record.source == "whois"
+    assert record.expires_at is not None and record.expires_at.date().isoformat() == "2027-09-30"
+    assert record.nameservers == ["ns1.acme.jp", "ns2.acme.jp"]
+
+
 async def test_the_whois_server_is_found_through_iana_and_the_thin_registry_refers_to_the_registrar(
     make_ctx: Make,
 ) -> None:

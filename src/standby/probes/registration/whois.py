@@ -63,10 +63,24 @@ async def whois_query(server: str, query: str, ctx: ProbeContext) -> str:
             raise ProbeError(f"WHOIS server {server} did not finish its reply: {describe(exc)}") from None
         finally:
             writer.close()
+    return decode_reply(data)
+
+
+# The escapes that shift ISO-2022-JP into JIS X 0208 (and back to JIS-Roman): JPRS answers in it unless
+# asked with `/e`. Every byte of it is 7-bit, so it would pass for UTF-8 with its Japanese labels
+# unreadable (`[有効期限]`, the expiry).
+_ISO_2022_JP = (b"\x1b$B", b"\x1b$@", b"\x1b(J")
+
+
+def decode_reply(data: bytes) -> str:
+    """A WHOIS reply as text: ISO-2022-JP when it shifts into it, else UTF-8, else Latin-1 (older
+    registries; every byte decodes)."""
+    if any(shift in data for shift in _ISO_2022_JP):
+        return data.decode("iso-2022-jp", errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("latin-1")  # older registries; every byte decodes
+        return data.decode("latin-1")
 
 
 def _configured(host: str, ctx: ProbeContext) -> str | None:
