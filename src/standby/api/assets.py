@@ -60,18 +60,16 @@ def all_assets(
         alerts[alert.asset].append(AlertRef.model_validate(alert, from_attributes=True))
     names = {p.id: p.name or p.id for p in plan.people}
     out = []
-    for asset, (kind, target, owner) in (
-        (name, (a.kind, a.target, a.owner))
-        for name, a in known_assets(plan, states, only=only, among=among).items()
-    ):
+    for asset, known in known_assets(plan, states, only=only, among=among).items():
+        owner = known.owner
         checks = [_check(s, now) for s in states.get(asset, [])]
         worst = max(checks, key=lambda c: rank(c.status), default=None)
         soonest = min((c for c in checks if c.expires_at), key=lambda c: c.expires_at or now, default=None)
         out.append(
             AssetOut(
                 asset=asset,
-                kind=kind,
-                target=target,
+                kind=known.kind,
+                target=known.target,
                 owner=owner,
                 owner_name=names.get(owner, owner) if owner else None,
                 status=worst.status if worst else PENDING,
