@@ -10,20 +10,29 @@ figures of the whole engine.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+log = logging.getLogger("standby.engine")
 
 
 def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     """uvloop's loop, unless it is missing or STANDBY_EVENT_LOOP=asyncio."""
-    if os.environ.get("STANDBY_EVENT_LOOP", "").strip().lower() == "asyncio":
+    asked = os.environ.get("STANDBY_EVENT_LOOP", "").strip().lower()
+    if asked == "asyncio":
         return None
+    if asked not in ("", "uvloop"):
+        log.warning(
+            "STANDBY_EVENT_LOOP=%r is neither 'asyncio' nor 'uvloop'; using uvloop if installed", asked
+        )
     try:
         import uvloop
     except ImportError:  # Windows, or an install without it: asyncio's loop does the same, slower
+        if asked == "uvloop":
+            log.warning("STANDBY_EVENT_LOOP=uvloop, but uvloop is not installed; using asyncio's loop")
         return None
     return uvloop.new_event_loop
 

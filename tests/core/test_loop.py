@@ -1,0 +1,32 @@
+"""The event loop the probe processes run on: uvloop unless STANDBY_EVENT_LOOP=asyncio; a value it does
+not know is said, not silently taken."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+import uvloop
+
+from standby.core.loop import loop_factory, run
+
+
+async def _kind() -> type[asyncio.AbstractEventLoop]:
+    return type(asyncio.get_running_loop())
+
+
+def test_uvloop_by_default_and_asyncio_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STANDBY_EVENT_LOOP", raising=False)
+    assert issubclass(run(_kind()), uvloop.Loop)
+    monkeypatch.setenv("STANDBY_EVENT_LOOP", "asyncio")
+    assert loop_factory() is None and not issubclass(run(_kind()), uvloop.Loop)
+
+
+def test_an_unknown_value_is_reported_and_uvloop_used(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("STANDBY_EVENT_LOOP", "tokio")
+    with caplog.at_level(logging.WARNING, logger="standby.engine"):
+        assert loop_factory() is uvloop.new_event_loop
+    assert "STANDBY_EVENT_LOOP='tokio' is neither 'asyncio' nor 'uvloop'" in caplog.text
