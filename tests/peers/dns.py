@@ -12,7 +12,8 @@ One class plays every role the probes meet, configured in Python:
 - a child zone's server, optionally DNSSEC-signed (`zone(..., signing=Signing(now))`), answering
   RRSIGs when the DO bit is set; `Signing` has knobs for expired, expiring or bogus signatures.
 
-`fail(name, "servfail" | "refused" | "drop")` makes it misbehave for a name; `truncate_udp` forces
+`fail(name, "servfail" | "refused" | "nxdomain" | "drop")` makes it misbehave for a name
+(`fail(None, "nxdomain")`: a resolver that denies every name, the root zone too); `truncate_udp` forces
 clients over to TCP. Every query is logged in `queries` for assertions.
 """
 
@@ -37,7 +38,8 @@ import dns.zone
 from tests.peers.dns_signing import Signing
 from tests.peers.dns_transport import DnsTransport
 
-Failure = Literal["servfail", "refused", "drop"]
+Failure = Literal["servfail", "refused", "nxdomain", "drop"]
+_RCODES = {"servfail": dns.rcode.SERVFAIL, "refused": dns.rcode.REFUSED, "nxdomain": dns.rcode.NXDOMAIN}
 IN = dns.rdataclass.IN
 ROOT = {  # what a working resolver answers for the root zone
     dns.rdatatype.NS: "a.root-servers.net.",
@@ -133,7 +135,8 @@ class DnsPeer:
                 zone.delete_node(owner)
 
     def fail(self, name: str | None, how: Failure | None = "drop") -> None:
-        """Answer queries for `name` (every name if None) with SERVFAIL/REFUSED or not at all; None heals."""
+        """Answer queries for `name` (every name if None) with SERVFAIL/REFUSED/NXDOMAIN or not at all;
+        None heals."""
         key = None if name is None else _name(name)
         with self._lock:
             if how is None:
@@ -142,7 +145,7 @@ class DnsPeer:
                 self._failures[key] = how
 
     def asked(self, name: str, rdtype: str | None = None) -> list[Query]:
-        wanted = name.lower().rstrip(".")
+        wanted = name.lower().rstrip(".") or "."  # the root zone is logged as "."
         return [q for q in self.queries if q.name == wanted and rdtype in (None, q.type)]
 
     # --- answering -----------------------------------------------------------------------------
@@ -173,7 +176,7 @@ class DnsPeer:
             if dnssec:
                 response.want_dnssec(True)
             if how is not None:
-                response.set_rcode(dns.rcode.SERVFAIL if how == "servfail" else dns.rcode.REFUSED)
+                response.set_rcode(_RCODES[how])
             elif self.truncate_udp and not tcp:
                 response.flags |= dns.flags.TC
             else:

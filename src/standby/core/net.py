@@ -69,9 +69,13 @@ class Denied(ResolveError, LocalError):
     def __init__(self, resolvers: str, host: str, said: str) -> None:
         error = denial(resolvers, host, said)
         LocalError.__init__(self, error.cause, error.summary, said)
+        self._made_of = (resolvers, host, said)
 
     def __str__(self) -> str:
         return self.otherwise or self.summary
+
+    def __reduce__(self) -> tuple[type[Denied], tuple[str, str, str]]:  # across probe processes
+        return Denied, self._made_of
 
 
 def unresolved(exc: BaseException | None) -> bool:
