@@ -2,7 +2,7 @@
 
     STANDBY_CORPUS_EXTRA=/path/to/staged uv run --locked python -m tests.probes.registration.corpus_failures [FIELD]
 
-Retired held-out slices (`r1-held-out` ... `r3-held-out`) are tuning material and shown. Held-out answers are never
+Retired held-out slices (`r1-held-out` ... `r4-held-out`) are tuning material and shown. Held-out answers are never
 shown, not even their names: only their aggregate figures (the test run's
 end-of-run report) may be looked at, so that the held-out figure stays a measure of answers the
 parser was not fixed against.
