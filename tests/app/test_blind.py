@@ -101,3 +101,61 @@ async def test_a_blind_standby_pages_its_operators_once_and_nobody_else(tmp_path
         with s.web():
             assert s.admin is not None
             assert "Standby is blind" not in s.admin.get("/").text
+
+
+async def test_a_resolver_that_denies_every_name_is_blindness_not_an_outage(tmp_path: Path) -> None:
+    """A resolver that answers, promptly, that no name exists — not even the root zone (a sandbox's,
+    a captive network's, a broken forwarder's): what it denies says nothing about the pages."""
+    async with stage(tmp_path) as s:
+        s.run(plan(s))
+        for _ in range(3):
+            await s.tick()
+        assert set(states(s).values()) == {"ok"} and s.alerts() == []
+        page_before, seen = site(s), states(s)
+
+        resolver = s.internet.resolver
+        resolver.fail(None, "nxdomain")
+        for _ in range(6):  # every check has run, the DNS check too
+            await s.tick()
+        [alert] = s.alerts()
+        assert (alert.reason, alert.asset) == ("standby", "standby:standby-1")
+        blind = (
+            f"Standby cannot resolve names: its resolvers {resolver.address} say the root zone does not "
+            "exist (NXDOMAIN); no working resolver says that"
+        )
+        assert alert.summary.startswith("Standby is blind since ") and blind in alert.summary
+        assert s.mail("dana@acme.example") == []  # nobody's page is gone: no owner is paged
+        assert len(s.mail("olu@acme-ops.example")) == 1
+        assert site(s) == page_before and states(s) == seen  # nothing public changed, no state moved
+        with s.web():
+            assert s.api is not None
+            held = s.api.get("/api/v1/findings", params={"asset": "dns:go.acme.example/A"}).json()["items"]
+            denied = f"Standby cannot tell whether go.acme.example resolves: its resolvers {resolver.address}"
+            assert any(f["summary"].startswith(denied) for f in held)  # the history keeps what was said
+
+        resolver.fail(None, None)
+        for _ in range(3):
+            await s.tick()
+        [alert] = s.alerts()  # nothing "recovers": nothing was said to have failed
+        assert alert.state == "resolved" and states(s) == seen and site(s) == page_before
+        assert s.mail("dana@acme.example") == []
+
+
+async def test_a_name_a_working_resolver_denies_pages_its_owner(tmp_path: Path) -> None:
+    """The resolver still knows the root zone, so Standby sees: a page whose name is gone (a deleted
+    domain, the Marketo story) is the owner's outage, paged as one."""
+    async with stage(tmp_path) as s:
+        s.run(plan(s))
+        for _ in range(3):
+            await s.tick()
+        assert set(states(s).values()) == {"ok"}
+
+        s.internet.resolver.remove("go.acme.example")  # NXDOMAIN for it; the root zone still answers
+        for _ in range(6):
+            await s.tick()
+        now = states(s)
+        assert now["dns:go.acme.example/A dns"] == "critical" and now["endpoint:demo http"] == "critical"
+        assert now["endpoint:home http"] == "ok"
+        assert all(a.asset != "standby:standby-1" for a in s.alerts())  # Standby sees: no blindness
+        paged = [m for m in s.mail("dana@acme.example") if m.startswith("[critical]")]
+        assert paged and s.mail("olu@acme-ops.example") == []

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from standby.cli import main
+from tests.peers.dns import DnsPeer
 from tests.peers.internet import FakeInternet
 
 NOW = datetime.now(UTC)  # `standby check` reads the real clock; dates are built around it
@@ -165,6 +167,56 @@ def test_a_blind_standby_says_so_once_and_blames_no_asset(
     page = by_check(doc)[("endpoint:demo-page", "http")]
     assert (page["status"], page["summary"], page["details"]["local"]) == ("unknown", blind, "resolvers")
     assert all(f["status"] != "critical" for f in doc["findings"]) and code == 3
+
+
+def test_a_resolver_that_denies_every_name_makes_standby_blind_not_the_domain_gone(
+    internet: FakeInternet, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A sandbox's resolver: NXDOMAIN for every name, the root zone too. It answers, promptly, and
+    # every answer is false; what it denies says nothing about acme.example.
+    internet.endpoints[0].pop("address")  # go.acme.example is looked up through Standby's resolver
+    with DnsPeer(recursive=True, root=False) as denier:
+        plan = internet.plan(dns=[{"name": "acme.example", "type": "NS", "owner": "dana"}])
+        plan["settings"]["resolvers"] = [denier.address]
+        path = tmp_path / "denied.yaml"
+        path.write_text(yaml.safe_dump(plan))
+        code, doc = run_json(path, capsys)
+        assert denier.asked(".", "NS")  # the self-check asked for the root zone
+        assert main(["check", str(path)]) == 3
+        table = " ".join(capsys.readouterr().out.split())
+        address = denier.address
+
+    blind = (
+        f"Standby cannot resolve names: its resolvers {address} say the root zone does not exist "
+        "(NXDOMAIN); no working resolver says that"
+    )
+    assert doc["sight"] == {"seeing": False, "summary": blind, "cause": "resolvers"}
+    assert table.startswith(f"Standby is blind: {blind}. The checks that failed for this reason")
+    found = by_check(doc)
+    for key in (("dns:acme.example/NS", "dns"), ("endpoint:demo-page", "http")):
+        finding = found[key]
+        assert (finding["status"], finding["details"]["local"]) == ("unknown", "resolvers"), finding
+        assert "Standby's own self-check fails" in finding["summary"]
+    assert all(f["status"] != "critical" for f in doc["findings"]) and code == 3
+
+
+def test_a_name_a_working_resolver_denies_is_critical(
+    internet: FakeInternet, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The resolver knows the root zone (Standby sees) but not acme.example: the domain's names are
+    # gone, as when a registry deletes a lapsed domain. That is the asset's outage, said as one.
+    internet.endpoints[0].pop("address")
+    path = internet.write_plan(dns=[{"name": "acme.example", "type": "NS", "owner": "dana"}])
+    code, doc = run_json(path, capsys)
+    assert doc["sight"]["seeing"] is True and code == 2
+    found = by_check(doc)
+    records = found[("dns:acme.example/NS", "dns")]
+    assert records["status"] == "critical" and "local" not in records["details"]
+    assert records["summary"].startswith("acme.example does not exist (NXDOMAIN)")
+    page = found[("endpoint:demo-page", "http")]
+    assert page["status"] == "critical"
+    assert page["summary"].endswith("is down: go.acme.example has no address (no A or AAAA record)")
+    assert page["details"]["unresolved"] is True
 
 
 def test_a_deleted_domain_is_critical_and_the_table_says_free_and_what_the_registry_said(

@@ -3,14 +3,17 @@
 One class plays every role the probes meet, configured in Python:
 
 - a recursive resolver (`DnsPeer(recursive=True)`): answers any name from a table of records,
-  NXDOMAIN for names it does not hold;
+  NXDOMAIN for names it does not hold — but, like every working resolver, it knows the root zone
+  (`. NS`, `. SOA`), which Standby's self-check asks; `DnsPeer(recursive=True, root=False)` is a
+  broken one (a sandbox's) that denies even the root, so every name;
 - a parent (TLD) zone's server: `zone("example")` then `delegate("acme.example", [...], glue=...)`;
   a query under a delegated child gets a referral (NS in AUTHORITY, glue in ADDITIONAL), DS queries
   are answered by the parent, unknown names get NXDOMAIN with the SOA;
 - a child zone's server, optionally DNSSEC-signed (`zone(..., signing=Signing(now))`), answering
   RRSIGs when the DO bit is set; `Signing` has knobs for expired, expiring or bogus signatures.
 
-`fail(name, "servfail" | "refused" | "drop")` makes it misbehave for a name; `truncate_udp` forces
+`fail(name, "servfail" | "refused" | "nxdomain" | "drop")` makes it misbehave for a name
+(`fail(None, "nxdomain")`: a resolver that denies every name, the root zone too); `truncate_udp` forces
 clients over to TCP. Every query is logged in `queries` for assertions.
 """
 
@@ -35,8 +38,13 @@ import dns.zone
 from tests.peers.dns_signing import Signing
 from tests.peers.dns_transport import DnsTransport
 
-Failure = Literal["servfail", "refused", "drop"]
+Failure = Literal["servfail", "refused", "nxdomain", "drop"]
+_RCODES = {"servfail": dns.rcode.SERVFAIL, "refused": dns.rcode.REFUSED, "nxdomain": dns.rcode.NXDOMAIN}
 IN = dns.rdataclass.IN
+ROOT = {  # what a working resolver answers for the root zone
+    dns.rdatatype.NS: "a.root-servers.net.",
+    dns.rdatatype.SOA: "a.root-servers.net. nstld.verisign-grs.com. 2024010100 1800 900 604800 86400",
+}
 
 
 def _name(text: str) -> dns.name.Name:
@@ -60,7 +68,7 @@ class Query:
 class DnsPeer:
     """`with DnsPeer() as peer: peer.zone("example"); peer.delegate(...); peer.address`."""
 
-    def __init__(self, *, recursive: bool = False, latency: float = 0.0) -> None:
+    def __init__(self, *, recursive: bool = False, latency: float = 0.0, root: bool = True) -> None:
         self.recursive = recursive
         self.truncate_udp = False  # answer UDP with TC set and nothing else, so clients retry over TCP
         self.queries: list[Query] = []
@@ -69,8 +77,12 @@ class DnsPeer:
         self._failures: dict[dns.name.Name | None, Failure] = {}
         self._lock = threading.Lock()
         self._transport = DnsTransport(lambda wire, tcp: self.handle(wire, tcp=tcp), latency)
+        self._root: dict[dns.rdatatype.RdataType, dns.rrset.RRset] = {}
         if recursive:  # a resolver answers for every name: one table under the root
             self._zones[dns.name.root] = dns.zone.Zone(dns.name.root, relativize=False)
+            if root:  # answered only when asked for the root itself: negative answers stay as they were
+                for rdtype, value in ROOT.items():
+                    self._root[rdtype] = dns.rrset.from_text(dns.name.root, 86400, IN, rdtype, value)
 
     # --- configuration -------------------------------------------------------------------------
 
@@ -123,7 +135,8 @@ class DnsPeer:
                 zone.delete_node(owner)
 
     def fail(self, name: str | None, how: Failure | None = "drop") -> None:
-        """Answer queries for `name` (every name if None) with SERVFAIL/REFUSED or not at all; None heals."""
+        """Answer queries for `name` (every name if None) with SERVFAIL/REFUSED/NXDOMAIN or not at all;
+        None heals."""
         key = None if name is None else _name(name)
         with self._lock:
             if how is None:
@@ -132,7 +145,7 @@ class DnsPeer:
                 self._failures[key] = how
 
     def asked(self, name: str, rdtype: str | None = None) -> list[Query]:
-        wanted = name.lower().rstrip(".")
+        wanted = name.lower().rstrip(".") or "."  # the root zone is logged as "."
         return [q for q in self.queries if q.name == wanted and rdtype in (None, q.type)]
 
     # --- answering -----------------------------------------------------------------------------
@@ -163,7 +176,7 @@ class DnsPeer:
             if dnssec:
                 response.want_dnssec(True)
             if how is not None:
-                response.set_rcode(dns.rcode.SERVFAIL if how == "servfail" else dns.rcode.REFUSED)
+                response.set_rcode(_RCODES[how])
             elif self.truncate_udp and not tcp:
                 response.flags |= dns.flags.TC
             else:
@@ -187,6 +200,10 @@ class DnsPeer:
         zone = self._zone_for(qname)
         if zone is None:
             response.set_rcode(dns.rcode.REFUSED)
+            return
+        held = self._root.get(qtype) if qname == dns.name.root else None
+        if held is not None and zone.get_rrset(qname, qtype) is None:
+            response.answer.append(held)
             return
         signing = self._signing.get(_apex(zone)) if dnssec else None
         if not self.recursive:

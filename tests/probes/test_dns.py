@@ -97,15 +97,33 @@ async def test_it_reports_critical_when_the_name_has_no_record_of_that_type(
 ) -> None:
     finding = await run(tmp_path, resolver, name="www.acme.example", type="AAAA", expect=["2001:db8::10"])
 
-    assert finding.status is Status.CRITICAL
-    assert finding.summary == "www.acme.example exists but has no AAAA record; expected 2001:db8::10."
+    [seen], held = settle([finding], seeing=True)  # Standby's self-check passed: the answer is the truth
+    assert seen.status is Status.CRITICAL and held == []
+    assert seen.summary == "www.acme.example exists but has no AAAA record; expected 2001:db8::10."
 
 
 async def test_it_reports_critical_when_the_name_does_not_exist(tmp_path: Path, resolver: DnsPeer) -> None:
     finding = await run(tmp_path, resolver, name="gone.acme.example")
 
-    assert finding.status is Status.CRITICAL
-    assert "gone.acme.example does not exist (NXDOMAIN)" in finding.summary
+    [seen], _ = settle([finding], seeing=True)
+    assert seen.status is Status.CRITICAL
+    assert "gone.acme.example does not exist (NXDOMAIN)" in seen.summary
+    assert "local" not in seen.details and seen.details["error"] == seen.summary
+
+
+async def test_a_denial_says_nothing_of_the_name_while_standby_cannot_see(
+    tmp_path: Path, resolver: DnsPeer
+) -> None:
+    finding = await run(tmp_path, resolver, name="gone.acme.example")
+
+    # Resolvers that deny every name deny this one too: only Standby's self-check can tell them apart.
+    assert finding.status is Status.UNKNOWN and finding.details["local"] == "resolvers"
+    assert finding.summary == (
+        f"Standby cannot tell whether gone.acme.example resolves: its resolvers {resolver.address} say it "
+        "does not, but Standby's own self-check fails"
+    )
+    said, [held] = settle([finding], seeing=False)
+    assert said == [] and held.status is Status.UNKNOWN
 
 
 async def test_it_reports_unknown_when_the_resolvers_do_not_answer(tmp_path: Path, resolver: DnsPeer) -> None:

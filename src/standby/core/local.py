@@ -7,9 +7,12 @@ it has no route or no network, its own trust store is missing — says nothing a
 `details["local"]` says which cause (resolvers | network | trust).
 
 Some of these can also mean something else: resolvers that do not answer for one name may be waiting
-on that name's dead servers. Such a finding carries `details["otherwise"]`, what the check would say
-if Standby turns out to see fine. Standby's self-check decides (probes/sight.py): while it fails,
-Standby is blind and these findings are held; when it passes, they say `otherwise`.
+on that name's dead servers, and resolvers that say a name does not exist (NXDOMAIN, or no record of
+the type asked) may be right — a deleted domain — or may say it of every name, the root zone too (a
+sandbox's or captive network's resolver, a broken forwarder). Such a finding carries
+`details["otherwise"]`, what the check would say if Standby turns out to see fine. Standby's
+self-check decides (probes/sight.py): while it fails, Standby is blind and these findings are held;
+when it passes, they say `otherwise`.
 """
 
 from __future__ import annotations
@@ -54,6 +57,28 @@ def cannot_resolve(resolvers: str, name: str | None = None) -> LocalError:
     otherwise = f"cannot resolve {name}: no resolver answered in time" if name else None
     summary = f"Standby cannot resolve names: its resolvers {resolvers} do not answer"
     return LocalError(RESOLVERS, summary, otherwise)
+
+
+def denial(resolvers: str, name: str, said: str) -> LocalError:
+    """Standby's resolvers deny `name` (NXDOMAIN, or no record of the type asked); `said` is what that
+    means when Standby sees. Resolvers that deny the root zone deny every name: while Standby's
+    self-check fails, the denial says nothing about `name`."""
+    summary = (
+        f"Standby cannot tell whether {name} resolves: its resolvers {resolvers} say it does not, "
+        "but Standby's own self-check fails"
+    )
+    return LocalError(RESOLVERS, summary, said)
+
+
+def denied(
+    exc: dns.exception.DNSException, resolvers: str, name: str, said: str | None = None
+) -> LocalError | None:
+    """For a failed recursive lookup: the resolvers answered that the name does not exist or has no
+    such record (or, for a zone's search, that not even the root zone exists). `said` defaults to
+    `cannot resolve NAME: why`."""
+    if isinstance(exc, dns.resolver.NXDOMAIN | dns.resolver.NoAnswer | dns.resolver.NoRootSOA):
+        return denial(resolvers, name, said or f"cannot resolve {name}: {dns_words(exc)}")
+    return None
 
 
 def no_network(where: str, exc: OSError) -> LocalError:

@@ -29,6 +29,7 @@ from standby import __version__
 from standby.core.http import HttpAnswer, HttpClient
 from standby.core.local import (
     LocalError,
+    denial,
     dns_words,
     local_cause,
     no_network,
@@ -40,6 +41,10 @@ from standby.core.tls import trust_context
 
 USER_AGENT = f"standby/{__version__} (+https://github.com/standby-monitor/standby)"
 MAX_BODY = 1 << 20  # bytes of a body read: enough for any page or API answer, bounded for a runaway one
+
+
+# The system resolver's "no such name" and "no address for it": what its resolvers said, not a failure.
+_DENIED = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,23 @@ class NetConfig:
 
 class ResolveError(Exception):
     """The name does not resolve (a fact about the name, not about Standby: see core/local.py)."""
+
+
+class Denied(ResolveError, LocalError):
+    """Standby's resolvers say the name does not exist or has no address: a fact about the name when
+    Standby sees, nothing while its self-check fails (core/local.py `denial`). Its text is the fact;
+    `summary` is what it says while Standby is blind."""
+
+    def __init__(self, resolvers: str, host: str, said: str) -> None:
+        error = denial(resolvers, host, said)
+        LocalError.__init__(self, error.cause, error.summary, said)
+        self._made_of = (resolvers, host, said)
+
+    def __str__(self) -> str:
+        return self.otherwise or self.summary
+
+    def __reduce__(self) -> tuple[type[Denied], tuple[str, str, str]]:  # across probe processes
+        return Denied, self._made_of
 
 
 def unresolved(exc: BaseException | None) -> bool:
@@ -148,7 +170,10 @@ class Network:
             except OSError as exc:
                 if (local := local_cause(exc)) is not None:
                     raise local from exc
-                raise ResolveError(f"cannot resolve {host}: {exc.strerror or exc}") from exc
+                said = f"cannot resolve {host}: {exc.strerror or exc}"
+                if isinstance(exc, socket.gaierror) and exc.errno in _DENIED:
+                    raise Denied(self.resolvers_text, host, said) from exc
+                raise ResolveError(said) from exc
             return list(dict.fromkeys(str(info[4][0]) for info in infos))
         found: list[str] = []
         for rdtype in ("A", "AAAA"):
@@ -162,7 +187,7 @@ class Network:
                 raise ResolveError(f"cannot resolve {host}: {dns_words(exc)}") from exc
             found.extend(r.to_text() for r in answer)
         if not found:
-            raise ResolveError(f"{host} has no address (no A or AAAA record)")
+            raise Denied(self.resolvers_text, host, f"{host} has no address (no A or AAAA record)")
         return found
 
     async def open_tcp(

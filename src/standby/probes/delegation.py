@@ -13,7 +13,7 @@ import dns.name
 import dns.rcode
 import dns.rdatatype
 
-from standby.core.local import dns_words, local_cause, mark, resolver_failure
+from standby.core.local import denied, dns_words, local_cause, mark, resolver_failure
 from standby.core.status import Finding, Status
 from standby.plan.model import Domain
 from standby.probes.context import ProbeContext
@@ -36,7 +36,8 @@ async def lookup_delegation(name: str, ctx: ProbeContext, *, port: int = 53) -> 
         return Delegation(
             zone=parent,
             error=f"the resolvers could not find the {parent} zone's servers ({dns_words(exc)})",
-            local=resolver_failure(exc, ctx.net.resolvers_text, parent),
+            local=resolver_failure(exc, ctx.net.resolvers_text, parent)
+            or denied(exc, ctx.net.resolvers_text, parent),
         )
 
     async def ask(server: Server, address: str) -> Delegation:

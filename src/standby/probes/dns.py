@@ -17,7 +17,7 @@ import dns.rdatatype
 import dns.resolver
 from dns.rdtypes.ANY.TXT import TXT
 
-from standby.core.local import LocalError, dns_words, mark, resolver_failure
+from standby.core.local import LocalError, denied, dns_words, mark, resolver_failure
 from standby.core.status import Finding, Status
 from standby.plan.model import DnsCheck
 from standby.probes.context import ProbeContext
@@ -68,11 +68,11 @@ def _finding(
     ttl: int | None,
     *,
     local: LocalError | None = None,
-    otherwise: str | None = None,
+    otherwise: tuple[Status, str] | None = None,
 ) -> Finding:
     details: dict[str, object] = {"answers": answers, "expected": expected, "ttl": ttl}
-    if local is not None:
-        details = mark(details, local, otherwise=otherwise)
+    if local is not None and otherwise is not None:
+        details = mark(details, local, otherwise=otherwise[1], status=otherwise[0].value)
     return Finding(check.asset_id, "dns", check.name, "dns", status, summary, check.owner, details)
 
 
@@ -90,11 +90,23 @@ async def _check_records(check: DnsCheck, ctx: ProbeContext) -> Finding:
         answer = await ctx.net.resolver.resolve(check.name, check.type)
     except dns.exception.DNSException as exc:
         if (local := resolver_failure(exc, ctx.net.resolvers_text, check.name)) is not None:
-            slow = f"No resolver answered for {what} within {ctx.net.timeout:g}s."
+            slow = (Status.UNKNOWN, f"No resolver answered for {what} within {ctx.net.timeout:g}s.")
             return _finding(
                 check, Status.UNKNOWN, local.summary, shown, [], None, local=local, otherwise=slow
             )
         status, summary = _failed(exc, check, wanted, ctx.net.timeout)
+        if (local := denied(exc, ctx.net.resolvers_text, check.name, summary)) is not None:
+            # the name's end (a deleted domain), unless the resolvers deny every name (probes/sight.py)
+            return _finding(
+                check,
+                Status.UNKNOWN,
+                local.summary,
+                shown,
+                [],
+                None,
+                local=local,
+                otherwise=(status, summary),
+            )
     else:
         return _compare(check, answer, expected, shown)
     return _finding(check, status, summary, shown, [], None)

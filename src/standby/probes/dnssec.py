@@ -20,7 +20,7 @@ import dns.rrset
 from dns.rdtypes.ANY.RRSIG import RRSIG
 
 from standby.core.expiry import iso
-from standby.core.local import dns_words, local_cause, mark, resolver_failure
+from standby.core.local import denied, dns_words, local_cause, mark, resolver_failure
 from standby.core.status import Finding, Status
 from standby.plan.model import DnsCheck
 from standby.probes.context import ProbeContext
@@ -104,7 +104,10 @@ async def check_dnssec(check: DnsCheck, ctx: ProbeContext, *, port: int = 53) ->
         zone, servers = await zone_servers(qname, ctx.settings.authoritative_servers, ctx, port)
     except dns.exception.DNSException as exc:
         unfound = f"Could not find the authoritative servers of {check.name}: {dns_words(exc)}."
-        if (local := resolver_failure(exc, ctx.net.resolvers_text, check.name)) is not None:
+        resolvers = ctx.net.resolvers_text
+        if (
+            local := resolver_failure(exc, resolvers, check.name) or denied(exc, resolvers, check.name)
+        ) is not None:
             details.update(mark({}, local, otherwise=unfound))
             return finding(Status.UNKNOWN, local.summary)
         return finding(Status.UNKNOWN, unfound)

@@ -66,7 +66,7 @@ async def run_job(job: Job, ctx: ProbeContext) -> list[Finding]:
         return await job.run(ctx)
     except Exception as exc:
         if (local := local_cause(exc)) is not None:  # Standby's own failure, not a bug in the probe
-            details = mark({}, local)
+            details = mark({}, local, otherwise=f"Could not check {job.target}: {local.otherwise}")
             return [
                 Finding(
                     job.asset,

@@ -2,7 +2,8 @@
 
 The self-check (`look`) runs each engine tick (and before `standby check` reports): is the trust store
 usable, is there a route to the resolvers, do the resolvers answer for `settings.self_check.name`
-(default: the root zone, which every working resolver knows), and can Standby reach each
+(default: the root zone, which every working resolver knows) — and not with "it does not exist", which
+a resolver that denies every name says too — and can Standby reach each
 `settings.self_check.connect` (something you control, up whenever your network is). Point it at
 things you control: when they fail, the failure is Standby's.
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, replace
 
 import dns.exception
 import dns.nameserver
+import dns.resolver
 
 from standby.core.hostport import split_host_port
 from standby.core.local import NETWORK, RESOLVERS, LocalError, dns_words, no_network, resolver_failure
@@ -72,18 +74,36 @@ def _route(ctx: ProbeContext) -> LocalError | None:
 
 
 async def _resolvers(ctx: ProbeContext) -> LocalError | None:
+    """Do the resolvers answer, and answer the truth? Every working resolver knows the root zone's
+    nameservers, and says that `settings.self_check.name` exists. Resolvers that deny either — a
+    sandbox's or a captive network's that says NXDOMAIN to everything — would deny every name Standby
+    watches: Standby is blind, not those names gone."""
     name = ctx.settings.self_check.name
-    rdtype = "NS" if name.strip(".") == "" else "A"
+    root = name.strip(".") == ""
     try:
-        await ctx.net.resolver.resolve(name, rdtype, raise_on_no_answer=False)
-    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
-        return None  # an answer all the same: the resolvers work
+        answer = await ctx.net.resolver.resolve(name, "NS" if root else "A", raise_on_no_answer=False)
+    except dns.resolver.NXDOMAIN:
+        said = f"Standby cannot resolve names: its resolvers {ctx.net.resolvers_text} say"
+        if root:
+            return LocalError(
+                RESOLVERS, f"{said} the root zone does not exist (NXDOMAIN); no working resolver says that"
+            )
+        return LocalError(
+            RESOLVERS,
+            f"{said} {name} (settings.self_check.name, which must always resolve) does not exist (NXDOMAIN)",
+        )
     except dns.exception.DNSException as exc:
         found = resolver_failure(exc, ctx.net.resolvers_text)
         return found or LocalError(
             RESOLVERS,
             f"Standby cannot resolve names: its resolvers {ctx.net.resolvers_text} fail for {name} "
             f"({dns_words(exc)})",
+        )
+    if root and answer.rrset is None:  # the name exists, but the root zone always has nameservers
+        return LocalError(
+            RESOLVERS,
+            f"Standby cannot resolve names: its resolvers {ctx.net.resolvers_text} give no nameservers "
+            "for the root zone, which every working resolver knows",
         )
     return None
 

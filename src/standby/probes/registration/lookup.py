@@ -21,4 +21,4 @@ async def lookup_registration(name: str, ctx: ProbeContext) -> RegistrationRecor
         try:  # an RDAP outage should not blind us where WHOIS still answers
             return await whois_lookup(name, ctx)
         except ProbeError as whois_error:
-            raise ProbeError(f"{rdap_error}; WHOIS fallback: {whois_error}") from None
+            raise ProbeError(f"{rdap_error}; WHOIS fallback: {whois_error}") from whois_error

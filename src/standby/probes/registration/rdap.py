@@ -82,7 +82,7 @@ async def get_json(url: str, ctx: ProbeContext) -> tuple[int, Any]:
             async with ctx.net.slot(host):
                 response = await ctx.net.fetch(url, headers={"Accept": ACCEPT})
         except httpx.HTTPError as exc:
-            raise ProbeError(f"RDAP server {host} did not answer: {describe(exc)}") from None
+            raise ProbeError(f"RDAP server {host} did not answer: {describe(exc)}") from exc
         if response.status_code != 429:
             break
         wait = retry_after(response.headers.get("retry-after"), ctx.clock.now())

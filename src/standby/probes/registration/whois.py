@@ -49,7 +49,7 @@ async def whois_query(server: str, query: str, ctx: ProbeContext) -> str:
         try:
             reader, writer = await ctx.net.open_tcp(host, port)
         except (ConnectionError, ResolveError) as exc:
-            raise ProbeError(f"WHOIS server {server} did not answer: {describe(exc)}") from None
+            raise ProbeError(f"WHOIS server {server} did not answer: {describe(exc)}") from exc
         try:
             writer.write(query.encode("utf-8") + b"\r\n")
             await writer.drain()
@@ -140,7 +140,7 @@ async def _referral_target(referral: str, ctx: ProbeContext) -> str:
     try:
         addresses = await ctx.net.addresses(split_host_port(host, 43)[0])
     except ResolveError as exc:
-        raise ProbeError(str(exc)) from None
+        raise ProbeError(str(exc)) from exc
     if any(not ipaddress.ip_address(a).is_global for a in addresses):
         raise ProbeError(f"refusing WHOIS referral to {host}: it resolves to a private address")
     return host
