@@ -1,5 +1,7 @@
 """The local target of bench/engine_scale.py: an HTTP server in a process of its own that answers every
-request `200 up` on a connection it then closes, and keeps when each path was asked.
+request `200 up` on a connection it then closes, and keeps when each path was asked. A request that
+asks for HTML as a browser does (`Accept: text/html…`) is Standby's daily page discovery, not a check:
+its path is kept as `DISCOVERY + path`, so the benchmark counts the checks alone.
 
 A bare asyncio protocol rather than tests/peers/http.py's thread per connection: at 1,250 new
 connections a second on two shared cores, the target must cost little, or it would measure itself.
@@ -15,6 +17,7 @@ import time
 from multiprocessing.connection import Connection
 from typing import Any
 
+DISCOVERY = "discovery "
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nup"
 
 
@@ -29,6 +32,8 @@ class _Answer(asyncio.Protocol):
         self.head += data
         if b"\r\n\r\n" in self.head:
             path = self.head.split(b" ", 2)[1].decode("latin-1")
+            if b"\r\naccept: text/html" in self.head.lower():
+                path = DISCOVERY + path
             self.arrivals.append((time.time(), path))
             self.transport.write(ANSWER)
             self.transport.close()

@@ -24,12 +24,12 @@ from standby.core.status import Finding
 from standby.engine.pool import frame, read_frame
 from standby.engine.probing import PlanJobs
 
-BATCH_WAIT = 0.02  # seconds results wait for others to share their message
+BATCH_WAIT = 0.1  # seconds results wait for others to share their message
 # Runs start on a grid of this many seconds (a slot is rounded up to it), so the runs of one grid step
 # wake the process once rather than once each: at a few hundred checks a second, every wake-up (a
 # timer, a poll, the callbacks around it) cost about as much as the check's own work. The grid is the
 # same at every run of a monitor, so its interval is kept exactly.
-SLOT_GRID = 0.05
+SLOT_GRID = 0.25
 
 
 def on_grid(slot: float) -> float:
