@@ -1,5 +1,7 @@
 """The local target of bench/engine_scale.py: an HTTP server in a process of its own that answers every
-request `200 up` on a connection it then closes, and keeps when each path was asked.
+request `200 up` on a connection it then closes, and keeps when each path was asked. A request of
+Standby's that asks for HTML as a browser does (`Accept: text/html…`) is its daily page discovery:
+its path is kept as `DISCOVERY + path`, so the benchmark counts the checks alone.
 
 A bare asyncio protocol rather than tests/peers/http.py's thread per connection: at 1,250 new
 connections a second on two shared cores, the target must cost little, or it would measure itself.
@@ -15,6 +17,7 @@ import time
 from multiprocessing.connection import Connection
 from typing import Any
 
+DISCOVERY = "discovery "
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nup"
 
 
@@ -29,6 +32,9 @@ class _Answer(asyncio.Protocol):
         self.head += data
         if b"\r\n\r\n" in self.head:
             path = self.head.split(b" ", 2)[1].decode("latin-1")
+            head = self.head.lower()
+            if b"\r\nuser-agent: standby/" in head and b"\r\naccept: text/html" in head:
+                path = DISCOVERY + path
             self.arrivals.append((time.time(), path))
             self.transport.write(ANSWER)
             self.transport.close()

@@ -33,6 +33,8 @@ async def test_a_page_with_unwatched_dependencies_warns_until_the_plan_watches_t
             (second,) = await check_page(endpoint, watched, ctx)
             assert second.status is Status.OK and "all watched" in second.summary
             assert len(site.web.requests) == 1  # the week's discovery, judged against the day's plan
+            # the page is asked for as a browser asks for it (a server that negotiates content)
+            assert site.web.requests[0].headers["Accept"].startswith("text/html,")
             clock.advance(timedelta(days=7))
             await check_page(endpoint, watched, ctx)
             assert len(site.web.requests) == 2  # weekly

@@ -19,8 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from standby.app.engine import Engine
+from standby.core.clock import ManualClock
 from standby.engine.models import CheckState, FindingRecord, Monitor, Sight
 from standby.engine.phase import slot_at_or_after
+from standby.engine.pool import PACK, RATE_WINDOW, ProbePool
+from standby.probes.run import Job, jobs_for
 from tests.peers.dns import DnsPeer
 from tests.peers.http import HttpPeer, Reply, Request
 
@@ -149,3 +152,29 @@ async def test_a_probe_process_that_dies_is_replaced_and_its_runs_say_what_happe
         assert child.process is not None and child.process.pid != first
     finally:
         await engine.close()
+
+
+async def _nothing(ctx: object) -> list[object]:
+    return []
+
+
+async def test_only_as_many_probe_processes_take_runs_as_the_rate_needs() -> None:
+    """At a few runs a second one process takes them all (two idle ones cost more than one busy one);
+    past PACK a second the next joins at once, and it leaves only after a whole window well under."""
+    clock = ManualClock(datetime(2026, 12, 5, tzinfo=UTC))
+    pool = ProbePool(2, clock, jobs_for)  # never started: the runs stay in each child's queue
+    jobs = [Job(f"endpoint:e{i}", "endpoint", "http", f"/e{i}", None, _nothing) for i in range(1000)]
+
+    def second(rate: int) -> list[int]:  # submit `rate` runs over one second; how many each child got
+        before = [len(c.outgoing) for c in pool._children]
+        for i in range(rate):
+            pool.submit(jobs[i % len(jobs)], clock.now())
+            clock.advance(timedelta(seconds=1 / rate))
+        return [len(c.outgoing) - b for c, b in zip(pool._children, before, strict=True)]
+
+    assert all(second(20)[1] > 0 for _ in range(3))  # at first both take runs (a start is a burst)
+    for _ in range(int(RATE_WINDOW)):
+        second(20)
+    assert [second(20)[1] for _ in range(3)] == [0, 0, 0]  # a window at 20 a second: one is enough
+    assert second(2 * PACK)[1] > 0  # twice what one takes: the second joins within the second
+    await pool.aclose()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from standby.app.engine import Engine
 from standby.core.clock import ManualClock
+from standby.engine import runner
 from standby.engine.models import Monitor
 from tests.engine.conftest import MakeEngine, break_page, edit_plan, mend_page, ticks
 from tests.peers.internet import FakeInternet
@@ -76,3 +77,62 @@ async def test_run_forever_stops_when_told_and_gives_back_the_claims_in_flight(
     with engine.sessions() as session:
         page = session.scalars(select(Monitor).where(Monitor.key == "endpoint:demo-page/http")).one()
     assert page.lease_owner is None and page.last_run_at is None  # given back, still due
+
+
+async def _finished(engine: Engine) -> None:
+    """Until every run in flight has finished (the engine records them at its next pump)."""
+    for _ in range(500):
+        if all(run.future.done() for run in engine._runs):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the runs never finished")
+
+
+async def test_runs_that_found_all_well_wait_to_be_recorded_together_and_a_failure_does_not(
+    make: MakeEngine, internet: FakeInternet, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine: Engine = await make()
+    await ticks(engine, clock, count=3, every=timedelta(minutes=1))  # every monitor has run and settled
+    clock.advance(timedelta(hours=1))
+    started = (await engine.pump()).claimed  # all due again: claimed and started in the background
+    assert started >= 2
+    await _finished(engine)
+    assert (await engine.pump()).ran == 0  # all well: they wait for others (RECORD_WAIT)
+    monkeypatch.setattr(runner, "RECORD_WAIT", 0.0)
+    assert (await engine.pump()).ran == started
+
+    break_page(internet)
+    clock.advance(timedelta(hours=1))
+    monkeypatch.setattr(runner, "RECORD_WAIT", 60.0)
+    started = (await engine.pump()).claimed
+    await _finished(engine)
+    assert (await engine.pump()).ran == started  # the page fails: recorded at once, with the rest
+
+
+async def test_while_standby_sees_it_looks_at_itself_every_few_seconds_not_every_tick(
+    make: MakeEngine, internet: FakeInternet, clock: ManualClock
+) -> None:
+    engine: Engine = await make()
+    second = timedelta(seconds=1)
+
+    def looks() -> int:  # the self-check asks the resolver for the root zone's servers
+        return len(internet.resolver.asked(".", "NS"))
+
+    settle = engine.plan.settings.recover_after + 1  # good looks in a row that leave nothing to settle
+    await ticks(engine, clock, count=settle, every=second)  # one a tick until then
+    assert looks() == settle
+    await ticks(engine, clock, count=3, every=second)  # then none within LOOK_EVERY of the last
+    assert looks() == settle
+    before = looks()
+    clock.advance(runner.LOOK_EVERY)
+    await engine.tick()
+    assert looks() == before + 1
+
+    internet.resolver.fail(None, "servfail")  # the next look fails: then one a tick until it settles
+    clock.advance(runner.LOOK_EVERY)
+    counts = []
+    for _ in range(3):
+        await engine.tick()
+        counts.append(looks())
+        clock.advance(second)
+    assert before + 1 < counts[0] < counts[1] < counts[2]

@@ -24,6 +24,9 @@ from standby.probes.http import fetch
 
 MAX_CHAIN = 8  # CNAME hops followed; a loop or a longer chain stops there
 MAX_HOSTS = 200  # own host names whose chains are followed, per page
+# The page is read for what a browser would load, so it is asked for as a browser asks: a server that
+# negotiates content must not answer discovery with the JSON or plain text a bare client gets.
+AS_A_BROWSER = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
 
 
 @dataclass
@@ -109,7 +112,7 @@ async def discover_page(url: str, ctx: ProbeContext, *, owner: str | None = None
     host = (urlsplit(url).hostname or "").lower()
     own_domains = {d} if (d := registrable(host)) else set()
     try:
-        response = await fetch(ctx, url)
+        response = await fetch(ctx, url, headers=AS_A_BROWSER)
     except httpx.HTTPError as exc:
         target.error, target.local = f"could not load {url}: {describe(exc)}", local_cause(exc)
         await _follow(target, {host}, own_domains, ctx)

@@ -5,7 +5,10 @@ with its slot; the child starts it then, so a busy parent (a dashboard page bein
 recorded) never makes a check late.
 
 A monitor always goes to the same child (a hash of its key), so what a probe memoizes (a domain's
-registry answer, reused for hours) stays useful. The children are `python -m
+registry answer, reused for hours) stays useful. Only as many children take runs as the rate needs
+(`PACK` runs a second each): at a few dozen checks a second one busy child costs less than two idle
+ones, each waking for every other run; the rest join as soon as the rate grows, and leave after a
+`RATE_WINDOW` well under it, so the hash changes seldom. The children are `python -m
 standby.engine.probe_process`, talking over their stdin and stdout in length-prefixed pickles (a
 trusted channel: the parent and the child are the same program); a child whose stdin closes stops,
 so a killed parent leaves none behind. A child that dies is started again, and the runs it held end
@@ -17,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import math
 import pickle
 import struct
 import sys
@@ -33,6 +37,8 @@ from standby.probes.run import Job
 log = logging.getLogger("standby.engine")
 _HEADER = struct.Struct("!I")
 STOP_WAIT = 10.0  # seconds a child gets to stop before it is killed
+PACK = 200  # runs a second one child takes before the next one is given runs
+RATE_WINDOW = 10.0  # seconds over which the rate of runs is measured
 
 
 async def read_frame(reader: asyncio.StreamReader) -> Any:
@@ -78,6 +84,9 @@ class ProbePool:
         self._flush: asyncio.Handle | None = None
         self._stopping = False
         self._dead_cpu = 0.0  # CPU of processes that have ended
+        self._active = processes  # the children given runs: all, until the rate says otherwise
+        self._second = (-math.inf, 0)  # (Unix time it began, runs submitted in it)
+        self._window = (0.0, 0)  # the same over RATE_WINDOW; its first run begins it
 
     async def load(self, plan: Plan) -> None:
         first, self._plan = self._plan is None, frame(("plan", (plan, self._monitors)))
@@ -88,7 +97,7 @@ class ProbePool:
             child.write(self._plan)
 
     def submit(self, job: Job, due: datetime) -> asyncio.Future[Ran]:
-        child = self._children[zlib.crc32(job.key.encode()) % len(self._children)]
+        child = self._children[zlib.crc32(job.key.encode()) % self._taking()]
         run = next(self._ids)
         future: asyncio.Future[Ran] = asyncio.get_running_loop().create_future()
         child.runs[run] = (future, job)
@@ -96,6 +105,26 @@ class ProbePool:
         if self._flush is None:  # one message per child for everything submitted in this pass
             self._flush = asyncio.get_running_loop().call_soon(self._send_runs)
         return future
+
+    def _taking(self) -> int:
+        """How many children take runs now (see PACK): more as soon as a second's runs need them,
+        fewer only after a whole RATE_WINDOW well under what they take."""
+        now = self.clock.now().timestamp()
+        began, count = self._second
+        if now - began >= 1.0:
+            began, count = self._second = (now, 0)
+        if count >= PACK * self._active and self._active < self.processes:  # past what they take
+            self._active += 1
+            self._window = (now, 0)  # fewer again only after a whole window from here
+        self._second = (began, count + 1)
+        began, count = self._window if self._window[1] else (now, 0)
+        if now - began >= RATE_WINDOW:
+            rate = count / (now - began)
+            if rate < 0.75 * (self._active - 1) * PACK:
+                self._active = max(1, math.ceil(rate / PACK))
+            began, count = now, 0
+        self._window = (began, count + 1)
+        return self._active
 
     def cpu_seconds(self) -> float:
         return self._dead_cpu + sum(c.cpu for c in self._children)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from standby.channels.sender import Sender
 from standby.core.clock import Clock, SystemClock
+from standby.core.status import Status
 from standby.engine import load, restart, sight, upkeep
 from standby.engine.planfile import PlanFile, Reload
 from standby.engine.pool import ProbePool
@@ -47,6 +48,16 @@ T = TypeVar("T")
 log = logging.getLogger("standby.engine")
 TICK = 1.0  # seconds between whole passes
 PUMP = 0.1  # seconds between recording and claiming while runs are in flight
+# Runs that found everything OK wait up to this many seconds (or until RECORD_BATCH of them have
+# finished) to be recorded together: each recording is a transaction and a commit on disk, which at a
+# few runs per pump cost more than the runs themselves. A run that found anything else is recorded at
+# the next pump, with those waiting: a failure is never held back.
+RECORD_WAIT = 0.5
+RECORD_BATCH = 200
+# While Standby sees and no look is settling a change, its self-check runs this often rather than every
+# tick (a DNS question and a transaction each time). A finding that failed on Standby's side asks for
+# a fresh look at once (`_seeing`), and a failed look is followed by one each tick until it settles.
+LOOK_EVERY = timedelta(seconds=5)
 
 
 @dataclass
@@ -121,6 +132,8 @@ class Engine:
         self._delivery: asyncio.Task[int] | None = None
         self._pruned_at: datetime | None = None
         self._renewed_at: datetime | None = None
+        self._finished_at: float | None = None  # loop time the oldest run waiting to be recorded was seen
+        self._good_looks = 0  # self-checks in a row that saw: past recover_after, sight is settled
         self._foreign: set[str] = set()  # monitor keys other workers' plans have and ours has not
 
     @property
@@ -151,33 +164,33 @@ class Engine:
 
     async def tick(self, *, wait: bool = True) -> TickReport:
         """One whole pass. With `wait`, it waits for the runs it starts and records them too."""
-        report = await self.pump(wait=wait)
+        report = await self.pump(wait=wait, whole=True)
         await self._chores(report, wait=wait)
         return report
 
-    async def pump(self, *, wait: bool = False) -> TickReport:
-        """The monitors' part of a tick: reload a changed plan, record the runs that finished, claim and
-        start the due ones."""
+    async def pump(self, *, wait: bool = False, whole: bool = False) -> TickReport:
+        """The monitors' part of a tick: reload a changed plan (in a `whole` tick: the pumps between
+        ticks leave the file alone), record the runs that finished, claim and start the due ones."""
         await self.start()
         now = self.clock.now()
         report = TickReport()
-        found = await self.plan_file.refresh()
+        loop = asyncio.get_running_loop()
+        found = await self.plan_file.refresh() if whole else None
         if found is not None:
             report.plan = "loaded" if found.plan is not None else "refused"
             await self._reload(found, now)
         await self._looked(wait=False)
         self._start_look(now)
-        await self._record(report)
+        await self._record(report, at_once=wait)
         await self._renew(now)
         # Claims made ahead need not be made every pump: a quarter of the way ahead keeps every run
         # claimed before its slot, at a fraction of the transactions (they were most of an idle cost).
-        loop = asyncio.get_running_loop()
         if found is not None or loop.time() - self._claimed_at >= self._ahead.total_seconds() / 4:
             self._claimed_at = loop.time()
             await self._claim(report, now)
         if wait:
             await asyncio.gather(*(r.future for r in self._runs), return_exceptions=True)
-            await self._record(report)
+            await self._record(report, at_once=True)
             await self._looked(wait=True)
         return report
 
@@ -296,10 +309,20 @@ class Engine:
             self._in_transaction, lambda s: renew(s, claims, worker=self.worker, until=until)
         )
 
-    async def _record(self, report: TickReport) -> None:
+    async def _record(self, report: TickReport, *, at_once: bool) -> None:
+        """Record the runs that finished: at once when told to, or when one found anything but OK;
+        otherwise when RECORD_BATCH have finished or the oldest has waited RECORD_WAIT."""
         finished = [r for r in self._runs if r.future.done() and not r.future.cancelled()]
         if not finished:
             return
+        loop_now = asyncio.get_running_loop().time()
+        if self._finished_at is None:
+            self._finished_at = loop_now
+        healthy = all(f.status is Status.OK for r in finished for f in r.future.result()[1])
+        waiting = loop_now - self._finished_at < RECORD_WAIT and len(finished) < RECORD_BATCH
+        if waiting and healthy and not at_once:
+            return
+        self._finished_at = None
         self._runs = [r for r in self._runs if not r.future.done()]
         done = [Done(r.claim, r.job, *r.future.result()) for r in finished]
         for d in done:
@@ -338,9 +361,14 @@ class Engine:
         except Exception:  # the figures are for people; the checks go on without them
             log.exception("recording this worker's load failed; trying again in %s", load.HEARTBEAT)
 
-    def _start_look(self, now: datetime) -> None:
-        """Standby's self-check, once per tick, in the background like a probe (probes/sight.py)."""
-        if self._look is None and self._ctx is not None:
+    def _start_look(self, now: datetime, *, fresh: bool = False) -> None:
+        """Standby's self-check in the background like a probe (probes/sight.py): each tick while
+        a look is settling (a failed one, or fewer good ones in a row than recover_after takes), otherwise
+        every LOOK_EVERY; `fresh` for one now."""
+        if self._look is not None or self._ctx is None:
+            return
+        settled = self._good_looks > self.plan.settings.recover_after
+        if fresh or not settled or self._seen is None or now - self._seen[0] >= LOOK_EVERY:
             self._look = (now, asyncio.create_task(look(self._ctx)))
 
     async def _looked(self, *, wait: bool) -> None:
@@ -357,6 +385,7 @@ class Engine:
             return
         seen = task.result()  # look() never raises: a failure is its answer
         self._seen = (began, seen)
+        self._good_looks = self._good_looks + 1 if seen.seeing else 0
         host, plan, hook, now = sight.host_of(self.worker), self.plan, self._on_sight, self.clock.now()
         await asyncio.to_thread(
             self._in_transaction,
@@ -369,7 +398,7 @@ class Engine:
         if self._seen is None or self._seen[0] < since:
             if self._look is not None and self._look[0] < since:
                 await self._looked(wait=True)  # begun before the failures: it cannot tell
-            self._start_look(max(since, self.clock.now()))
+            self._start_look(max(since, self.clock.now()), fresh=True)
             await self._looked(wait=True)
         return self._seen[1].seeing if self._seen is not None else True
 

@@ -11,6 +11,7 @@ read at most the first MiB of the body. The endpoint's pinned `address` reaches 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,11 +37,19 @@ class Response:
 
 
 async def fetch(
-    ctx: ProbeContext, url: str, *, method: str = "GET", follow_redirects: bool = True, limit: int = MAX_BODY
+    ctx: ProbeContext,
+    url: str,
+    *,
+    method: str = "GET",
+    follow_redirects: bool = True,
+    limit: int = MAX_BODY,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     """One request through `ctx.net`, reading at most `limit` bytes. Raises httpx.HTTPError."""
     async with ctx.net.slot(urlsplit(url).hostname or ""):
-        answer = await ctx.net.fetch(url, method=method, follow_redirects=follow_redirects, limit=limit)
+        answer = await ctx.net.fetch(
+            url, method=method, headers=headers, follow_redirects=follow_redirects, limit=limit
+        )
     return Response(answer.status_code, answer.text, answer.url, answer.redirects, answer.latency)
 
 
