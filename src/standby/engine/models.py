@@ -103,7 +103,7 @@ class PlanLoad(Base):
 
 
 class Sight(Base):
-    """Whether Standby itself can see, per host its workers run on: its self-check each tick
+    """Whether Standby itself can see, per host its workers run on: its self-checks
     (engine/sight.py), damped like a check. While it is blind, checks that failed for a cause on
     Standby's side are held, not recorded as the assets' states."""
 

@@ -1,7 +1,7 @@
-"""Standby's own sight, per host its workers run on: each tick's self-check (probes/sight.py), damped
-like a check (`alert_after` failed looks in a row make Standby blind, `recover_after` good ones make it
-see again), stored in `engine_sight`, and every confirmed change told to the sight subscribers (the
-operators' alert, standby/app/subscribers.py).
+"""Standby's own sight, per host its workers run on: the engine's self-checks (probes/sight.py; how
+often: engine/runner.py), damped like a check (`alert_after` failed looks in a row make Standby
+blind, `recover_after` good ones make it see again), stored in `engine_sight`, and every confirmed
+change told to the sight subscribers (the operators' alert, standby/app/subscribers.py).
 
 While the latest look failed, findings that failed for a cause on Standby's side are held (the
 recorder keeps them in the history only): no asset's state moves, so no owner is paged and the status

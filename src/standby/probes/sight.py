@@ -1,6 +1,7 @@
 """Can Standby see at all? Its self-check, and what becomes of findings that failed on its side.
 
-The self-check (`look`) runs each engine tick (and before `standby check` reports): is the trust store
+The self-check (`look`) runs in the engine (each tick while a look is settling, every few seconds
+once Standby sees: engine/runner.py) and before `standby check` reports: is the trust store
 usable, is there a route to the resolvers, do the resolvers answer for `settings.self_check.name`
 (default: the root zone, which every working resolver knows) — and not with "it does not exist", which
 a resolver that denies every name says too — and can Standby reach each
