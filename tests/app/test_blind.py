@@ -53,13 +53,18 @@ def states(s: Stage) -> dict[str, str]:
         return {f"{c.asset} {c.check}": c.status for c in session.scalars(select(CheckState))}
 
 
+async def all_well(s: Stage) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The plan running, every check OK and no alert: the public page and the states as they are."""
+    s.run(plan(s))
+    for _ in range(3):
+        await s.tick()
+    assert set(states(s).values()) == {"ok"} and s.alerts() == []
+    return site(s), states(s)
+
+
 async def test_a_blind_standby_pages_its_operators_once_and_nobody_else(tmp_path: Path) -> None:
     async with stage(tmp_path) as s:
-        s.run(plan(s))
-        for _ in range(3):
-            await s.tick()
-        assert set(states(s).values()) == {"ok"} and s.alerts() == []
-        page_before, seen = site(s), states(s)
+        page_before, seen = await all_well(s)
 
         address = s.internet.resolver.address
         port = s.internet.resolver.kill()
@@ -107,11 +112,7 @@ async def test_a_resolver_that_denies_every_name_is_blindness_not_an_outage(tmp_
     """A resolver that answers, promptly, that no name exists — not even the root zone (a sandbox's,
     a captive network's, a broken forwarder's): what it denies says nothing about the pages."""
     async with stage(tmp_path) as s:
-        s.run(plan(s))
-        for _ in range(3):
-            await s.tick()
-        assert set(states(s).values()) == {"ok"} and s.alerts() == []
-        page_before, seen = site(s), states(s)
+        page_before, seen = await all_well(s)
 
         resolver = s.internet.resolver
         resolver.fail(None, "nxdomain")
@@ -145,10 +146,7 @@ async def test_a_name_a_working_resolver_denies_pages_its_owner(tmp_path: Path) 
     """The resolver still knows the root zone, so Standby sees: a page whose name is gone (a deleted
     domain, the Marketo story) is the owner's outage, paged as one."""
     async with stage(tmp_path) as s:
-        s.run(plan(s))
-        for _ in range(3):
-            await s.tick()
-        assert set(states(s).values()) == {"ok"}
+        await all_well(s)
 
         s.internet.resolver.remove("go.acme.example")  # NXDOMAIN for it; the root zone still answers
         for _ in range(6):

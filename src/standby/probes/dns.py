@@ -89,27 +89,18 @@ async def _check_records(check: DnsCheck, ctx: ProbeContext) -> Finding:
     try:
         answer = await ctx.net.resolver.resolve(check.name, check.type)
     except dns.exception.DNSException as exc:
-        if (local := resolver_failure(exc, ctx.net.resolvers_text, check.name)) is not None:
-            slow = (Status.UNKNOWN, f"No resolver answered for {what} within {ctx.net.timeout:g}s.")
-            return _finding(
-                check, Status.UNKNOWN, local.summary, shown, [], None, local=local, otherwise=slow
-            )
         status, summary = _failed(exc, check, wanted, ctx.net.timeout)
-        if (local := denied(exc, ctx.net.resolvers_text, check.name, summary)) is not None:
-            # the name's end (a deleted domain), unless the resolvers deny every name (probes/sight.py)
-            return _finding(
-                check,
-                Status.UNKNOWN,
-                local.summary,
-                shown,
-                [],
-                None,
-                local=local,
-                otherwise=(status, summary),
-            )
-    else:
-        return _compare(check, answer, expected, shown)
-    return _finding(check, status, summary, shown, [], None)
+        resolvers = ctx.net.resolvers_text
+        if (local := resolver_failure(exc, resolvers, check.name)) is not None:
+            status, summary = Status.UNKNOWN, f"No resolver answered for {what} within {ctx.net.timeout:g}s."
+        else:  # a denial is the name's end (a deleted domain), unless the resolvers deny every name
+            local = denied(exc, resolvers, check.name, summary)
+        if local is None:
+            return _finding(check, status, summary, shown, [], None)
+        return _finding(
+            check, Status.UNKNOWN, local.summary, shown, [], None, local=local, otherwise=(status, summary)
+        )
+    return _compare(check, answer, expected, shown)
 
 
 def _failed(
