@@ -103,9 +103,9 @@ def tree(pid: int) -> list[int]:
     return found
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(pids: list[int]) -> float:
     total = 0.0
-    for p in tree(pid):
+    for p in (p for pid in pids for p in tree(pid)):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rpartition(")")[2].split()
         except OSError:
@@ -114,9 +114,9 @@ def cpu_seconds(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def rss_mib(pid: int) -> float:
+def rss_mib(pids: list[int]) -> float:
     total = 0
-    for p in tree(pid):
+    for p in (p for pid in pids for p in tree(pid)):
         try:
             lines = Path(f"/proc/{p}/status").read_text().splitlines()
         except OSError:
@@ -126,7 +126,7 @@ def rss_mib(pid: int) -> float:
 
 
 def measure(
-    name: str, pid: int, target: Target, monitors: int, interval: float, window: float,
+    name: str, pids: list[int], target: Target, monitors: int, interval: float, window: float,
     poll: Callable[[], float] | None = None, alive: Callable[[], bool] = lambda: True,
 ) -> Figures:  # fmt: skip
     """Wait until every monitor has been checked and one more interval has passed, then watch
@@ -146,14 +146,14 @@ def measure(
     while time.monotonic() < deadline and any(path.startswith(DISCOVERY) for _, path in target.take()):
         time.sleep(interval)
     target.take()
-    start, cpu0, rss, pages = time.time(), cpu_seconds(pid), 0.0, []
+    start, cpu0, rss, pages = time.time(), cpu_seconds(pids), 0.0, []
     while time.time() < start + window:
         tick = time.time()
         if poll is not None:
             pages.append(poll())
-        rss = max(rss, rss_mib(pid))
+        rss = max(rss, rss_mib(pids))
         time.sleep(max(0.0, 1 - (time.time() - tick)))
-    cpu = cpu_seconds(pid) - cpu0
+    cpu = cpu_seconds(pids) - cpu0
     taken = [(at, path) for at, path in target.take() if start <= at < start + window]
     arrivals = [(at, path) for at, path in taken if not path.startswith(DISCOVERY)]
     found = Figures(name, monitors, interval, window, arrivals, cpu, rss, pages)
@@ -242,7 +242,7 @@ def run_standby(target: Target, monitors: int, opts: argparse.Namespace) -> Figu
                     web.get(path).raise_for_status()
                 return time.perf_counter() - began
 
-            found = measure("Standby", serve.pid, target, monitors, opts.interval, opts.window,
+            found = measure("Standby", [serve.pid], target, monitors, opts.interval, opts.window,
                             None if opts.no_dashboard else poll, lambda: serve.poll() is None)  # fmt: skip
             found.capacity = capacity(web.get("/metrics").text)
         return found
@@ -276,7 +276,7 @@ def run_kuma(target: Target, monitors: int, opts: argparse.Namespace) -> Figures
             adder = Path(__file__).with_name("kuma_monitors.mjs")
             subprocess.run(["node", str(adder), str(kuma), f"http://127.0.0.1:{port}", str(monitors),
                             target.url(""), f"{opts.interval:g}"], check=True)  # fmt: skip
-            return measure("Uptime Kuma", node.pid, target, monitors, opts.interval, opts.window,
+            return measure("Uptime Kuma", [node.pid], target, monitors, opts.interval, opts.window,
                            alive=lambda: node.poll() is None)  # fmt: skip
 
 
@@ -308,10 +308,10 @@ def run_postgres(target: Target, opts: argparse.Namespace) -> list[Figures]:
                     running(command, Path(tmp) / "w1.log") as first,
                     running(command, Path(tmp) / "w2.log") if (workers == 2) else _nothing() as second,
                 ):
-                    del second
                     target.take()
                     time.sleep(opts.interval + 30)  # warm up: plan loaded, every monitor claimed once
-                    figures = measure(f"{workers} worker(s)", first.pid, target, monitors, opts.interval,
+                    pids = [first.pid] + ([second.pid] if second is not None else [])
+                    figures = measure(f"{workers} worker(s)", pids, target, monitors, opts.interval,
                                       opts.window)  # fmt: skip
                 found.append(figures)
     finally:

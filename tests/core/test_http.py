@@ -4,11 +4,14 @@ within one redirect chain), the plan's pins and resolvers for every hop, failure
 from __future__ import annotations
 
 import asyncio
+import gzip
+import zlib
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+import uvloop
 
 from standby.core.net import NetConfig, Network
 from tests.peers.dns import DnsPeer
@@ -117,3 +120,109 @@ async def test_failures_are_httpx_errors_saying_what_happened(net: Network) -> N
         url = site.url("/")
     with pytest.raises(httpx.ConnectError, match="cannot connect to"):
         await net.fetch(url)  # the server has gone: refused
+
+
+class Raw:
+    """A server that answers every connection with the same bytes (and, unless told, then closes)."""
+
+    def __init__(self, answer: bytes, *, close: bool = True) -> None:
+        self.answer, self.close, self.requests = answer, close, []  # type: list[bytes]
+        self.server: asyncio.Server | None = None
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.requests.append(await reader.readuntil(b"\r\n\r\n"))
+        writer.write(self.answer)
+        await writer.drain()
+        if self.close:
+            writer.close()
+        else:
+            await reader.read()  # until the client gives up
+
+    async def __aenter__(self) -> Raw:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.server is not None
+        self.server.close()
+
+    def url(self, path: str = "/") -> str:
+        assert self.server is not None
+        return f"http://{HOST}:{self.server.sockets[0].getsockname()[1]}{path}"
+
+
+def answer(head: str, body: bytes = b"") -> bytes:
+    return head.replace("\n", "\r\n").encode() + b"\r\n\r\n" + body
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        (answer("HTTP/1.1 200 OK\nContent-Encoding: gzip", gzip.compress(b"packed page")), "packed page"),
+        (answer("HTTP/1.1 200 OK\nContent-Encoding: deflate", zlib.compress(b"zlib page")), "zlib page"),
+        (answer("HTTP/1.1 200 OK\nContent-Encoding: deflate", zlib.compress(b"raw page")[2:-4]), "raw page"),
+        (
+            answer("HTTP/1.1 200 OK\nTransfer-Encoding: chunked", b"5\r\nchunk\r\n3\r\ned!\r\n0\r\n\r\n"),
+            "chunked!",
+        ),
+        (answer("HTTP/1.0 200 OK", b"read until the server closes"), "read until the server closes"),
+        (answer("HTTP/1.1 100 Continue") + answer("HTTP/1.1 200 OK\nContent-Length: 5", b"final"), "final"),
+    ],
+    ids=["gzip", "deflate", "raw-deflate", "chunked", "until-closed", "after-1xx"],
+)
+async def test_bodies_are_read_however_the_server_frames_them(net: Network, raw: bytes, text: str) -> None:
+    async with Raw(raw) as site:
+        got = await net.fetch(site.url())
+    assert (got.status_code, got.text) == (200, text)
+    assert b"accept-encoding: gzip, deflate" in site.requests[0].lower()
+
+
+async def test_a_head_answer_ends_with_its_headers_and_the_charset_is_read(net: Network) -> None:
+    raw = answer("HTTP/1.1 200 OK\nContent-Length: 5000\nContent-Type: text/html; charset=ISO-8859-1")
+    async with Raw(raw, close=False) as site:  # a body is announced, none comes: HEAD has none
+        got = await net.fetch(site.url(), method="HEAD")
+    assert (got.status_code, got.body, got.charset) == (200, b"", "ISO-8859-1")
+    assert site.requests[0].startswith(b"HEAD / HTTP/1.1\r\n")
+
+
+async def test_a_server_that_goes_silent_or_breaks_the_answer_is_an_error_not_a_hang() -> None:
+    quick = Network(NetConfig(pins={HOST: "127.0.0.1"}, timeout=0.3))
+    try:
+        async with Raw(answer("HTTP/1.1 200 OK\nContent-Length: 10", b"half"), close=False) as silent:
+            with pytest.raises(httpx.ReadTimeout):
+                await quick.fetch(silent.url())
+        async with Raw(answer("HTTP/1.1 200 OK\nContent-Length: 10", b"half")) as cut:
+            with pytest.raises(httpx.RemoteProtocolError, match="closed before the answer ended"):
+                await quick.fetch(cut.url())
+        async with Raw(b"SSH-2.0-OpenSSH_9.6\r\n") as other:
+            with pytest.raises(httpx.RemoteProtocolError, match="not a valid HTTP answer"):
+                await quick.fetch(other.url())
+    finally:
+        await quick.aclose()
+
+
+async def test_headers_are_the_callers_over_ours_and_a_line_break_in_one_is_refused(net: Network) -> None:
+    async with Raw(answer("HTTP/1.1 204 No Content")) as site:
+        authority = site.url("")[len("http://") :]
+        got = await net.fetch(site.url("/p?q=1"), headers={"accept": "text/html", "X-Key": "k"})
+        with pytest.raises(httpx.LocalProtocolError, match="line break"):
+            await net.fetch(site.url(), headers={"X-Key": "k\r\nInjected: yes"})
+    head = site.requests[0].decode()
+    assert got.status_code == 204
+    assert head.startswith("GET /p?q=1 HTTP/1.1\r\n") and f"Host: {authority}\r\n" in head
+    assert "accept: text/html" in head and "Accept: */*" not in head and "X-Key: k" in head
+    assert len(site.requests) == 1
+
+
+def test_it_runs_on_uvloop_the_probe_processes_loop() -> None:
+    async def fetch() -> tuple[int, str]:
+        network = Network(NetConfig(pins={HOST: "127.0.0.1"}, timeout=2.0))
+        try:
+            async with Site(lambda _: (200, [], b"on uvloop")) as site:
+                got = await network.fetch(site.url("/"))
+            return got.status_code, got.text
+        finally:
+            await network.aclose()
+
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        assert runner.run(fetch()) == (200, "on uvloop")

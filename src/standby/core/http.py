@@ -1,37 +1,46 @@
 """HTTP for `core/net.py`'s Network: one request on a fresh connection, with the plan's resolvers, pins
 and trust, read up to a bound.
 
-Built on aiohttp: one long-lived session per Network, whose connector closes every connection after
-its request (a kept-alive connection would hide a moved delegation from a web check), keeps no
-cookies between requests and asks our resolver for every host. Measured against the httpx client per
-request it replaced (`bench/engine_scale.py`, docs/benchmarks.md), it costs about a quarter of the
-CPU per check: most of httpx's cost was its layering (a pool, anyio cancel scopes, a cookie jar),
-not HTTP.
+Each request is one asyncio connection to an address Network.addresses gives (a pin, or our resolvers'
+answer: never the system's), TLS with the plan's trust and the URL's host for SNI and verification,
+the request written in one piece with `Connection: close`, and the answer read by llhttp (httptools,
+the parser uvicorn uses) until the message ends or `limit` bytes of body have come; then the connection
+is closed. Nothing is kept from one request to the next, so a moved delegation is seen at once.
 
-Redirects are followed here rather than by aiohttp, so that the cookies a redirect sets reach the
-next hop of the same chain (a cookie wall that redirects to itself) and nothing else. Failures are
-raised as httpx's exceptions — one vocabulary for every HTTP failure in Standby (`describe`, the
-probes' verdicts), whichever library carried the request.
+Written on the transport rather than with an HTTP client library because the libraries' layering was
+most of a check's cost: measured per request on loopback, aiohttp (which this replaced, and which had
+replaced httpx at a quarter of its cost) took about 0.5 ms of CPU, this about 0.2 ms
+(docs/benchmarks.md). What the libraries did that checks need is here: redirects (followed by us, so
+that the cookies a redirect sets reach the next hop of that chain and nothing else — aiohttp's cookie
+jar keeps them), gzip/deflate bodies, chunked bodies, bodies read until the server closes, a HEAD
+answer's missing body, 1xx answers skipped, a timeout for connecting and for each wait for data.
+Failures are raised as httpx's exceptions: one vocabulary for every HTTP failure in Standby (`describe`,
+the probes' verdicts), whichever code carried the request.
 """
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import json
-import socket
 import ssl
 import time
+import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from http.cookies import CookieError, SimpleCookie
+from typing import Any, cast
 
-import aiohttp
+import httptools
 import httpx
-from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp import CookieJar
 from multidict import CIMultiDict
 from yarl import URL
 
 MAX_REDIRECTS = 10
 _REDIRECTS = {301, 302, 303, 307, 308}
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+Addresses = Callable[[str], Awaitable[list[str]]]  # host -> where to connect (Network.addresses)
 
 
 @dataclass(frozen=True)
@@ -55,53 +64,137 @@ class HttpAnswer:
         return json.loads(self.body)
 
 
-class _Resolver(AbstractResolver):
-    """aiohttp asks this for every host: the answer is Network.addresses (pins, then our resolvers)."""
+class _Reply(asyncio.Protocol):
+    """One answer on one connection: llhttp's callbacks fill it; `done` ends when it has been read
+    (or the limit reached), fails if the connection breaks first or stays silent for `timeout`."""
 
-    def __init__(self, addresses: Addresses) -> None:
-        self._addresses = addresses
+    def __init__(self, limit: int, head: bool, timeout: float) -> None:
+        loop = asyncio.get_running_loop()
+        self.done: asyncio.Future[None] = loop.create_future()
+        self.status, self.headers, self.body = 0, CIMultiDict[str](), bytearray()
+        self.transport: asyncio.Transport | None = None
+        self._limit, self._head, self._timeout = limit, head, timeout
+        self._parser = httptools.HttpResponseParser(self)
+        self._inflate: Any = None  # a zlib decompressor, for a gzip or deflate body
+        self._headed = False  # the final (non-1xx) answer's headers have all come
+        self._heard = loop.time()  # when data last came
+        self._timer: asyncio.TimerHandle | None = None
 
-    async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list[ResolveResult]:
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not an asyncio.Transport
+
+    def send(self, request: bytes) -> None:
+        """Write the request and start the wait for its answer (one timer, pushed on by each read)."""
+        assert self.transport is not None
+        self.transport.write(request)
+        loop = asyncio.get_running_loop()
+        self._heard = loop.time()
+        self._timer = loop.call_at(self._heard + self._timeout, self._silent)
+
+    def _silent(self) -> None:
+        due = self._heard + self._timeout
+        if asyncio.get_running_loop().time() < due:
+            self._timer = asyncio.get_running_loop().call_at(due, self._silent)
+        else:
+            self.fail(httpx.ReadTimeout("timed out"))
+
+    def data_received(self, data: bytes) -> None:
+        if self.done.done():
+            return
+        self._heard = asyncio.get_running_loop().time()
         try:
-            found = await self._addresses(host)
-        except Exception as exc:  # ResolveError: aiohttp reports an OSError as a failed name lookup
-            raise OSError(str(exc)) from exc
-        return [
-            ResolveResult(
-                hostname=host, host=address, port=port, proto=0, flags=socket.AI_NUMERICHOST,
-                family=socket.AF_INET6 if ":" in address else socket.AF_INET,
-            )
-            for address in found
-        ]  # fmt: skip
+            self._parser.feed_data(data)
+        except httptools.HttpParserUpgrade:  # 101: nothing more to read as HTTP
+            self._finish()
+        except httptools.HttpParserError as exc:
+            self.fail(httpx.RemoteProtocolError(f"not a valid HTTP answer: {exc}"))
 
-    async def close(self) -> None:
-        pass
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.done.done():
+            return
+        if self._headed and self._until_closed():  # no length given: the body ends with the connection
+            self._finish()
+            return
+        said = f" ({exc})" if exc else ""
+        self.fail(httpx.RemoteProtocolError(f"the connection closed before the answer ended{said}"))
 
+    def _until_closed(self) -> bool:
+        chunked = "chunked" in self.headers.get("Transfer-Encoding", "").lower()
+        return "Content-Length" not in self.headers and not chunked
 
-Addresses = Callable[[str], Awaitable[list[str]]]  # host -> where to connect (Network.addresses)
+    # llhttp's callbacks ------------------------------------------------------------------------
+
+    def on_message_begin(self) -> None:
+        self.headers = CIMultiDict()  # a 1xx answer's headers are not the final answer's
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.headers.add(name.decode("latin-1"), value.decode("latin-1"))
+
+    def on_headers_complete(self) -> None:
+        self.status = self._parser.get_status_code()
+        if 100 <= self.status < 200:
+            return
+        self._headed = True
+        if self._head or self._limit <= 0:
+            self._finish()
+            return
+        encoding = self.headers.get("Content-Encoding", "").strip().lower()
+        if encoding in ("gzip", "x-gzip", "deflate"):
+            self._inflate = zlib.decompressobj(47)  # zlib or gzip, as the stream's header says
+
+    def on_body(self, chunk: bytes) -> None:
+        if self.done.done() or not self._headed:
+            return
+        if self._inflate is not None:
+            try:
+                chunk = self._inflated(chunk)
+            except zlib.error as exc:
+                self.fail(httpx.DecodingError(f"the body cannot be decompressed: {exc}"))
+                return
+        self.body += chunk
+        if len(self.body) >= self._limit:
+            del self.body[self._limit :]
+            self._finish()
+
+    def _inflated(self, chunk: bytes) -> bytes:
+        try:
+            return bytes(self._inflate.decompress(chunk, self._limit - len(self.body)))
+        except zlib.error:
+            if self.body or self._inflate.unused_data:
+                raise
+            self._inflate = zlib.decompressobj(-15)  # "deflate" sent raw, without zlib's header
+            return bytes(self._inflate.decompress(chunk, self._limit - len(self.body)))
+
+    def on_message_complete(self) -> None:
+        if self._headed:
+            self._finish()
+
+    # ----------------------------------------------------------------------------------------------
+
+    def _finish(self) -> None:
+        self._end()
+        if not self.done.done():
+            self.done.set_result(None)
+
+    def fail(self, exc: Exception) -> None:
+        self._end(abort=True)
+        if not self.done.done():
+            self.done.set_exception(exc)
+
+    def _end(self, *, abort: bool = False) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self.transport is not None:
+            self.transport.abort() if abort else self.transport.close()
 
 
 class HttpClient:
     def __init__(self, addresses: Addresses, trust: ssl.SSLContext, timeout: float, agent: str) -> None:
-        self._addresses, self._trust, self._agent = addresses, trust, agent
-        # Each connection attempt and each read has the timeout; the name lookup has its own (the
-        # resolver's lifetime, Network.addresses), not aiohttp's `connect`, which would also cover it
-        # and, ending at the same moment, turn "Standby's resolvers do not answer" (core/local.py)
-        # into "the page did not answer".
-        self._timeout = aiohttp.ClientTimeout(sock_connect=timeout, sock_read=timeout)
-        self._session: aiohttp.ClientSession | None = None
-
-    def _open(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(
-                force_close=True, limit=0, use_dns_cache=False, resolver=_Resolver(self._addresses),
-                ssl=self._trust,
-            )  # fmt: skip
-            self._session = aiohttp.ClientSession(
-                connector=connector, cookie_jar=aiohttp.DummyCookieJar(), timeout=self._timeout,
-                headers={"User-Agent": self._agent}, auto_decompress=True,
-            )  # fmt: skip
-        return self._session
+        # Connecting (TCP and TLS) to each address has the timeout, and so has each wait for data; the
+        # name lookup has its own (the resolver's lifetime, Network.addresses): ending at the same moment,
+        # it would turn "Standby's resolvers do not answer" (core/local.py) into "the page did not answer".
+        self._addresses, self._trust, self._timeout, self._agent = addresses, trust, timeout, agent
 
     async def fetch(
         self,
@@ -114,68 +207,129 @@ class HttpClient:
         limit: int,
     ) -> HttpAnswer:
         """One request (and its redirects); raises httpx.HTTPError subclasses."""
-        session, started = self._open(), time.perf_counter()
-        target, redirects = URL(url), 0
-        cookies: aiohttp.CookieJar | None = None  # only once a redirect sets one
+        started = time.perf_counter()
+        target, redirects = _url(url), 0
+        cookies: CookieJar | None = None  # only once a redirect sets one
+        while True:
+            sent = cookies.filter_cookies(target) if cookies is not None else None
+            request = _request(method, target, self._agent, headers, body, sent)
+            reply = await self._exchange(target, request, limit, head=method == "HEAD")
+            location = reply.headers.get("Location")
+            if not (follow_redirects and reply.status in _REDIRECTS and location):
+                return HttpAnswer(
+                    reply.status, reply.headers, bytes(reply.body), _charset(reply.headers), str(target),
+                    redirects, time.perf_counter() - started,
+                )  # fmt: skip
+            if "Set-Cookie" in reply.headers:
+                cookies = cookies or CookieJar(unsafe=True)
+                cookies.update_cookies(_set_cookies(reply.headers), target)
+            redirects += 1
+            if redirects > MAX_REDIRECTS:
+                raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
+            try:
+                target = _url(str(target.join(URL(location))))
+            except ValueError as exc:
+                raise httpx.RemoteProtocolError(f"it redirects to {location!r}, not a URL") from exc
+            if _becomes_get(reply.status, method):
+                method, body = "GET", None
+
+    async def _exchange(self, target: URL, request: bytes, limit: int, *, head: bool) -> _Reply:
+        """Connect to the first address of the target's host that answers, send, read the answer."""
+        host, port = target.raw_host or "", target.port or _DEFAULT_PORTS[target.scheme]
+        tls = self._trust if target.scheme == "https" else None
         try:
-            while True:
-                sent = cookies.filter_cookies(target) if cookies is not None else None
-                async with session.request(
-                    method, target, headers=headers, data=body, allow_redirects=False, cookies=sent
-                ) as response:
-                    location = response.headers.get("Location")
-                    if not (follow_redirects and response.status in _REDIRECTS and location):
-                        body = await _read(response, limit)
-                        return HttpAnswer(
-                            response.status, CIMultiDict(response.headers), body, response.charset,
-                            str(response.url), redirects, time.perf_counter() - started,
-                        )  # fmt: skip
-                    if response.cookies:
-                        cookies = cookies or aiohttp.CookieJar(unsafe=True)
-                        cookies.update_cookies(response.cookies, response.url)
-                redirects += 1
-                if redirects > MAX_REDIRECTS:
-                    raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
-                target = response.url.join(URL(location))
-                if _becomes_get(response.status, method):
-                    method, body = "GET", None
-        except httpx.HTTPError:
-            raise
-        except TimeoutError as exc:
-            raise httpx.ReadTimeout("timed out") from exc
-        except aiohttp.ClientConnectorCertificateError as exc:
-            raise httpx.ConnectError(str(exc.certificate_error)) from exc
-        except aiohttp.ClientConnectorError as exc:
-            raise httpx.ConnectError(_reason(exc)) from exc
-        except (aiohttp.ClientError, ValueError) as exc:  # a broken answer, a URL aiohttp cannot use
-            raise httpx.RemoteProtocolError(str(exc) or type(exc).__name__) from exc
+            addresses = await self._addresses(host)
+        except Exception as exc:  # ResolveError, LocalError: the probes read the cause (core/local.py)
+            raise httpx.ConnectError(str(exc)) from exc
+        loop, last, name = asyncio.get_running_loop(), None, host if tls else None
+        for address in addresses:
+            reply = _Reply(limit, head, self._timeout)
+            try:
+                async with asyncio.timeout(self._timeout):
+                    await loop.create_connection(
+                        lambda reply=reply: reply, address, port, ssl=tls, server_hostname=name
+                    )
+            except ssl.SSLCertVerificationError as exc:
+                raise httpx.ConnectError(str(exc)) from exc
+            except ssl.SSLError as exc:
+                raise httpx.ConnectError(exc.reason or str(exc)) from exc
+            except OSError as exc:  # TimeoutError too: the next address may answer
+                last = exc
+                continue
+            reply.send(request)
+            try:
+                await reply.done
+            except asyncio.CancelledError:
+                reply.fail(httpx.ReadTimeout("the check was cancelled"))
+                raise
+            return reply
+        if isinstance(last, TimeoutError):
+            raise httpx.ConnectTimeout("timed out") from last
+        reason = last.strerror or str(last) if isinstance(last, OSError) else "no address to try"
+        raise httpx.ConnectError(f"cannot connect to {host}:{port}: {reason}") from last
 
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Nothing to close: no connection outlives its request."""
+
+
+def _url(text: str) -> URL:
+    try:
+        url = URL(text)
+    except (ValueError, TypeError) as exc:
+        raise httpx.UnsupportedProtocol(f"{text!r} is not a URL: {exc}") from exc
+    if url.scheme not in _DEFAULT_PORTS or not url.raw_host:
+        raise httpx.UnsupportedProtocol(f"cannot fetch {text!r}: only http:// and https:// URLs with a host")
+    return url
+
+
+def _request(
+    method: str,
+    target: URL,
+    agent: str,
+    headers: Mapping[str, str] | None,
+    body: bytes | None,
+    cookies: Mapping[str, Any] | None,
+) -> bytes:
+    """The request's bytes: our default headers unless the caller gave its own, then the caller's."""
+    host = f"[{target.raw_host}]" if ":" in (target.raw_host or "") else target.raw_host
+    if target.explicit_port is not None and target.explicit_port != _DEFAULT_PORTS[target.scheme]:
+        host = f"{host}:{target.explicit_port}"
+    given = {name.lower() for name in headers} if headers else set()
+    lines = [f"{method} {target.raw_path_qs or '/'} HTTP/1.1", f"Host: {host}"]
+    defaults = [("User-Agent", agent), ("Accept", "*/*"), ("Accept-Encoding", "gzip, deflate")]
+    if target.raw_user is not None:
+        secret = f"{target.user or ''}:{target.password or ''}".encode()
+        defaults.append(("Authorization", "Basic " + base64.b64encode(secret).decode()))
+    lines += [f"{name}: {value}" for name, value in defaults if name.lower() not in given]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    if cookies:
+        lines.append("Cookie: " + "; ".join(f"{m.key}={m.coded_value}" for m in cookies.values()))
+    if body is not None or method in ("POST", "PUT", "PATCH"):
+        lines.append(f"Content-Length: {len(body or b'')}")
+    lines.append("Connection: close")
+    if any("\r" in line or "\n" in line for line in lines):
+        raise httpx.LocalProtocolError("a header name or value holds a line break; remove it from the plan")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"")
+
+
+def _set_cookies(headers: CIMultiDict[str]) -> SimpleCookie:
+    found: SimpleCookie = SimpleCookie()
+    for value in headers.getall("Set-Cookie"):
+        try:
+            found.load(value)
+        except CookieError:  # one malformed cookie does not spoil the others
+            continue
+    return found
+
+
+def _charset(headers: Mapping[str, str]) -> str | None:
+    for part in headers.get("Content-Type", "").split(";")[1:]:
+        name, _, value = part.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip("\"'") or None
+    return None
 
 
 def _becomes_get(status: int, method: str) -> bool:
     """A 303 is followed with GET (a HEAD stays HEAD); so is a POST answered 301 or 302, as browsers do."""
     return (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST")
-
-
-async def _read(response: aiohttp.ClientResponse, limit: int) -> bytes:
-    body = bytearray()
-    while len(body) < limit:
-        chunk = await response.content.read(limit - len(body))
-        if not chunk:
-            break
-        body += chunk
-    return bytes(body[:limit])
-
-
-def _reason(exc: aiohttp.ClientConnectorError) -> str:
-    """What went wrong connecting, without aiohttp's "Cannot connect to host …" preamble."""
-    cause = exc.os_error
-    if isinstance(exc, aiohttp.ClientConnectorDNSError):
-        return str(cause)
-    if isinstance(cause, ssl.SSLError):
-        return cause.reason or str(cause)
-    return f"cannot connect to {exc.host}:{exc.port}: {cause.strerror or cause}"
