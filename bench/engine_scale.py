@@ -54,6 +54,7 @@ class Figures:
     pages: list[float] = field(default_factory=list)  # seconds each dashboard / API poll took
     capacity: float | None = None  # checks a second, the service's own estimate (Standby's /metrics)
     discovery: int = 0  # Standby's page discoveries in the window: not checks, but their CPU counts
+    parts: dict[str, float] = field(default_factory=dict)  # CPU seconds by part (main, probe processes)
 
     @property
     def checks(self) -> int:
@@ -103,15 +104,18 @@ def tree(pid: int) -> list[int]:
     return found
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
+def cpu_by_part(pids: list[int]) -> dict[str, float]:
+    """CPU seconds of the processes under `pids`, by part: the probe processes, and the rest."""
+    found: dict[str, float] = defaultdict(float)
     for p in (p for pid in pids for p in tree(pid)):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rpartition(")")[2].split()
+            command = Path(f"/proc/{p}/cmdline").read_bytes()
         except OSError:
             continue
-        total += sum(int(f) for f in fields[11:15])  # utime, stime, and of children waited for
-    return total / os.sysconf("SC_CLK_TCK")
+        part = "probe processes" if b"probe_process" in command else "main process"
+        found[part] += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # with children's
+    return found
 
 
 def rss_mib(pids: list[int]) -> float:
@@ -146,17 +150,18 @@ def measure(
     while time.monotonic() < deadline and any(path.startswith(DISCOVERY) for _, path in target.take()):
         time.sleep(interval)
     target.take()
-    start, cpu0, rss, pages = time.time(), cpu_seconds(pids), 0.0, []
+    start, cpu0, rss, pages = time.time(), cpu_by_part(pids), 0.0, []
     while time.time() < start + window:
         tick = time.time()
         if poll is not None:
             pages.append(poll())
         rss = max(rss, rss_mib(pids))
         time.sleep(max(0.0, 1 - (time.time() - tick)))
-    cpu = cpu_seconds(pids) - cpu0
+    parts = {part: cpu - cpu0.get(part, 0.0) for part, cpu in cpu_by_part(pids).items()}
     taken = [(at, path) for at, path in target.take() if start <= at < start + window]
     arrivals = [(at, path) for at, path in taken if not path.startswith(DISCOVERY)]
-    found = Figures(name, monitors, interval, window, arrivals, cpu, rss, pages)
+    found = Figures(name, monitors, interval, window, arrivals, sum(parts.values()), rss, pages)
+    found.parts = dict(parts)
     found.discovery = len(taken) - len(arrivals)
     return found
 
@@ -339,6 +344,10 @@ def report(rows: list[Figures], opts: argparse.Namespace) -> None:
             f"| {percentile(gaps, 0.5):.2f} / {percentile(gaps, 0.99):.2f} s "
             f"| {max(seconds)} / {mean:.0f} = {max(seconds) / mean:.2f} | {polls} |"
         )
+    for f in rows:
+        checks = max(f.checks, 1)
+        per_check = ", ".join(f"{part} {cpu / checks * 1000:.2f} ms" for part, cpu in f.parts.items())
+        print(f"{f.name}, {f.monitors:,}: CPU per check by part: {per_check}")
     ours = [f for f in rows if f.name == "Standby"]
     kuma = [f for f in rows if f.name == "Uptime Kuma"]
     if ours and kuma:

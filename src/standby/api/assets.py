@@ -19,6 +19,8 @@ from standby.core.status import Status
 from standby.engine.inventory import PENDING, expires_at, glances, known_assets, rank, states_by_asset
 from standby.engine.models import CheckState
 from standby.plan.model import Plan
+from standby.store.db import reading
+from standby.store.kept import kept
 from standby.web.api import Problem
 from standby.web.app import context
 
@@ -90,7 +92,7 @@ def list_assets(
 ) -> list[AssetOut]:
     ctx = context(request)
     plan, now = ctx.plan(), ctx.clock.now()
-    with ctx.sessions() as session:
+    with reading(), ctx.sessions() as session:  # thousands of rows: no write lock held meanwhile
         if limit is None:
             return all_assets(session, plan=plan, now=now)
         glance = glances(session, plan)  # ordered at a glance; only the first `limit` are built
@@ -100,7 +102,8 @@ def list_assets(
             left = days_left(g.expires, now) if g.expires else None
             return -rank(g.status), left if left is not None else _NEVER, name
 
-        return all_assets(session, plan=plan, now=now, among=set(sorted(glance, key=urgency)[:limit]))
+        order = kept("api order", lambda: sorted(glance, key=urgency), among=glance)
+        return all_assets(session, plan=plan, now=now, among=set(order[:limit]))
 
 
 @router.get(

@@ -26,6 +26,7 @@ from standby.engine.models import CheckState
 from standby.plan.assets import label
 from standby.plan.model import Plan
 from standby.plan.registrars import renewal_unverified
+from standby.store.kept import kept
 
 
 def asset_href(asset: str) -> str:
@@ -138,7 +139,7 @@ def overview(session: Session, *, plan: Plan, now: datetime, page: int | None = 
         left = days_left(g.expires, now) if g.expires else None
         return -status_rank(g.observed), left if left is not None else 1 << 30, label(name)
 
-    order = sorted(glance, key=urgency)
+    order = kept(("overview", today(plan, now)), lambda: sorted(glance, key=urgency), among=glance)
     pages = max(1, -(-len(order) // PAGE))
     number = min(max(page or 1, 1), pages)
     shown = order if page is None else order[(number - 1) * PAGE : number * PAGE]
@@ -150,8 +151,12 @@ def overview(session: Session, *, plan: Plan, now: datetime, page: int | None = 
         )
         for name in shown
     ]
-    counts = Counter(glance[name].observed for name in order)
-    dates = expiries(session, expiring(session), plan=plan, now=now)
+    counts = kept("overview counts", lambda: Counter(g.observed for g in glance.values()), among=glance)
+    dates = kept(
+        ("expiries", id(session.get_bind())),
+        lambda: expiries(session, expiring(session), plan=plan, now=now),
+        among=plan,
+    )
     chart = timeline(dates, today=today(plan, now))
     warning = health(session, now).warning
     return Overview(rows, dates, chart, dict(counts), warning, number, pages if page else 1, len(order))

@@ -15,6 +15,7 @@ from standby.dashboard.assets import overview
 from standby.dashboard.people import people_tree
 from standby.dashboard.plan_page import plan_view
 from standby.dashboard.sight import banners
+from standby.store.db import reading
 from standby.web.app import context, page
 from standby.web.auth.deps import actor, current_user
 
@@ -39,7 +40,7 @@ def _page(
 def overview_page(request: Request, page: int = 1) -> Response:
     ctx = context(request)
     plan, now = ctx.plan(), ctx.clock.now()
-    with ctx.sessions() as session:
+    with reading(), ctx.sessions() as session:  # thousands of rows: no write lock held meanwhile
         found = overview(session, plan=plan, now=now, page=page)
         return _page(request, session, "dashboard/overview.html", section="overview", found=found, plan=plan)
 

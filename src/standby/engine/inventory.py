@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from standby.engine.models import CheckState
 from standby.plan.model import Plan
+from standby.store.kept import kept
 
 PENDING = "pending"  # in the plan, not checked yet
 # Most urgent first: a blind spot (unknown) before a warning, and "not checked yet" before ok.
@@ -77,7 +78,12 @@ def _plan_assets(plan: Plan) -> list[tuple[str, str, str, str | None]]:
 
 def glances(session: Session, plan: Plan) -> dict[str, Glance]:
     """Every known asset (the plan's, then those only the store holds) at a glance: one query of
-    plain columns, so a page of a 25,000-asset plan orders them all without building 25,000 rows."""
+    plain columns, so a page of a 25,000-asset plan orders them all without building 25,000 rows;
+    kept a moment (store/kept.py), as the dashboard and the API both ask every second."""
+    return kept(("glances", id(session.get_bind())), lambda: _glances(session, plan), among=plan)
+
+
+def _glances(session: Session, plan: Plan) -> dict[str, Glance]:
     expiry = CheckState.details["expires_at"].as_string()
     query = select(CheckState.asset, CheckState.kind, CheckState.target, CheckState.owner,
                    CheckState.observed, CheckState.status, expiry)  # fmt: skip

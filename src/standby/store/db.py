@@ -7,14 +7,19 @@ waiting up to the busy timeout for it. A transaction that read first and wrote l
 BEGIN) would fail at once with "database is locked" whenever another connection had written meanwhile
 — the busy timeout cannot help a snapshot that is already stale — and a web request would answer 500
 while the engine writes. WAL readers never blocked writers; with one process, serialising the short
-transactions of its threads costs little (docs/store.md).
+transactions of its threads costs little (docs/store.md) — except a page that reads a 25,000-asset
+plan for a few hundred milliseconds: those read `reading()`, deferred, and hold no lock.
 PostgreSQL (several processes) is reached through psycopg 3.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -43,11 +48,32 @@ def display_url(url: str) -> str:
     return _normalize(url).render_as_string(hide_password=True)
 
 
+_writes = itertools.count(1)
+_written = 0  # how many commits of this process changed the store (SQLite), or committed at all
+
+
+def writes() -> int:
+    """A number that changes whenever this process has committed a change to the store (store/kept.py)."""
+    return _written
+
+
+def _count_write(connection: Connection) -> None:
+    global _written
+    raw = connection.connection.dbapi_connection
+    changes = getattr(raw, "total_changes", None)  # sqlite3's; psycopg has none: count every commit
+    if changes is None or changes != connection.info.get("changes"):
+        connection.info["changes"] = changes
+        _written = next(_writes)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = _normalize(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+        engine = create_engine(parsed, pool_pre_ping=True, **kwargs)
+        event.listen(engine, "commit", _count_write)
+        return engine
     engine = create_engine(parsed, **kwargs)
+    event.listen(engine, "commit", _count_write)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -71,10 +97,26 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 "a second SQLite transaction in a thread that holds one would wait for itself; "
                 "pass the open session down instead of opening another"
             )
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if _READING.get() else "BEGIN IMMEDIATE")
         open_here.connections = [*mine, connection]
 
     return engine
+
+
+_READING: ContextVar[bool] = ContextVar("reading", default=False)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """The SQLite transactions begun inside only read: they begin deferred, so that a page reading
+    thousands of rows holds no write lock and the engine's recording goes on meanwhile (WAL readers
+    see the last commit). Only for code that never writes: a write in one fails at once when another
+    connection holds the lock (SQLITE_BUSY), where BEGIN IMMEDIATE would have waited its turn."""
+    token = _READING.set(True)
+    try:
+        yield
+    finally:
+        _READING.reset(token)
 
 
 class NestedTransaction(RuntimeError):
