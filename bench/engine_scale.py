@@ -35,6 +35,7 @@ import yaml
 from tests.peers.smtp import free_port
 
 from bench.scale_target import DISCOVERY, Target
+from standby.engine.load import machine_cpu
 
 EMAIL, PASSWORD = "viewer@bench.example", "a long passphrase for the bench"
 ON_TIME = 0.2  # seconds: the interval p99 may exceed the set interval by this much
@@ -53,8 +54,11 @@ class Figures:
     rss: float  # MiB, the highest sum over its processes
     pages: list[float] = field(default_factory=list)  # seconds each dashboard / API poll took
     capacity: float | None = None  # checks a second, the service's own estimate (Standby's /metrics)
+    start_delay: float | None = None  # seconds, how late its checks started (p99, its own /metrics)
     discovery: int = 0  # Standby's page discoveries in the window: not checks, but their CPU counts
     parts: dict[str, float] = field(default_factory=dict)  # CPU seconds by part (main, probe processes)
+    target_cpu: float = 0.0  # CPU seconds of the local target over the window (not the service's)
+    machine_cpu: float = 0.0  # CPU seconds of every process of the machine over the window
 
     @property
     def checks(self) -> int:
@@ -151,6 +155,7 @@ def measure(
         time.sleep(interval)
     target.take()
     start, cpu0, rss, pages = time.time(), cpu_by_part(pids), 0.0, []
+    target_cpu, machine0 = cpu_by_part([target.pid]), machine_cpu() or 0.0
     while time.time() < start + window:
         tick = time.time()
         if poll is not None:
@@ -162,6 +167,8 @@ def measure(
     arrivals = [(at, path) for at, path in taken if not path.startswith(DISCOVERY)]
     found = Figures(name, monitors, interval, window, arrivals, sum(parts.values()), rss, pages)
     found.parts = dict(parts)
+    found.target_cpu = sum(cpu_by_part([target.pid]).values()) - sum(target_cpu.values())
+    found.machine_cpu = (machine_cpu() or 0.0) - machine0
     found.discovery = len(taken) - len(arrivals)
     return found
 
@@ -249,7 +256,9 @@ def run_standby(target: Target, monitors: int, opts: argparse.Namespace) -> Figu
 
             found = measure("Standby", [serve.pid], target, monitors, opts.interval, opts.window,
                             None if opts.no_dashboard else poll, lambda: serve.poll() is None)  # fmt: skip
-            found.capacity = capacity(web.get("/metrics").text)
+            metrics = web.get("/metrics").text
+            found.capacity = gauge(metrics, "standby_engine_capacity_checks_per_second ")
+            found.start_delay = gauge(metrics, "standby_engine_start_delay_seconds{")
         return found
 
 
@@ -263,10 +272,11 @@ def sign_in(web: httpx.Client) -> None:
     raise SystemExit("cannot sign in to the dashboard")
 
 
-def capacity(metrics: str) -> float | None:
+def gauge(metrics: str, prefix: str) -> float | None:
+    """The first value of /metrics whose line starts with `prefix`."""
     for line in metrics.splitlines():
-        if line.startswith("standby_engine_capacity_checks_per_second "):
-            return float(line.split()[1])
+        if line.startswith(prefix):
+            return float(line.split()[-1])
     return None
 
 
@@ -347,7 +357,9 @@ def report(rows: list[Figures], opts: argparse.Namespace) -> None:
     for f in rows:
         checks = max(f.checks, 1)
         per_check = ", ".join(f"{part} {cpu / checks * 1000:.2f} ms" for part, cpu in f.parts.items())
-        print(f"{f.name}, {f.monitors:,}: CPU per check by part: {per_check}")
+        busy = f.machine_cpu / f.window / (os.cpu_count() or 1)
+        print(f"{f.name}, {f.monitors:,}: CPU per check by part: {per_check}; the target used "
+              f"{f.target_cpu / f.window:.0%} of a core; the machine was {busy:.0%} busy")  # fmt: skip
     ours = [f for f in rows if f.name == "Standby"]
     kuma = [f for f in rows if f.name == "Uptime Kuma"]
     if ours and kuma:
@@ -355,7 +367,9 @@ def report(rows: list[Figures], opts: argparse.Namespace) -> None:
         print(f"CPU per check, Standby / Uptime Kuma: {ratio:.2f}")
     for f in ours:
         held = f"{f.capacity * opts.interval:,.0f}" if f.capacity else "unknown"
-        print(f"{f.monitors:,} monitors: {'on time' if f.on_time() else 'NOT on time'}; Standby's own "
+        late = f"{f.start_delay:.2f} s" if f.start_delay is not None else "unknown"
+        print(f"{f.monitors:,} monitors: {'on time' if f.on_time() else 'NOT on time'}; its checks started "
+              f"{late} after their slots (p99 of the last minute, Standby's own measure); Standby's own "
               f"estimate of the monitors it keeps on time at {opts.interval:g} s: {held}; "
               f"{f.discovery:,} page discoveries in the window (not checks; their CPU counts)")  # fmt: skip
     kept = [f.monitors for f in ours if f.on_time()]

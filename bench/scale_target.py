@@ -75,6 +75,7 @@ class Target:
         self._process = multiprocessing.get_context("spawn").Process(target=_main, args=(child,), daemon=True)
         self._process.start()
         self.port: int = self._pipe.recv()
+        self.pid = self._process.pid or 0
         return self
 
     def url(self, path: str) -> str:

@@ -45,7 +45,7 @@ def test_the_capacity_is_where_the_busiest_part_would_need_all_of_its_cpu() -> N
     assert row["checks_per_second"] == 10.0
     assert row["cpu_per_check_ms"] == pytest.approx(0.6)
     assert row["start_delay_p99"] == pytest.approx(0.01)  # one late run in 600 is under the 99th
-    assert row["capacity"] == pytest.approx(2 / 0.0006)  # two cores for 0.6 ms a check
+    assert row["capacity"] == pytest.approx(0.8 * 2 / 0.0006)  # 80 % of two cores for 0.6 ms a check
 
 
 def test_an_engine_probing_in_its_own_process_is_bounded_by_one_core() -> None:
@@ -55,7 +55,28 @@ def test_an_engine_probing_in_its_own_process_is_bounded_by_one_core() -> None:
         meter.started(T0, T0)
     ticking.now, ticking.cpu = 10.0, 0.1
     meter.sample(probe_cpu=0.0)
-    assert meter.row("a", T0)["capacity"] == pytest.approx(1000.0)  # 1 ms a check, one core
+    assert meter.row("a", T0)["capacity"] == pytest.approx(800.0)  # 1 ms a check, 80 % of one core
+
+
+def test_what_other_programs_use_of_the_machine_is_left_out() -> None:
+    ticking, machine = Ticking(), [100.0]
+    meter = load.Meter(2, cores=2, cpu=ticking.process_time, monotonic=ticking.monotonic,
+                       machine=lambda: machine[0])  # fmt: skip
+    meter.sample(probe_cpu=0.0)
+    for _ in range(600):
+        meter.started(T0, T0)
+    ticking.now, ticking.cpu = 60.0, 0.06
+    machine[0] += 0.06 + 0.3 + 36.0  # ours (0.36 s), and another program's 0.6 of a core
+    meter.sample(probe_cpu=0.3)
+    assert meter.row("a", T0)["capacity"] == pytest.approx((0.8 * 2 - 0.6) / 0.0006)
+
+
+def test_the_machine_cpu_is_read_from_the_kernel() -> None:
+    first = load.machine_cpu()
+    assert first is not None and first > 0  # Linux, where the tests run
+    sum(range(1_000_000))  # some work of this process
+    second = load.machine_cpu()
+    assert second is not None and second >= first
 
 
 def test_too_few_runs_say_nothing_about_the_capacity() -> None:

@@ -178,3 +178,10 @@ async def test_only_as_many_probe_processes_take_runs_as_the_rate_needs() -> Non
     assert [second(20)[1] for _ in range(3)] == [0, 0, 0]  # a window at 20 a second: one is enough
     assert second(2 * PACK)[1] > 0  # twice what one takes: the second joins within the second
     await pool.aclose()
+
+
+def test_a_run_is_late_only_after_the_grid_moment_it_was_meant_to_start_at() -> None:
+    pool = ProbePool(1, ManualClock(datetime(2026, 1, 1, tzinfo=UTC)), jobs_for)
+    due = datetime(2026, 1, 1, 0, 0, 0, 100_000, tzinfo=UTC)  # 0.1 s: the grid starts it at 0.25 s
+    assert pool.start_of(due) == datetime(2026, 1, 1, 0, 0, 0, 250_000, tzinfo=UTC)
+    assert pool.start_of(pool.start_of(due)) == pool.start_of(due)

@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from standby.engine.probe_process import SLOT_GRID, on_grid
+from standby.engine.pool import SLOT_GRID, on_grid
 
 
 def test_slots_in_one_grid_step_start_together_never_early_and_at_most_a_step_late() -> None:

@@ -4,9 +4,12 @@ Each engine process measures itself over the last minute — runs started per se
 started after their slots (99th percentile), the CPU it and its probe processes used per run — and
 writes that to its `engine_worker` row every HEARTBEAT. From the CPU per run it estimates its
 capacity: the runs per second at which its busiest part (its own process, or its probe processes
-together) would need all of its CPU, within the machine's cores. /metrics and the dashboard read the
-rows of the workers seen lately (`health`): the plan's demand against their capacity is the headroom,
-and the dashboard warns before the engine falls behind.
+together, or all of it within what the machine's other programs leave of its cores) would need USABLE
+of the CPU it can have. Not all of it: measured with `bench/engine_scale.py`, checks start late once
+the machine is about 80 % busy (25,000 monitors at 20 s with the dashboard open kept their interval
+with the machine at ~80 %, not at ~90 %), and an event loop needs idle moments to start runs on time.
+/metrics and the dashboard read the rows of the workers seen lately (`health`): the plan's demand
+against their capacity is the headroom, and the dashboard warns before the engine falls behind.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -28,6 +32,7 @@ HEARTBEAT = timedelta(seconds=10)
 SEEN = 3 * HEARTBEAT  # a worker not heard of for this long is gone (or stuck)
 LATE = 0.2  # seconds: a run that starts later than this after its slot is late
 TIGHT = 0.8  # demand at this share of capacity: the dashboard warns
+USABLE = 0.8  # the share of a core (or of the machine) that can go to checks and still keep time
 _MIN_RUNS = 20  # fewer runs in the window than this tell nothing about the CPU a run costs
 
 
@@ -37,6 +42,7 @@ class Sample:
     runs: int  # runs started so far
     own_cpu: float  # CPU seconds of the engine's process so far
     probe_cpu: float  # CPU seconds of its probe processes so far
+    machine_cpu: float | None  # CPU seconds of every process of the machine so far, if known
 
 
 class Meter:
@@ -50,8 +56,12 @@ class Meter:
         cores: int | None = None,
         cpu: Callable[[], float] = time.process_time,
         monotonic: Callable[[], float] = time.monotonic,
+        machine: Callable[[], float | None] = lambda: None,
     ) -> None:
+        """`machine`: the CPU seconds every process of the machine has used (`machine_cpu`), so that
+        what other programs use is left out of the capacity; by default not counted."""
         self.processes = processes
+        self._machine = machine
         self.cores = cores or os.cpu_count() or 1
         self._cpu, self._monotonic = cpu, monotonic
         self._delays: deque[tuple[float, float]] = deque()  # (monotonic, seconds late)
@@ -64,7 +74,7 @@ class Meter:
 
     def sample(self, probe_cpu: float) -> None:
         now = self._monotonic()
-        self._samples.append(Sample(now, self._runs, self._cpu(), probe_cpu))
+        self._samples.append(Sample(now, self._runs, self._cpu(), probe_cpu, self._machine()))
         horizon = now - WINDOW.total_seconds()
         while len(self._samples) > 2 and self._samples[1].at <= horizon:
             self._samples.popleft()
@@ -76,6 +86,10 @@ class Meter:
         span, runs = max(last.at - first.at, 1e-9), last.runs - first.runs
         own = (last.own_cpu - first.own_cpu) / max(runs, 1)
         probing = (last.probe_cpu - first.probe_cpu) / max(runs, 1)
+        others = 0.0  # cores the machine's other programs use
+        if first.machine_cpu is not None and last.machine_cpu is not None:
+            ours = last.own_cpu - first.own_cpu + last.probe_cpu - first.probe_cpu
+            others = max(0.0, (last.machine_cpu - first.machine_cpu - ours) / span)
         delays = sorted(d for _, d in self._delays)
         return {
             "worker": worker,
@@ -84,16 +98,31 @@ class Meter:
             "checks_per_second": runs / span,
             "start_delay_p99": delays[min(len(delays) - 1, int(0.99 * len(delays)))] if delays else 0.0,
             "cpu_per_check_ms": (own + probing) * 1000 if runs else None,
-            "capacity": self._capacity(own, probing) if runs >= _MIN_RUNS else None,
+            "capacity": self._capacity(own, probing, others) if runs >= _MIN_RUNS else None,
         }
 
-    def _capacity(self, own: float, probing: float) -> float | None:
-        limits = [self.cores / (own + probing)] if own + probing > 0 else []
+    def _capacity(self, own: float, probing: float, others: float) -> float | None:
+        left = max(0.0, USABLE * self.cores - others)  # what the other programs leave of the machine
+        limits = [left / (own + probing)] if own + probing > 0 else []
         if own > 0:
-            limits.append(1 / own)  # the engine's own process uses one core at most
+            limits.append(USABLE / own)  # the engine's own process uses one core at most
         if self.processes and probing > 0:
-            limits.append(min(self.processes, self.cores) / probing)
+            limits.append(USABLE * min(self.processes, self.cores) / probing)
         return min(limits) if limits else None
+
+
+def machine_cpu() -> float | None:
+    """CPU seconds every process of this machine has used since it started (Linux /proc/stat: user,
+    nice, system, irq, softirq, steal), or None where that cannot be read."""
+    try:
+        with Path("/proc/stat").open("rb") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    if not fields or fields[0] != b"cpu":
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def report(session: Session, row: dict[str, object]) -> None:

@@ -41,6 +41,21 @@ PACK = 200  # runs a second one child takes before the next one is given runs
 RATE_WINDOW = 10.0  # seconds over which the rate of runs is measured
 
 
+# Runs start on a grid of this many seconds (a slot is rounded up to it), so the runs of one grid step
+# wake the process once rather than once each: every wake-up (a timer, a poll, the callbacks around
+# it) cost about as much as the check's own work. A 50 ms grid did that at a few hundred checks a
+# second; at a few dozen it still woke the process for almost every run, and a quarter second took
+# the probe processes' CPU per check at 1,000 monitors from ≈ 1.8 ms to ≈ 1.0 ms. The grid is the same
+# at every run of a monitor, so its interval is kept exactly; a run starts at most this late.
+SLOT_GRID = 0.25
+
+
+def on_grid(slot: float) -> float:
+    """The moment a run with this slot (Unix time) starts: the slot rounded up to the grid."""
+    step = round(SLOT_GRID * 1000)  # in whole milliseconds, so that the steps carry no float noise
+    return math.ceil(round(slot * 1000, 3) / step) * step / 1000
+
+
 async def read_frame(reader: asyncio.StreamReader) -> Any:
     """The next message, or None at the end of the stream."""
     try:
@@ -125,6 +140,9 @@ class ProbePool:
             began, count = now, 0
         self._window = (began, count + 1)
         return self._active
+
+    def start_of(self, due: datetime) -> datetime:
+        return datetime.fromtimestamp(on_grid(due.timestamp()), UTC)
 
     def cpu_seconds(self) -> float:
         return self._dead_cpu + sum(c.cpu for c in self._children)

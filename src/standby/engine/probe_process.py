@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import os
 import sys
 import time
@@ -21,23 +20,10 @@ from typing import Any
 from standby.core import loop as event_loop
 from standby.core.clock import SystemClock
 from standby.core.status import Finding
-from standby.engine.pool import frame, read_frame
+from standby.engine.pool import frame, on_grid, read_frame
 from standby.engine.probing import PlanJobs
 
 BATCH_WAIT = 0.1  # seconds results wait for others to share their message (the engine pumps as often)
-# Runs start on a grid of this many seconds (a slot is rounded up to it), so the runs of one grid step
-# wake the process once rather than once each: every wake-up (a timer, a poll, the callbacks around
-# it) cost about as much as the check's own work. A 50 ms grid did that at a few hundred checks a
-# second; at a few dozen it still woke the process for almost every run, and a quarter second took
-# the probe processes' CPU per check at 1,000 monitors from ≈ 1.8 ms to ≈ 1.0 ms. The grid is the same
-# at every run of a monitor, so its interval is kept exactly; a run starts at most this late.
-SLOT_GRID = 0.25
-
-
-def on_grid(slot: float) -> float:
-    """The moment a run with this slot (Unix time) starts: the slot rounded up to the grid."""
-    step = round(SLOT_GRID * 1000)  # in whole milliseconds, so that the steps carry no float noise
-    return math.ceil(round(slot * 1000, 3) / step) * step / 1000
 
 
 class _Process:
@@ -70,7 +56,7 @@ class _Process:
         if job is None:  # the plan comes first on the same pipe, so this would be a bug
             self.done.append((run, time.time(), None))
         else:
-            started, findings = await self.plan.start(job, datetime.fromtimestamp(due, UTC))
+            started, findings = await self.plan.run(job, datetime.fromtimestamp(due, UTC))
             self.done.append((run, started.timestamp(), findings))
         if self._flush is None:
             self._flush = asyncio.get_running_loop().call_later(BATCH_WAIT, self._send)

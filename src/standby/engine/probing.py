@@ -31,6 +31,9 @@ class Probes(Protocol):
     def submit(self, job: Job, due: datetime) -> asyncio.Future[Ran]:
         """Run `job` at `due` (at once when that has passed)."""
 
+    def start_of(self, due: datetime) -> datetime:
+        """When a run due at `due` is meant to start (the probe processes round slots to their grid)."""
+
     def cpu_seconds(self) -> float:
         """CPU time the probe processes have used so far (0 for runs in the engine's own process)."""
 
@@ -65,13 +68,15 @@ class PlanJobs:
         self.ctx, self.plan = next_context(self.ctx, plan, self.clock), plan
         self.jobs = {job.key: job for job in self.monitors(plan)}
 
-    def start(self, job: Job, due: datetime) -> asyncio.Task[Ran]:
+    async def run(self, job: Job, due: datetime) -> Ran:
+        """Run `job` at `due` with the current plan's context (kept open until the run ends)."""
         assert self.ctx is not None and self.plan is not None, "load() a plan first"
         ctx, limit = self.ctx, run_limit(self.plan.settings)
-        task = asyncio.create_task(run_at(job, ctx, due=due, limit=limit, clock=self.clock))
         self._users[id(ctx)] = self._users.get(id(ctx), 0) + 1
-        task.add_done_callback(lambda _: self._release(ctx))
-        return task
+        try:
+            return await run_at(job, ctx, due=due, limit=limit, clock=self.clock)
+        finally:
+            self._release(ctx)
 
     def _release(self, ctx: ProbeContext) -> None:
         self._users[id(ctx)] -= 1
@@ -100,10 +105,13 @@ class LocalProbes:
         self._plan.load(plan)
 
     def submit(self, job: Job, due: datetime) -> asyncio.Future[Ran]:
-        task = self._plan.start(job, due)
+        task = asyncio.create_task(self._plan.run(job, due))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
+
+    def start_of(self, due: datetime) -> datetime:
+        return due
 
     def cpu_seconds(self) -> float:
         return 0.0

@@ -120,7 +120,7 @@ class Engine:
         self._probes: Probes = (
             ProbePool(probes, self.clock, monitors) if probes else LocalProbes(self.clock, monitors)
         )
-        self._meter = load.Meter(probes)
+        self._meter = load.Meter(probes, machine=load.machine_cpu)
         self._beat = -float("inf")  # loop time of the last heartbeat
         self._claimed_at = -float("inf")  # loop time of the last claim
         self._started = False
@@ -325,8 +325,8 @@ class Engine:
         self._finished_at = None
         self._runs = [r for r in self._runs if not r.future.done()]
         done = [Done(r.claim, r.job, *r.future.result()) for r in finished]
-        for d in done:
-            self._meter.started(d.claim.due, d.started)
+        for d in done:  # late against when it was meant to start: the probe processes' grid is no delay
+            self._meter.started(self._probes.start_of(d.claim.due), d.started)
         local = [d.started for d in done if any(f.details.get("local") for f in d.findings)]
         seeing = await self._seeing(min(local)) if local else True
         hook, plan, now, recheck = self._on_state_change, self.plan, self.clock.now(), self._recheck
