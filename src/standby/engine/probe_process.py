@@ -42,6 +42,7 @@ class _Process:
             if self.plan is None:
                 self.plan = PlanJobs(SystemClock(), monitors)
             self.plan.load(plan)
+            event_loop.settle_heap(len(self.plan.jobs))
             if first:
                 self.out.write(frame(("ready", [], time.process_time())))
             return

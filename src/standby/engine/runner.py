@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from standby.channels.sender import Sender
 from standby.core.clock import Clock, SystemClock
+from standby.core.loop import settle_heap
 from standby.core.status import Status
 from standby.engine import load, restart, sight, upkeep
 from standby.engine.planfile import PlanFile, Reload
@@ -273,6 +274,7 @@ class Engine:
         old, self._ctx = self._ctx, next_context(self._ctx, found.plan, self.clock)
         if old is not None:  # a self-check in flight on it needs no HTTP session: Network.aclose
             await old.net.aclose()
+        settle_heap(len(self._jobs))
 
     async def _claim(self, report: TickReport, now: datetime) -> None:
         """Claim what is due (or due within `ahead`) and hand each run to the probes with its slot. Runs
