@@ -118,8 +118,15 @@ def cpu_by_part(pids: list[int]) -> dict[str, float]:
         except OSError:
             continue
         part = "probe processes" if b"probe_process" in command else "main process"
-        found[part] += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # with children's
+        tick = os.sysconf("SC_CLK_TCK")
+        found[part] += sum(int(f) for f in fields[11:15]) / tick  # user + system, with children's
+        found[f"{part}, in the kernel"] += (int(fields[12]) + int(fields[14])) / tick
     return found
+
+
+def busy(parts: dict[str, float]) -> float:
+    """The CPU seconds of `parts` (cpu_by_part), without counting their kernel share twice."""
+    return sum(seconds for part, seconds in parts.items() if "kernel" not in part)
 
 
 def rss_mib(pids: list[int]) -> float:
@@ -165,9 +172,9 @@ def measure(
     parts = {part: cpu - cpu0.get(part, 0.0) for part, cpu in cpu_by_part(pids).items()}
     taken = [(at, path) for at, path in target.take() if start <= at < start + window]
     arrivals = [(at, path) for at, path in taken if not path.startswith(DISCOVERY)]
-    found = Figures(name, monitors, interval, window, arrivals, sum(parts.values()), rss, pages)
+    found = Figures(name, monitors, interval, window, arrivals, busy(parts), rss, pages)
     found.parts = dict(parts)
-    found.target_cpu = sum(cpu_by_part([target.pid]).values()) - sum(target_cpu.values())
+    found.target_cpu = busy(cpu_by_part([target.pid])) - busy(target_cpu)
     found.machine_cpu = (machine_cpu() or 0.0) - machine0
     found.discovery = len(taken) - len(arrivals)
     return found
