@@ -79,6 +79,7 @@ class _Reply(asyncio.Protocol):
         self._headed = False  # the final (non-1xx) answer's headers have all come
         self._heard = loop.time()  # when data last came
         self._timer: asyncio.TimerHandle | None = None
+        self._sent = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's is not an asyncio.Transport
@@ -86,6 +87,7 @@ class _Reply(asyncio.Protocol):
     def send(self, request: bytes) -> None:
         """Write the request and start the wait for its answer (one timer, pushed on by each read)."""
         assert self.transport is not None
+        self._sent = True
         self.transport.write(request)
         loop = asyncio.get_running_loop()
         self._heard = loop.time()
@@ -178,7 +180,11 @@ class _Reply(asyncio.Protocol):
 
     def fail(self, exc: Exception) -> None:
         self._end(abort=True)
-        if not self.done.done():
+        if self.done.done():
+            return
+        if not self._sent:  # nobody waits for it yet: connecting was cut short
+            self.done.cancel()
+        else:
             self.done.set_exception(exc)
 
     def _end(self, *, abort: bool = False) -> None:

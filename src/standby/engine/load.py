@@ -5,9 +5,9 @@ started after their slots (99th percentile), the CPU it and its probe processes 
 writes that to its `engine_worker` row every HEARTBEAT. From the CPU per run it estimates its
 capacity: the runs per second at which its busiest part (its own process, or its probe processes
 together, or all of it within what the machine's other programs leave of its cores) would need USABLE
-of the CPU it can have. Not all of it: measured with `bench/engine_scale.py`, checks start late once
-the machine is about 80 % busy (25,000 monitors at 20 s with the dashboard open kept their interval
-with the machine at ~80 %, not at ~90 %), and an event loop needs idle moments to start runs on time.
+of the CPU it can have. Not all of it: an event loop that is never idle starts runs late. USABLE is a
+margin, not a measured edge: `bench/engine_scale.py` kept 25,000 monitors at 20 s on time with the
+machine 62 % busy, and two PostgreSQL workers with the machine 99 % busy fell far behind.
 /metrics and the dashboard read the rows of the workers seen lately (`health`): the plan's demand
 against their capacity is the headroom, and the dashboard warns before the engine falls behind.
 """
