@@ -79,6 +79,21 @@ def test_the_machine_cpu_is_read_from_the_kernel() -> None:
     assert second is not None and second >= first
 
 
+def test_runs_due_while_the_engine_was_starting_are_not_counted_late() -> None:
+    meter, ticking = metered(processes=2)
+    meter.sample(probe_cpu=0.0)
+    meter.ready(T0 + timedelta(seconds=2))  # the probe processes took two seconds to start
+    meter.started(T0, T0 + timedelta(seconds=2.5))  # due at the start: waited for it
+    for i in range(99):
+        due = T0 + timedelta(seconds=3 + i)
+        meter.started(due, due + timedelta(milliseconds=5))
+    ticking.now, ticking.cpu = 60.0, 0.01
+    meter.sample(probe_cpu=0.05)
+    row = meter.row("a", T0)
+    assert row["start_delay_p99"] == pytest.approx(0.005)
+    assert row["checks_per_second"] == pytest.approx(100 / 60)  # still counted as a run
+
+
 def test_too_few_runs_say_nothing_about_the_capacity() -> None:
     meter, _ = metered(processes=2)
     meter.sample(probe_cpu=0.0)

@@ -62,15 +62,22 @@ class Meter:
         what other programs use is left out of the capacity; by default not counted."""
         self.processes = processes
         self._machine = machine
+        self._ready: datetime | None = None
         self.cores = cores or os.cpu_count() or 1
         self._cpu, self._monotonic = cpu, monotonic
         self._delays: deque[tuple[float, float]] = deque()  # (monotonic, seconds late)
         self._samples: deque[Sample] = deque()
         self._runs = 0
 
+    def ready(self, at: datetime) -> None:
+        """The engine could start runs from `at` on (its probe processes up): a run due before then
+        started late because the engine was starting, not because it is busy, and is not counted late."""
+        self._ready = at
+
     def started(self, due: datetime, started: datetime) -> None:
         self._runs += 1
-        self._delays.append((self._monotonic(), max(0.0, (started - due).total_seconds())))
+        if self._ready is None or due >= self._ready:
+            self._delays.append((self._monotonic(), max(0.0, (started - due).total_seconds())))
 
     def sample(self, probe_cpu: float) -> None:
         now = self._monotonic()

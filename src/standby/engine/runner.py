@@ -161,6 +161,7 @@ class Engine:
             log.info("%d monitors missed their runs while no engine ran; they run at their places", moved)
         reclaim = lambda s: restart.reclaim(s, worker=self.worker, now=now, also=self._reclaims)  # noqa: E731
         await asyncio.to_thread(self._in_transaction, reclaim)
+        self._meter.ready(self.clock.now())  # a run due before now waited for the start, not a busy engine
         self._meter.sample(self._probes.cpu_seconds())
 
     async def tick(self, *, wait: bool = True) -> TickReport:
