@@ -111,6 +111,7 @@ def tree(pid: int) -> list[int]:
 def cpu_by_part(pids: list[int]) -> dict[str, float]:
     """CPU seconds of the processes under `pids`, by part: the probe processes, and the rest."""
     found: dict[str, float] = defaultdict(float)
+    tick = os.sysconf("SC_CLK_TCK")
     for p in (p for pid in pids for p in tree(pid)):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rpartition(")")[2].split()
@@ -118,7 +119,6 @@ def cpu_by_part(pids: list[int]) -> dict[str, float]:
         except OSError:
             continue
         part = "probe processes" if b"probe_process" in command else "main process"
-        tick = os.sysconf("SC_CLK_TCK")
         found[part] += sum(int(f) for f in fields[11:15]) / tick  # user + system, with children's
         found[f"{part}, in the kernel"] += (int(fields[12]) + int(fields[14])) / tick
     return found
@@ -364,9 +364,9 @@ def report(rows: list[Figures], opts: argparse.Namespace) -> None:
     for f in rows:
         checks = max(f.checks, 1)
         per_check = ", ".join(f"{part} {cpu / checks * 1000:.2f} ms" for part, cpu in f.parts.items())
-        busy = f.machine_cpu / f.window / (os.cpu_count() or 1)
+        machine = f.machine_cpu / f.window / (os.cpu_count() or 1)
         print(f"{f.name}, {f.monitors:,}: CPU per check by part: {per_check}; the target used "
-              f"{f.target_cpu / f.window:.0%} of a core; the machine was {busy:.0%} busy")  # fmt: skip
+              f"{f.target_cpu / f.window:.0%} of a core; the machine was {machine:.0%} busy")  # fmt: skip
     ours = [f for f in rows if f.name == "Standby"]
     kuma = [f for f in rows if f.name == "Uptime Kuma"]
     if ours and kuma:

@@ -7,7 +7,7 @@ import asyncio
 import gzip
 import zlib
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import pytest
@@ -19,12 +19,32 @@ from tests.peers.dns import DnsPeer
 HOST = "go.acme.example"
 
 
-class Site:
+class Loopback:
+    """A server on 127.0.0.1 for the test's host name (pinned there); subclasses answer in `_serve`."""
+
+    server: asyncio.Server | None = None
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.server is not None
+        self.server.close()
+
+    def url(self, path: str = "/") -> str:
+        assert self.server is not None
+        return f"http://{HOST}:{self.server.sockets[0].getsockname()[1]}{path}"
+
+
+class Site(Loopback):
     """A raw HTTP/1.1 server that counts its connections and answers by a callable of the request."""
 
     def __init__(self, answer: Any) -> None:
         self.answer, self.connections, self.requests = answer, 0, []  # type: list[str]
-        self.server: asyncio.Server | None = None
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
@@ -36,18 +56,6 @@ class Site:
             writer.write("\r\n".join(lines).encode() + body)
             await writer.drain()
         writer.close()
-
-    async def __aenter__(self) -> Site:
-        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        assert self.server is not None
-        self.server.close()
-
-    def url(self, path: str) -> str:
-        assert self.server is not None
-        return f"http://{HOST}:{self.server.sockets[0].getsockname()[1]}{path}"
 
 
 @pytest.fixture
@@ -122,12 +130,11 @@ async def test_failures_are_httpx_errors_saying_what_happened(net: Network) -> N
         await net.fetch(url)  # the server has gone: refused
 
 
-class Raw:
+class Raw(Loopback):
     """A server that answers every connection with the same bytes (and, unless told, then closes)."""
 
     def __init__(self, answer: bytes, *, close: bool = True) -> None:
         self.answer, self.close, self.requests = answer, close, []  # type: list[bytes]
-        self.server: asyncio.Server | None = None
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.requests.append(await reader.readuntil(b"\r\n\r\n"))
@@ -137,18 +144,6 @@ class Raw:
             writer.close()
         else:
             await reader.read()  # until the client gives up
-
-    async def __aenter__(self) -> Raw:
-        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        assert self.server is not None
-        self.server.close()
-
-    def url(self, path: str = "/") -> str:
-        assert self.server is not None
-        return f"http://{HOST}:{self.server.sockets[0].getsockname()[1]}{path}"
 
 
 def answer(head: str, body: bytes = b"") -> bytes:

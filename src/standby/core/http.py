@@ -233,7 +233,7 @@ class HttpClient:
             if redirects > MAX_REDIRECTS:
                 raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
             try:
-                target = _url(str(target.join(URL(location))))
+                target = _fetchable(target.join(URL(location)))
             except ValueError as exc:
                 raise httpx.RemoteProtocolError(f"it redirects to {location!r}, not a URL") from exc
             if _becomes_get(reply.status, method):
@@ -280,11 +280,15 @@ class HttpClient:
 
 def _url(text: str) -> URL:
     try:
-        url = URL(text)
+        return _fetchable(URL(text))
     except (ValueError, TypeError) as exc:
         raise httpx.UnsupportedProtocol(f"{text!r} is not a URL: {exc}") from exc
+
+
+def _fetchable(url: URL) -> URL:
     if url.scheme not in _DEFAULT_PORTS or not url.raw_host:
-        raise httpx.UnsupportedProtocol(f"cannot fetch {text!r}: only http:// and https:// URLs with a host")
+        said = f"cannot fetch {str(url)!r}: only http:// and https:// URLs with a host"
+        raise httpx.UnsupportedProtocol(said)
     return url
 
 

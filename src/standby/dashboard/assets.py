@@ -151,7 +151,7 @@ def overview(session: Session, *, plan: Plan, now: datetime, page: int | None = 
         )
         for name in shown
     ]
-    counts = kept("overview counts", lambda: Counter(g.observed for g in glance.values()), among=glance)
+    counts = Counter(g.observed for g in glance.values())
     dates = kept(
         ("expiries", id(session.get_bind())),
         lambda: expiries(session, expiring(session), plan=plan, now=now),
