@@ -200,8 +200,9 @@ async def test_headers_are_the_callers_over_ours_and_a_line_break_in_one_is_refu
     async with Raw(answer("HTTP/1.1 204 No Content")) as site:
         authority = site.url("")[len("http://") :]
         got = await net.fetch(site.url("/p?q=1"), headers={"accept": "text/html", "X-Key": "k"})
-        with pytest.raises(httpx.LocalProtocolError, match="line break"):
+        with pytest.raises(httpx.LocalProtocolError, match="'X-Key' header holds a line break") as refused:
             await net.fetch(site.url(), headers={"X-Key": "k\r\nInjected: yes"})
+        assert "Injected" not in str(refused.value)  # a header's value may be a credential: not repeated
     head = site.requests[0].decode()
     assert got.status_code == 204
     assert head.startswith("GET /p?q=1 HTTP/1.1\r\n") and f"Host: {authority}\r\n" in head

@@ -317,8 +317,12 @@ def _request(
     if body is not None or method in ("POST", "PUT", "PATCH"):
         lines.append(f"Content-Length: {len(body or b'')}")
     lines.append("Connection: close")
-    if any("\r" in line or "\n" in line for line in lines):
-        raise httpx.LocalProtocolError("a header name or value holds a line break; remove it from the plan")
+    broken = next((line.partition(":")[0] for line in lines if "\r" in line or "\n" in line), None)
+    if broken is not None:  # the value itself is not repeated: it may be a credential
+        raise httpx.LocalProtocolError(
+            f"the {broken.splitlines()[0]!r} header holds a line break (a key read with its trailing "
+            "newline?); remove it where the value comes from: the plan or its environment"
+        )
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"")
 
 
