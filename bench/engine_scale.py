@@ -32,6 +32,7 @@ from pathlib import Path
 
 import httpx
 import yaml
+from tests.peers.dns import DnsPeer
 from tests.peers.smtp import free_port
 
 from bench.scale_target import DISCOVERY, Target
@@ -55,6 +56,7 @@ class Figures:
     pages: list[float] = field(default_factory=list)  # seconds each dashboard / API poll took
     capacity: float | None = None  # checks a second, the service's own estimate (Standby's /metrics)
     start_delay: float | None = None  # seconds, how late its checks started (p99, its own /metrics)
+    sees: float | None = None  # Standby's own sight at the end (/metrics): 1 sees, 0 blind
     discovery: int = 0  # Standby's page discoveries in the window: not checks, but their CPU counts
     parts: dict[str, float] = field(default_factory=dict)  # CPU seconds by part (main, probe processes)
     target_cpu: float = 0.0  # CPU seconds of the local target over the window (not the service's)
@@ -184,7 +186,11 @@ def standby(command: str) -> list[str]:
     return [sys.executable, "-m", "standby", *command.split()]
 
 
-def write_plan(directory: Path, monitors: int, interval: float, target: Target, port: int = 8400) -> Path:
+def write_plan(
+    directory: Path, monitors: int, interval: float, target: Target, resolver: str, port: int = 8400
+) -> Path:
+    """`resolver`: a local one, as a deployed Standby has; without it, its self-check finds no
+    resolver answering (this machine has no internet) and it measures a blind Standby."""
     plan = {
         "version": 1,
         "organization": "Bench",
@@ -194,6 +200,7 @@ def write_plan(directory: Path, monitors: int, interval: float, target: Target, 
             "concurrency": 2000,
             "per_server_concurrency": 1000,
             "retention": "1d",
+            "resolvers": [resolver],
             "base_url": f"http://127.0.0.1:{port}",  # plain http: the session cookie is not Secure
         },
         "people": [{"id": "owner", "name": "Owner", "email": "owner@bench.example"}],
@@ -241,7 +248,7 @@ def run_standby(target: Target, monitors: int, opts: argparse.Namespace) -> Figu
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         url, port = f"sqlite:///{tmp}/bench.db", free_port()
-        plan = write_plan(directory, monitors, opts.interval, target, port)
+        plan = write_plan(directory, monitors, opts.interval, target, opts.resolver, port)
         (directory / "password").write_text(PASSWORD)
         subprocess.run(standby(f"db upgrade --db {url}"), check=True, capture_output=True)
         subprocess.run(standby(f"user add {EMAIL} --role viewer --password-file {tmp}/password --db {url}"),
@@ -266,6 +273,7 @@ def run_standby(target: Target, monitors: int, opts: argparse.Namespace) -> Figu
             metrics = web.get("/metrics").text
             found.capacity = gauge(metrics, "standby_engine_capacity_checks_per_second ")
             found.start_delay = gauge(metrics, "standby_engine_start_delay_seconds{")
+            found.sees = gauge(metrics, "standby_sight{")
         return found
 
 
@@ -323,7 +331,7 @@ def run_postgres(target: Target, opts: argparse.Namespace) -> list[Figures]:
         for workers in (1, 2):
             url = server.create_database()
             with tempfile.TemporaryDirectory() as tmp:
-                plan = write_plan(Path(tmp), monitors, opts.interval, target)
+                plan = write_plan(Path(tmp), monitors, opts.interval, target, opts.resolver)
                 subprocess.run(standby(f"db upgrade --db {url}"), check=True, capture_output=True)
                 command = standby(f"worker {plan} --db {url} --probes 0")
                 with (
@@ -375,6 +383,8 @@ def report(rows: list[Figures], opts: argparse.Namespace) -> None:
     for f in ours:
         held = f"{f.capacity * opts.interval:,.0f}" if f.capacity else "unknown"
         late = f"{f.start_delay:.2f} s" if f.start_delay is not None else "unknown"
+        if f.sees != 1:  # a blind Standby looks at itself every second, and holds findings: not a deployment
+            print(f"{f.monitors:,} monitors: Standby's self-check was NOT seeing at the end (standby_sight)")
         print(f"{f.monitors:,} monitors: {'on time' if f.on_time() else 'NOT on time'}; its checks started "
               f"{late} after their slots (p99 of the last minute, Standby's own measure); Standby's own "
               f"estimate of the monitors it keeps on time at {opts.interval:g} s: {held}; "
@@ -401,7 +411,8 @@ def main() -> int:
     opts.monitors = [int(n) for n in opts.monitors.split(",")]
     opts.load_before = Path("/proc/loadavg").read_text().split()[:3]
     rows: list[Figures] = []
-    with Target() as target:
+    with Target() as target, DnsPeer(recursive=True) as resolver:
+        opts.resolver = resolver.address
         if opts.postgres:
             rows += run_postgres(target, opts)
         else:

@@ -13,6 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from standby.app.engine import Engine
 from standby.channels.models import DeliveryAttempt, Message
 from standby.engine import load
+from standby.engine.models import Sight
 from tests.peers.internet import FakeInternet
 from tests.web.signin import T0, Site
 
@@ -92,6 +93,16 @@ def test_the_engines_demand_capacity_headroom_and_each_workers_figures(checked: 
     assert metrics[("standby_engine_start_delay_seconds", labels(worker="w1"))] == 0.004
     assert metrics[("standby_engine_cpu_per_check_seconds", labels(worker="w1"))] == 0.0005
     assert metrics[("standby_engine_probe_processes", labels(worker="w1"))] == 2.0
+
+
+def test_standbys_own_sight_per_host_1_while_it_sees_0_while_blind(checked: Site) -> None:
+    seen = {k: v for k, v in scrape(checked).items() if k[0] == "standby_sight"}
+    assert list(seen.values()) == [1.0]  # the engine's self-check saw (the fake internet's resolver)
+    now = checked.clock.now()
+    with checked.sessions.begin() as session:
+        session.add(Sight(host="probe-2", status="critical", since=now, observed="critical", observed_at=now,
+                          streak=0, summary="Standby cannot resolve names", cause="resolvers"))  # fmt: skip
+    assert scrape(checked)[("standby_sight", labels(host="probe-2"))] == 0.0
 
 
 def test_outbox_depth_by_state_and_failed_deliveries_by_channel(site: Site) -> None:

@@ -109,7 +109,7 @@ async def test_runs_that_found_all_well_wait_to_be_recorded_together_and_a_failu
     assert (await engine.pump()).ran == started  # the page fails: recorded at once, with the rest
 
 
-async def test_while_standby_sees_it_looks_at_itself_every_few_seconds_not_every_tick(
+async def test_while_standby_sees_it_looks_at_itself_every_few_seconds_and_else_once_a_tick(
     make: MakeEngine, internet: FakeInternet, clock: ManualClock
 ) -> None:
     engine: Engine = await make()
@@ -136,3 +136,7 @@ async def test_while_standby_sees_it_looks_at_itself_every_few_seconds_not_every
         counts.append(looks())
         clock.advance(second)
     assert before + 1 < counts[0] < counts[1] < counts[2]
+    for _ in range(5):  # between ticks, the pumps (ten a second while runs are in flight) do not look
+        clock.advance(second)
+        await engine.pump(wait=True)
+    assert looks() == counts[2]

@@ -30,6 +30,7 @@ from standby.alerts.models import Alert
 from standby.channels.models import STATES, DeliveryAttempt, Message
 from standby.core.expiry import days_left
 from standby.core.status import Status
+from standby.engine import sight
 from standby.engine.load import health
 from standby.engine.models import CheckState, FindingRecord, Monitor
 from standby.web.app import context
@@ -48,7 +49,7 @@ class StoreCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         with self.sessions() as session:
             found = [*self._checks(session), self._durations(session), *self._delivery(session)]
-            found += [self._lag(session), *self._engine(session), self._alerts(session)]
+            found += [self._lag(session), *self._engine(session), self._alerts(session), self._sight(session)]
         yield from found
 
     def _checks(self, session: Session) -> list[Metric]:
@@ -173,6 +174,16 @@ class StoreCollector(Collector):
                     family.add_metric([worker.worker], value / 1000 if column.endswith("_ms") else value)
             out.append(family)
         return out
+
+    def _sight(self, session: Session) -> Metric:
+        family = GaugeMetricFamily(
+            "standby_sight",
+            "1 while Standby's self-check on the host sees (its damped sight), 0 while it is blind",
+            labels=["host"],
+        )
+        for row in sight.current(session):
+            family.add_metric([row.host], 1 if row.status == sight.OK else 0)
+        return family
 
     def _alerts(self, session: Session) -> Metric:
         family = GaugeMetricFamily("standby_alerts", "unresolved alerts", labels=["state", "severity"])

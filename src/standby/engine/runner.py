@@ -182,7 +182,8 @@ class Engine:
             report.plan = "loaded" if found.plan is not None else "refused"
             await self._reload(found, now)
         await self._looked(wait=False)
-        self._start_look(now)
+        if whole:  # not at every pump: a blind Standby would look (and record it) ten times a second
+            self._start_look(now)
         await self._record(report, at_once=wait)
         await self._renew(now)
         # Claims made ahead need not be made every pump: a quarter of the way ahead keeps every run
