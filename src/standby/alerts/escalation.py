@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from standby.alerts import causes, links, messages, notify
@@ -96,15 +96,24 @@ def run_due(
     return ran
 
 
+def _due(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    free = (Escalation.lease_until.is_(None)) | (Escalation.lease_until <= now)
+    return and_(Escalation.state == "running", Escalation.next_at <= now, free)
+
+
+def pending(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """Whether `run_due` has work: a step due, or a failed delivery to put on its alert's timeline."""
+    return or_(exists().where(_due(now)), notify.failures_pending())
+
+
 def _claim(
     sessions: sessionmaker[Session], *, now: datetime, worker: str, limit: int
 ) -> list[tuple[int, int]]:
     with sessions.begin() as session:
         lock_for_write(session)
-        free = (Escalation.lease_until.is_(None)) | (Escalation.lease_until <= now)
         query = (
             select(Escalation)
-            .where(Escalation.state == "running", Escalation.next_at <= now, free)
+            .where(_due(now))
             .order_by(Escalation.next_at)
             .limit(limit)
             .with_for_update(skip_locked=True)

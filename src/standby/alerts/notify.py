@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -73,13 +73,22 @@ def told(session: Session, alert: Alert, chain: Chain) -> list[Recipient]:
     return list(people.values())
 
 
+def _unrecorded() -> ColumnElement[bool]:
+    """The alert messages the outbox gave up on that no `delivery_failed` event tells yet."""
+    return and_(
+        Message.state == "failed",
+        Message.topic.like("alert:%"),
+        ~exists().where(AlertEvent.message_id == Message.id),
+    )
+
+
+def failures_pending() -> ColumnElement[bool]:
+    return exists().where(_unrecorded())
+
+
 def record_failures(session: Session, *, now: datetime) -> int:
     """A `delivery_failed` event for each alert message the outbox gave up on, once per message."""
-    query = (
-        select(Message)
-        .where(Message.state == "failed", Message.topic.like("alert:%"))
-        .where(~exists().where(AlertEvent.message_id == Message.id))
-    )
+    query = select(Message).where(_unrecorded())
     recorded = 0
     for message in session.scalars(query):
         alert_id = int(message.topic.partition(":")[2])

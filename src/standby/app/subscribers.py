@@ -4,7 +4,8 @@ itself here with one line; the features themselves never call a feature above th
 - STATE_CHANGES: called in the engine's transaction when a check's damped status changes. Alerts
   first (they open, update or resolve the check's alert), then incidents (which follow that alert),
   then the DNS recovery tracker (a recovered delegation starts tracking, linked to that incident).
-- TICK_JOBS: run once per engine tick, after the monitors, each in its own transactions. Drills
+- TICK_JOBS: run once per engine tick, after the monitors, each in its own transactions — those with a
+  `pending` condition only when it holds (engine/chores.py: one query asks them all). Drills
   first: a drill starts by telling the state-change subscribers above that its asset failed. Lead
   replay only starts its (long) passes: they run in the background (leads/replay/job.py).
 - ACKNOWLEDGED: told of an acknowledgement wherever it is made (link, dashboard, API, `standby ack`),
@@ -38,14 +39,14 @@ STATE_CHANGES: tuple[StateChange, ...] = (
 )
 
 TICK_JOBS: tuple[TickJob, ...] = (
-    TickJob("drill", Drills(in_order(STATE_CHANGES))),  # start and end drills: a failure only they see
-    TickJob("escalation", escalation.run_due),  # due steps of the chains of responsibility
+    TickJob("drill", Drills(in_order(STATE_CHANGES)), Drills.pending),  # start and end drills
+    TickJob("escalation", escalation.run_due, escalation.pending),  # due steps of the chains
     TickJob("renewal", renewals.run_due),  # reminders, confirmation deadlines, renewals seen
-    TickJob("incident", deadlines.run_due),  # promised updates, external_after
+    TickJob("incident", deadlines.run_due, deadlines.pending),  # promised updates, external_after
     TickJob("lead replay", ReplayJob()),  # starts a replay pass in the background when a platform is back
     TickJob("plan b", tally.record_due),  # what the fallback forms captured, on incidents' timelines
     TickJob("backup", (BACKUPS := Scheduler()).run_due),  # scheduled backups, each in a thread of its own
-    TickJob("dns recovery", dns_recovery.run_due),  # resolvers asked in the background, flips recorded
+    TickJob("dns recovery", dns_recovery.run_due, dns_recovery.pending),  # surveyed in the background
     TickJob("status page", status_page.publish_due),  # rebuilt from the states and incidents above
     TickJob("runbook", runbook.publish_due),  # re-published wherever it is out of date
 )

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
@@ -85,6 +85,15 @@ def _by_key(session: Session, key: str) -> Message | None:
     return session.scalars(select(Message).where(Message.idempotency_key == key)).one_or_none()
 
 
+def due(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """The messages whose time has come: pending or of unknown outcome and due, or sending under a
+    lease that ran out (a claimer that stopped reporting)."""
+    return or_(
+        and_(Message.state.in_(("pending", "unknown")), Message.next_attempt_at <= now),
+        and_(Message.state == "sending", Message.lease_until <= now),
+    )
+
+
 def claim(
     session: Session,
     *,
@@ -106,10 +115,6 @@ def claim(
     first, so call it at the start of a transaction. The caller commits, and must do so before sending.
     """
     lock_for_write(session)
-    due = or_(
-        and_(Message.state.in_(("pending", "unknown")), Message.next_attempt_at <= now),
-        and_(Message.state == "sending", Message.lease_until <= now),
-    )
     earlier = aliased(Message)
     waiting = exists().where(
         earlier.channel == Message.channel,
@@ -119,7 +124,7 @@ def claim(
     )
     query = (
         select(Message)
-        .where(due, ~waiting)
+        .where(due(now), ~waiting)
         .order_by(Message.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=Message)

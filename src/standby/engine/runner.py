@@ -27,11 +27,11 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from standby.channels.sender import Sender
 from standby.core.clock import Clock, SystemClock
 from standby.core.loop import settle_heap
 from standby.core.status import Status
 from standby.engine import load, restart, sight, upkeep
+from standby.engine.chores import Chores
 from standby.engine.planfile import PlanFile, Reload
 from standby.engine.pool import ProbePool
 from standby.engine.probing import LocalProbes, Probes, next_context
@@ -48,12 +48,16 @@ from standby.probes.sight import Sight, look
 T = TypeVar("T")
 log = logging.getLogger("standby.engine")
 TICK = 1.0  # seconds between whole passes
-PUMP = 0.1  # seconds between recording and claiming while runs are in flight
+# Seconds between recording and claiming while runs are in flight. A run that found anything but OK
+# does not wait for it: it wakes the engine at once. Runs are claimed ahead of their slots, so the
+# pumps set no run's start; each is a wake-up of the event loop and a hop to a thread or two, and at
+# ten a second they were a third of the engine loop's CPU at a few dozen checks a second.
+PUMP = 0.25
 # Runs that found everything OK wait up to this many seconds (or until RECORD_BATCH of them have
 # finished) to be recorded together: each recording is a transaction and a commit on disk, which at a
 # few runs per pump cost more than the runs themselves. A run that found anything else is recorded at
-# the next pump, with those waiting: a failure is never held back.
-RECORD_WAIT = 0.5
+# once, with those waiting: a failure is never held back.
+RECORD_WAIT = 1.0
 RECORD_BATCH = 200
 # While Standby sees and no look is settling a change, its self-check runs this often rather than every
 # tick (a DNS question and a transaction each time). A finding that failed on Standby's side asks for
@@ -109,7 +113,7 @@ class Engine:
         self.clock = clock or SystemClock()
         self.worker = worker or default_worker()
         self._on_state_change = in_order(subscribers)
-        self._tick_jobs = tuple(jobs)
+        self._chores_ = Chores(sessions, jobs, worker=self.worker, clock=self.clock, rng=rng)
         self._reclaims = tuple(reclaims)
         self._on_sight = sight_in_order(sight)
         self._ctx: ProbeContext | None = None  # the self-check's, in this process (probes/sight.py)
@@ -127,15 +131,12 @@ class Engine:
         self._started = False
         self._jobs: dict[str, Job] = {}
         self._recheck: set[str] = set()  # monitors whose next run shows the checks a new plan makes
-        self._senders: dict[str, Sender] = {}
-        self._rng = rng  # the outbox's retry jitter; a test injects its own to fix the retry schedule
         self._runs: list[_Run] = []
-        self._delivery: asyncio.Task[int] | None = None
-        self._pruned_at: datetime | None = None
         self._renewed_at: datetime | None = None
         self._finished_at: float | None = None  # loop time the oldest run waiting to be recorded was seen
         self._good_looks = 0  # self-checks in a row that saw: past recover_after, sight is settled
         self._foreign: set[str] = set()  # monitor keys other workers' plans have and ours has not
+        self._wake = asyncio.Event()  # set by a run that found anything but OK, and by stopping
 
     @property
     def plan(self) -> Plan:
@@ -186,9 +187,9 @@ class Engine:
             self._start_look(now)
         await self._record(report, at_once=wait)
         await self._renew(now)
-        # Claims made ahead need not be made every pump: a quarter of the way ahead keeps every run
-        # claimed before its slot, at a fraction of the transactions (they were most of an idle cost).
-        if found is not None or loop.time() - self._claimed_at >= self._ahead.total_seconds() / 4:
+        # Claims made ahead need not be made every pump: half the way ahead keeps every run claimed
+        # at least a second before its slot (2 s ahead), at a fraction of the transactions.
+        if found is not None or loop.time() - self._claimed_at >= self._ahead.total_seconds() / 2:
             self._claimed_at = loop.time()
             await self._claim(report, now)
         if wait:
@@ -198,23 +199,20 @@ class Engine:
         return report
 
     async def _chores(self, report: TickReport, *, wait: bool) -> None:
-        """The rest of a tick: the tick jobs in their order, the outbox, pruning."""
-        now, plan = self.clock.now(), self.plan
-        for job in self._tick_jobs:
-            report.jobs[job.name] = await self._due(job, plan, now)
-        report.messages = await self._deliver(wait)
+        """The rest of a tick (engine/chores.py): the tick jobs with work, the outbox, pruning."""
+        now = self.clock.now()
+        report.jobs, report.messages = await self._chores_.run(self.plan, now, wait=wait)
         await self._heartbeat(now)
-        if self._pruned_at is None or now - self._pruned_at >= upkeep.PRUNE_EVERY:
-            self._pruned_at = now
-            retention = plan.settings.retention
-            await asyncio.to_thread(upkeep.prune_history, self.sessions, now=now, retention=retention)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
-        """Tick about once a second until `stop` is set. While runs are in flight, pump ten times a
-        second, so finished runs are recorded (and their slots refilled) soon; a confirmed change
-        runs the tick jobs at once. A failing pass (database away) is logged and retried."""
+        """Tick about once a second until `stop` is set. While runs are in flight, pump every PUMP
+        seconds, and at once when a run found anything but OK, so finished runs are recorded (and
+        their slots refilled) soon; a confirmed change runs the tick jobs at once. A failing pass
+        (database away) is logged and retried."""
         loop = asyncio.get_running_loop()
         last_tick = -TICK
+        stopping = asyncio.create_task(stop.wait())
+        stopping.add_done_callback(lambda _: self._wake.set())
         try:
             while not stop.is_set():
                 delay = PUMP
@@ -230,8 +228,10 @@ class Engine:
                     log.exception("engine tick failed; trying again in %.0f s", 5 * TICK)
                     delay = 5 * TICK
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=delay)
+                    await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                self._wake.clear()
         finally:
+            stopping.cancel()
             await self.close()
 
     async def close(self) -> None:
@@ -248,8 +248,7 @@ class Engine:
             claims = [r.claim for r in self._runs]
             self._runs = []
             await asyncio.to_thread(self._in_transaction, lambda s: release(s, claims, worker=self.worker))
-        if self._delivery is not None:
-            await asyncio.gather(self._delivery, return_exceptions=True)
+        await self._chores_.close()
         if self._ctx is not None:
             await self._ctx.net.aclose()
             self._ctx = None
@@ -271,7 +270,7 @@ class Engine:
             return
         self._jobs = {job.key: job for job in jobs}
         self._recheck = set(self._jobs)
-        self._senders = upkeep.senders_for(found.plan.settings, first=not self._senders)
+        self._chores_.senders = upkeep.senders_for(found.plan.settings, first=not self._chores_.senders)
         await self._probes.load(found.plan)
         old, self._ctx = self._ctx, next_context(self._ctx, found.plan, self.clock)
         if old is not None:  # a self-check in flight on it needs no HTTP session: Network.aclose
@@ -298,10 +297,19 @@ class Engine:
         for claim in claims:
             job = self._jobs.get(claim.key)
             if job is not None:
-                self._runs.append(_Run(claim, job, self._probes.submit(job, claim.due)))
+                future = self._probes.submit(job, claim.due)
+                future.add_done_callback(self._finished)
+                self._runs.append(_Run(claim, job, future))
                 report.claimed += 1
         if claims:
             report.lag = max(timedelta(0), now - min(c.due for c in claims))
+
+    def _finished(self, future: asyncio.Future[Ran]) -> None:
+        """A run that found anything but OK wakes the engine to record it now, not at the next pump."""
+        if future.cancelled() or future.exception() is not None:
+            return
+        if any(f.status is not Status.OK for f in future.result()[1]):
+            self._wake.set()
 
     async def _renew(self, now: datetime) -> None:
         """Keep the leases of runs in flight alive (they are short: a dead worker's lapse in seconds)."""
@@ -405,44 +413,6 @@ class Engine:
             self._start_look(max(since, self.clock.now()), fresh=True)
             await self._looked(wait=True)
         return self._seen[1].seeing if self._seen is not None else True
-
-    async def _due(self, job: TickJob, plan: Plan, now: datetime) -> int:
-        try:
-            return await asyncio.to_thread(job.run, self.sessions, plan=plan, now=now, worker=self.worker)
-        except Exception:  # a bug or an outage here must not stop the monitoring
-            log.exception("running due %s work failed; trying again next tick", job.name)
-            return 0
-
-    async def _deliver(self, wait: bool) -> int:
-        """Start delivering the outbox in a thread unless it still is; count what finished."""
-        claimed = self._delivered()
-        if self._delivery is None:
-            work = upkeep.deliver_outbox
-            self._delivery = asyncio.create_task(
-                asyncio.to_thread(
-                    work,
-                    self.sessions,
-                    worker=self.worker,
-                    clock=self.clock,
-                    senders=self._senders,
-                    rng=self._rng,
-                )
-            )
-        if wait:
-            await asyncio.gather(self._delivery, return_exceptions=True)
-            claimed += self._delivered()
-        return claimed
-
-    def _delivered(self) -> int:
-        task = self._delivery
-        if task is None or not task.done():
-            return 0
-        self._delivery = None
-        error = None if task.cancelled() else task.exception()
-        if task.cancelled() or error is not None:
-            log.error("outbox delivery failed; trying again next tick", exc_info=error)
-            return 0
-        return task.result()
 
     def _in_transaction(self, work: Callable[[Session], T]) -> T:
         with self.sessions() as session, session.begin():

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session, sessionmaker
 
 from standby.engine.models import CheckState, Sight
@@ -26,6 +27,14 @@ class StateChange(Protocol):
 
 class SightChange(Protocol):
     def __call__(self, session: Session, *, sight: Sight, plan: Plan, now: datetime) -> None: ...
+
+
+class Pending(Protocol):
+    """An SQL condition that holds when a tick job may have work at `now` (engine/chores.py): it
+    must hold whenever the job would do anything; the job runs only then. `now` is a bound
+    parameter: the condition is built once and asked at every tick."""
+
+    def __call__(self, now: ColumnElement[datetime]) -> ColumnElement[bool]: ...
 
 
 class DueWork(Protocol):
@@ -43,6 +52,7 @@ class Reclaim(Protocol):
 class TickJob:
     name: str  # what the log calls it when it fails: "escalation", "renewal"...
     run: DueWork  # returns how much it did
+    pending: Pending | None = None  # None: it runs every tick (it keeps its own time)
 
 
 def sight_in_order(subscribers: Sequence[SightChange]) -> SightChange:

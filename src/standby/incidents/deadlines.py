@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from standby.channels import drill
@@ -31,12 +31,14 @@ from standby.plan.model import Plan
 from standby.store.db import lock_for_write
 
 
+def pending(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """Whether an incident is open (most ticks have none: engine/chores.py)."""
+    return exists().where(Incident.state != "resolved")
+
+
 def run_due(sessions: sessionmaker[Session], *, plan: Plan, now: datetime, worker: str | None = None) -> int:
     """Each tick: reminders, missed promises and `external_after` (one transaction; no `worker` lease
     is needed, as the incidents are locked with SKIP LOCKED). Returns how many happened."""
-    with sessions() as session:  # most ticks have no open incident: look before taking the write lock
-        if session.scalar(select(Incident.id).where(Incident.state != "resolved").limit(1)) is None:
-            return 0
     done = 0
     with sessions.begin() as session:
         lock_for_write(session)

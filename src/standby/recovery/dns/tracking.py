@@ -14,7 +14,7 @@ import asyncio
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from standby.alerts.models import Alert
@@ -111,13 +111,19 @@ def _incident_of(session: Session, state: CheckState) -> Incident | None:
     return session.scalars(query.order_by(Alert.id.desc()).limit(1)).first()
 
 
+def _due(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    return (RecoveryWatch.state == "tracking") & (RecoveryWatch.next_at <= now)
+
+
+def pending(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """Whether a watch is due a survey (most ticks track nothing: engine/chores.py)."""
+    return exists().where(_due(now))
+
+
 def run_due(sessions: sessionmaker[Session], *, plan: Plan, now: datetime, worker: str) -> int:
     """Survey the watches due now, in the background (claimed there, with a lease); returns 1 when a
     survey started, 0 when none is due or the last one still runs."""
-    due = (RecoveryWatch.state == "tracking") & (RecoveryWatch.next_at <= now)
-    with sessions() as session:  # most ticks track nothing: look before taking the write lock
-        if session.scalar(select(RecoveryWatch.id).where(due).limit(1)) is None:
-            return 0
+    due = _due(now)
 
     def survey_all() -> None:
         claimed: list[tuple[int, str, dict[str, list[str]], datetime]] = []

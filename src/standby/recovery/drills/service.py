@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from standby.alerts.models import Alert
@@ -142,10 +142,12 @@ class Runner:
     def __init__(self, notify: StateChange) -> None:
         self.notify = notify
 
+    @staticmethod
+    def pending(now: ColumnElement[datetime]) -> ColumnElement[bool]:
+        """Whether a drill is to start or may end (most ticks have none: engine/chores.py)."""
+        return exists().where(DrillRun.state.in_(ACTIVE))
+
     def __call__(self, sessions: sessionmaker[Session], *, plan: Plan, now: datetime, worker: str) -> int:
-        with sessions() as session:  # most ticks have no drill: look before taking the write lock
-            if session.scalar(select(DrillRun.id).where(DrillRun.state.in_(ACTIVE)).limit(1)) is None:
-                return 0
         done = 0
         with sessions.begin() as session:
             lock_for_write(session)
