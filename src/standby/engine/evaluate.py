@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from standby.core.status import Finding
 from standby.engine.models import CheckState
+from standby.store.batch import executemany
 
 OK = "ok"
 
@@ -114,7 +115,7 @@ def observe_all(
     ]
     new = [{k: v for k, v in row.items() if k != "id"} for row in rows.values() if row["id"] is None]
     if known:
-        session.connection().execute(_WRITE, known)
+        executemany(session.connection(), _WRITE, known)
     if new:
         session.connection().execute(insert(CheckState), new)
     changed = {key: was for key, was in previous.items() if rows[key]["status"] != was}

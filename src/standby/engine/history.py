@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from standby.core.status import Finding
 from standby.engine.models import FindingRecord, Monitor
+from standby.store.batch import executemany
 
 PRUNE_EVERY = timedelta(hours=1)
+_INSERT = insert(FindingRecord)
 
 
 def record(session: Session, seen: Iterable[tuple[Finding, datetime]]) -> int:
@@ -27,8 +29,7 @@ def record(session: Session, seen: Iterable[tuple[Finding, datetime]]) -> int:
         }
         for f, at in seen
     ]
-    if rows:
-        session.connection().execute(insert(FindingRecord), rows)
+    executemany(session.connection(), _INSERT, rows)
     return len(rows)
 
 

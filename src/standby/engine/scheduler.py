@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from standby.engine.models import Monitor
 from standby.engine.phase import first_look, first_run, next_run, phase_of
 from standby.plan.model import Settings
+from standby.store.batch import executemany
 from standby.store.db import lock_for_write
 
 LEASE = timedelta(seconds=20)
@@ -119,7 +120,7 @@ def finish(session: Session, runs: list[tuple[Claim, datetime]]) -> None:
     """Schedule each run's next slot (engine/phase.py `next_run`) and release its lease."""
     if runs:
         rows = [{"b_id": c.id, "b_last": started, "b_next": c.next_due(started)} for c, started in runs]
-        session.connection().execute(_FINISH, rows)
+        executemany(session.connection(), _FINISH, rows)
 
 
 def release(session: Session, claims: list[Claim], *, worker: str) -> None:
