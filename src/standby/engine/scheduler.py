@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import BindParameter, ColumnElement, bindparam, or_, select, update
+from sqlalchemy import BindParameter, ColumnElement, Integer, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from standby.engine.models import Monitor
@@ -43,6 +43,20 @@ _FINISH = (
         last_run_at=bindparam("b_last"), next_run_at=bindparam("b_next"), lease_owner=None, lease_until=None
     )
 )
+
+
+def _free(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    return or_(Monitor.lease_until.is_(None), Monitor.lease_until <= now)
+
+
+_DUE = (
+    select(Monitor.id, Monitor.key, Monitor.next_run_at, Monitor.phase_ms, Monitor.interval_seconds)
+    .where(Monitor.active.is_(True), Monitor.next_run_at <= bindparam("due_by"), _free(bindparam("now")))
+    .order_by(Monitor.next_run_at)
+    .limit(bindparam("limit", type_=Integer))
+    .with_for_update(skip_locked=True)
+)
+_TAKE = _LEASE.values(lease_owner=bindparam("b_owner"), lease_until=bindparam("b_until"))
 _MOVE = update(Monitor).where(Monitor.id == bindparam("b_id")).values(next_run_at=bindparam("b_next"))
 
 
@@ -74,10 +88,6 @@ class Claim:
         return next_run(phase, interval, started)
 
 
-def _free(now: datetime) -> ColumnElement[bool]:
-    return or_(Monitor.lease_until.is_(None), Monitor.lease_until <= now)
-
-
 def claim_due(
     session: Session,
     *,
@@ -92,17 +102,11 @@ def claim_due(
     if limit <= 0:
         return []
     lock_for_write(session)
-    query = (
-        select(Monitor.id, Monitor.key, Monitor.next_run_at, Monitor.phase_ms, Monitor.interval_seconds)
-        .where(Monitor.active.is_(True), Monitor.next_run_at <= now + ahead, _free(now))
-        .order_by(Monitor.next_run_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    claims = [Claim(*row) for row in session.execute(query)]
+    connection = session.connection()
+    found = connection.execute(_DUE, {"due_by": now + ahead, "now": now, "limit": limit})
+    claims = [Claim(*row) for row in found]
     if claims:
-        leased = _LEASE.values(lease_owner=worker, lease_until=now + lease)
-        session.connection().execute(leased, {"ids": [c.id for c in claims]})
+        connection.execute(_TAKE, {"ids": [c.id for c in claims], "b_owner": worker, "b_until": now + lease})
     return claims
 
 
