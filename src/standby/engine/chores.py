@@ -42,13 +42,8 @@ class Chores:
         rng: random.Random | None,
     ) -> None:
         """`rng`: the outbox's retry jitter; a test injects its own to fix the retry schedule."""
-        self.sessions, self.jobs, self.worker, self.clock, self.rng = (
-            sessions,
-            tuple(jobs),
-            worker,
-            clock,
-            rng,
-        )
+        self.sessions, self.jobs, self.worker = sessions, tuple(jobs), worker
+        self.clock, self.rng = clock, rng
         self.senders: dict[str, Sender] = {}
         now = bindparam("now", type_=UTCDateTime)
         self._asked = [(job.name, job.pending(now)) for job in self.jobs if job.pending is not None]
@@ -60,14 +55,8 @@ class Chores:
     async def run(self, plan: Plan, now: datetime, *, wait: bool) -> tuple[dict[str, int], int]:
         """The tick jobs with work, in order, then the outbox; returns what each job did, by its name,
         and the messages claimed for delivery."""
-        pending = await asyncio.to_thread(self._pending, now)
-        done = {}
-        for job in self.jobs:
-            done[job.name] = (
-                await self._due(job, plan, now) if job.pending is None or job.name in pending else 0
-            )
-        # A job that did something may have written messages since the query: the outbox then looks.
-        messages = await self._deliver(wait, start=OUTBOX in pending or any(done.values()))
+        done, outbox = await asyncio.to_thread(self._jobs, plan, now)
+        messages = await self._deliver(wait, start=outbox)
         if self._pruned_at is None or now - self._pruned_at >= upkeep.PRUNE_EVERY:
             self._pruned_at = now
             retention = plan.settings.retention
@@ -86,9 +75,19 @@ class Chores:
             found = session.execute(self._query, {"now": now}).one()
         return {name for (name, _), yes in zip(self._asked, found, strict=True) if yes}
 
-    async def _due(self, job: TickJob, plan: Plan, now: datetime) -> int:
+    def _jobs(self, plan: Plan, now: datetime) -> tuple[dict[str, int], bool]:
+        """In one thread (a hop each cost more than most jobs' own work): the jobs with work, in
+        order; returns what each did, and whether the outbox has a message due."""
+        pending = self._pending(now)
+        done = {}
+        for job in self.jobs:
+            done[job.name] = self._due(job, plan, now) if job.pending is None or job.name in pending else 0
+        # A job that did something may have written messages since the query: the outbox then looks.
+        return done, OUTBOX in pending or any(done.values())
+
+    def _due(self, job: TickJob, plan: Plan, now: datetime) -> int:
         try:
-            return await asyncio.to_thread(job.run, self.sessions, plan=plan, now=now, worker=self.worker)
+            return job.run(self.sessions, plan=plan, now=now, worker=self.worker)
         except Exception:  # a bug or an outage here must not stop the monitoring
             log.exception("running due %s work failed; trying again next tick", job.name)
             return 0
