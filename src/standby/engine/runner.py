@@ -113,7 +113,7 @@ class Engine:
         self.clock = clock or SystemClock()
         self.worker = worker or default_worker()
         self._on_state_change = in_order(subscribers)
-        self._chores_ = Chores(sessions, jobs, worker=self.worker, clock=self.clock, rng=rng)
+        self.chores = Chores(sessions, jobs, worker=self.worker, clock=self.clock, rng=rng)
         self._reclaims = tuple(reclaims)
         self._on_sight = sight_in_order(sight)
         self._ctx: ProbeContext | None = None  # the self-check's, in this process (probes/sight.py)
@@ -201,7 +201,7 @@ class Engine:
     async def _chores(self, report: TickReport, *, wait: bool) -> None:
         """The rest of a tick (engine/chores.py): the tick jobs with work, the outbox, pruning."""
         now = self.clock.now()
-        report.jobs, report.messages = await self._chores_.run(self.plan, now, wait=wait)
+        report.jobs, report.messages = await self.chores.run(self.plan, now, wait=wait)
         await self._heartbeat(now)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
@@ -248,7 +248,7 @@ class Engine:
             claims = [r.claim for r in self._runs]
             self._runs = []
             await asyncio.to_thread(self._in_transaction, lambda s: release(s, claims, worker=self.worker))
-        await self._chores_.close()
+        await self.chores.close()
         if self._ctx is not None:
             await self._ctx.net.aclose()
             self._ctx = None
@@ -270,7 +270,7 @@ class Engine:
             return
         self._jobs = {job.key: job for job in jobs}
         self._recheck = set(self._jobs)
-        self._chores_.senders = upkeep.senders_for(found.plan.settings, first=not self._chores_.senders)
+        self.chores.senders = upkeep.senders_for(found.plan.settings, first=not self.chores.senders)
         await self._probes.load(found.plan)
         old, self._ctx = self._ctx, next_context(self._ctx, found.plan, self.clock)
         if old is not None:  # a self-check in flight on it needs no HTTP session: Network.aclose
