@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from tests.peers.dns import DnsPeer
 from tests.peers.http import HttpPeer, Reply, Request
 from tests.peers.smtp import SmtpPeer, free_port
 
@@ -84,7 +85,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def plan_for(monitors: int, interval: int, web: HttpPeer, smtp: SmtpPeer, cache: str) -> dict[str, Any]:
+def plan_for(
+    monitors: int, interval: int, web: HttpPeer, smtp: SmtpPeer, cache: str, resolver: str
+) -> dict[str, Any]:
+    """`resolver`: a local one, as a deployed Standby has (this machine has no internet: without it
+    the self-check finds no resolver answering, and a blind Standby is measured)."""
     return {
         "version": 1,
         "organization": "Bench",
@@ -92,6 +97,7 @@ def plan_for(monitors: int, interval: int, web: HttpPeer, smtp: SmtpPeer, cache:
             "timeout": "5s",
             "cache_dir": cache,
             "alert_after": ALERT_AFTER,
+            "resolvers": [resolver],
             "email": {"smtp": smtp.url, "from": "standby@bench.example", "starttls": False},
         },
         "people": [{"id": "owner", "name": "Owner", "email": "owner@bench.example"}],
@@ -149,10 +155,17 @@ def main() -> int:
     args.add_argument("--trials", type=int, default=10)
     opts = args.parse_args()
     site = Site()
-    with HttpPeer() as web, TimedSmtp() as smtp, tempfile.TemporaryDirectory() as tmp:
+    with (
+        HttpPeer() as web,
+        TimedSmtp() as smtp,
+        DnsPeer(recursive=True) as resolver,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         web.fallback = site
         plan = Path(tmp) / "plan.yaml"
-        plan.write_text(yaml.safe_dump(plan_for(opts.monitors, opts.interval, web, smtp, tmp)))
+        plan.write_text(
+            yaml.safe_dump(plan_for(opts.monitors, opts.interval, web, smtp, tmp, resolver.address))
+        )
         command = [sys.executable, "-m", "standby", "serve", str(plan), "--db", f"sqlite:///{tmp}/bench.db"]
         log = (Path(tmp) / "serve.log").open("wb")  # closed below, after the child
         engine = subprocess.Popen([*command, "--port", str(free_port())], stderr=log)
