@@ -4,6 +4,7 @@ PostgreSQL, exactly as what SQLAlchemy writes — on SQLite the very same text, 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import (
@@ -23,6 +24,7 @@ from sqlalchemy import (
 
 from standby.store.base import UTCDateTime
 from standby.store.batch import executemany
+from standby.store.db import make_engine
 
 # A table of these tests' own, so the shared metadata (and the migrations check) never sees it.
 rows = Table(
@@ -79,14 +81,15 @@ def test_values_fixed_in_the_statement_are_bound_with_the_rows(db: Engine) -> No
     assert [tuple(r) for r in found] == [("one", None), ("two", None)]
 
 
-def test_sqlite_gets_the_very_text_sqlalchemy_writes(db: Engine) -> None:
-    if db.dialect.name != "sqlite":
-        pytest.skip("the stored text is SQLite's")
+def test_sqlite_gets_the_very_text_sqlalchemy_writes(tmp_path: Path) -> None:
+    db = make_engine(f"sqlite:///{tmp_path / 'text.db'}")
+    rows.create(db)
     instants = [T0, T0 + timedelta(microseconds=1), T0.replace(microsecond=0) + timedelta(seconds=59)]
     with db.begin() as connection:
         connection.execute(INSERT, [{"id": i, "at": at} for i, at in enumerate(instants)])
         executemany(connection, INSERT, [{"id": 10 + i, "at": at} for i, at in enumerate(instants)])
         stored = dict(connection.exec_driver_sql("SELECT id, at FROM test_batch").all())
+    db.dispose()
     assert [stored[10 + i] for i in range(3)] == [stored[i] for i in range(3)]
 
 
