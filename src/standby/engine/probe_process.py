@@ -23,7 +23,7 @@ from standby.core.status import Finding
 from standby.engine.pool import frame, on_grid, read_frame
 from standby.engine.probing import PlanJobs
 
-BATCH_WAIT = 0.1  # seconds results wait for others to share their message (the engine pumps as often)
+BATCH_WAIT = 0.1  # seconds results wait for others to share their message (a failure wakes the engine)
 
 
 class _Process:
