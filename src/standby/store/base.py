@@ -22,6 +22,13 @@ NAMING_CONVENTION = {
 }
 
 
+def in_utc(value: datetime) -> datetime:
+    """An instant as stored: in UTC. A naive datetime is refused, whatever wrote it (also store/batch.py)."""
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value.isoformat()} given; Standby stores aware UTC only")
+    return value.astimezone(UTC)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """An instant: written as UTC, always read back timezone-aware.
 
@@ -35,9 +42,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value.isoformat()} given; Standby stores aware UTC only")
-        value = value.astimezone(UTC)
+        value = in_utc(value)
         return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:

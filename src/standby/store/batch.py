@@ -16,14 +16,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import JSON
 
-from standby.store.base import UTCDateTime
+from standby.store.base import UTCDateTime, in_utc
 
 Bind = Callable[[Any], Any]
 
@@ -85,14 +85,8 @@ def _bind(kind: Any, dialect: Dialect) -> Bind | None:
     return processor
 
 
-def _aware(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError(f"naive datetime {value.isoformat()} given; Standby stores aware UTC only")
-    return value
-
-
 def _instant(value: datetime | None) -> datetime | None:
-    return None if value is None else _aware(value).astimezone(UTC)
+    return None if value is None else in_utc(value)
 
 
 def _instant_sqlite(value: datetime | None) -> str | None:
@@ -100,4 +94,4 @@ def _instant_sqlite(value: datetime | None) -> str | None:
     with six digits of microseconds."""
     if value is None:
         return None
-    return _aware(value).astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return in_utc(value).replace(tzinfo=None).isoformat(" ", "microseconds")
